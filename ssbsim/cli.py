@@ -1,0 +1,142 @@
+"""The ``ssbsim`` command: ``ssbsim run`` and ``ssbsim list``.
+
+Exit status: 0 on success; 2 on bad input, with one line naming the file and the key or
+line at fault; 1 when the simulation itself fails, with the reason.
+"""
+
+import argparse
+import sys
+
+from .errors import InputError, SimulationError
+
+SUMMARY_COLUMNS = {
+    "cycle": ("cycle", "{:d}"),
+    "upper_cutoff_V": ("Vmax set", "{:.2f}"),
+    "charge_capacity_mAh_g": ("Qch mAh/g", "{:.1f}"),
+    "discharge_capacity_mAh_g": ("Qdis mAh/g", "{:.1f}"),
+    "coulombic_efficiency": ("CE %", "{:.2%}"),
+    "mean_discharge_voltage_V": ("Vdis V", "{:.3f}"),
+    "electrolyte_resistance_ohm_cm2": ("R0", "{:.1f}"),
+    "anode_interface_resistance_ohm_cm2": ("R1", "{:.1f}"),
+    "cathode_interphase_resistance_ohm_cm2": ("R2", "{:.1f}"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2 (argparse prints usage too)
+        self.exit(2, f"ssbsim: error: {message} (see ssbsim {self.prog.split()[-1]} --help)\n")
+
+
+def _pairs(items, source, parse_value):
+    pairs = {}
+    for item in items or []:
+        name, sep, value = item.rpartition("=")
+        if not sep or not name.strip():
+            raise InputError(source, f"{item!r} is not NAME=VALUE")
+        pairs[name.strip()] = parse_value(name.strip(), value.strip())
+    return pairs
+
+
+def _number(name, value):
+    try:
+        return float(value)
+    except ValueError:
+        raise InputError("--set", f"{name!r}: value {value!r} is not a number")
+
+
+def format_table(cycles):
+    """The per-cycle table as aligned text (units in the header, ohm cm2 for R)."""
+    header = [label for label, _ in SUMMARY_COLUMNS.values()]
+    rows = []
+    for _, row in cycles.iterrows():
+        cells = []
+        for column, (_, fmt) in SUMMARY_COLUMNS.items():
+            value = row[column]
+            value = int(value) if column == "cycle" else value
+            cells.append(fmt.format(value) if value == value else "-")
+        rows.append(cells)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(header, widths))]
+    lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
+    lines.append("R0, R1, R2: electrolyte, Na anode interface, cathode interphase [ohm cm2], end of cycle")
+    return "\n".join(lines)
+
+
+def cmd_run(args):
+    from .simulation.run import prepare, run
+
+    overrides = _pairs(args.set, "--set", _number)
+    options = _pairs(args.option, "--option", lambda name, value: value)
+    spec, pset, model_options = prepare(args.experiment, args.parameter_set, overrides, options)
+    outdir = args.output or f"results/{spec.name}"
+    print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
+    try:
+        result = run(spec, pset, options=dict(model_options), progress=not args.quiet)
+    except SimulationError as err:
+        partial = getattr(err, "result", None)
+        if partial is not None and len(partial.cycles):
+            partial.save(outdir, figures=not args.no_figures)
+            print(format_table(partial.cycles))
+            print(f"ssbsim: partial results in {outdir}", file=sys.stderr)
+        raise
+    result.save(outdir, figures=not args.no_figures)
+    if not args.quiet:
+        print(format_table(result.cycles))
+    print(f"ssbsim: wrote {outdir}/ (cycles.csv, timeseries.parquet, run.json, figures) "
+          f"in {result.wall_time:.1f} s", file=sys.stderr)
+    return 0
+
+
+def cmd_list(args):
+    from .parameters import load_parameter_set
+    from .protocol import load_experiment
+    from .resources import shipped
+
+    print("Parameter sets (-p NAME):")
+    for name in shipped("parameter_sets"):
+        print(f"  {name:28s} {load_parameter_set(name).description}")
+    print("Experiments (ssbsim run NAME):")
+    for name in shipped("experiments"):
+        spec = load_experiment(name)
+        print(f"  {name:28s} {spec.n_cycles:4d} cycles  {spec.description}")
+    return 0
+
+
+def build_parser():
+    parser = _Parser(
+        prog="ssbsim",
+        description="Simulate all-solid-state Na cells with a voltage-dependent cathode/SE interphase.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser(
+        "run",
+        help="simulate an experiment on a cell",
+        description="Simulate EXPERIMENT on PARAMETER_SET and write cycles.csv, the time series and figures to OUTDIR.",
+    )
+    run.add_argument("experiment", help="stem of a shipped experiment (see 'ssbsim list') or path to an experiment TOML")
+    run.add_argument("-p", "--parameter-set", default=None, help="stem of a shipped parameter set or path to a TOML (default: asakura2020)")
+    run.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter by its full name, SI units, e.g. --set 'SE conductivity [S.m-1]=0.2'")
+    run.add_argument("--option", action="append", metavar="KEY=VALUE", help="model option, e.g. --option 'cathode=resolved' (see README)")
+    run.add_argument("-o", "--output", metavar="OUTDIR", default=None, help="output folder (default: results/<experiment>)")
+    run.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
+    run.set_defaults(func=cmd_run)
+    lst = sub.add_parser("list", help="list shipped parameter sets and experiments", description="List shipped parameter sets and experiments with their descriptions.")
+    lst.set_defaults(func=cmd_list)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as err:
+        print(f"ssbsim: error: {err}", file=sys.stderr)
+        return 2
+    except SimulationError as err:
+        print(f"ssbsim: simulation failed: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+r"""The Na metal anode: plating/stripping kinetics and the loss of interfacial contact.
+
+Butler--Volmer kinetics at the Na|SE interface, symmetric (:math:`\alpha = 1/2`) and
+without concentration dependence (Na metal is pure; the SE is a single-ion conductor):
+
+.. math::
+    i = 2\, j_{0,a}(T)\, \phi_c \sinh\!\left(\frac{F \eta_a}{2RT}\right)
+    \;\Longleftrightarrow\;
+    \eta_a = \frac{2RT}{F} \operatorname{arcsinh}\frac{i}{2 j_{0,a}\phi_c},
+
+with :math:`i > 0` on discharge (Na stripped), :math:`j_{0,a}(T)` Arrhenius and
+:math:`\phi_c \in (0, 1]` the fraction of the geometric area in contact with the SE.
+
+Interface resistance growth. Under the low stack pressure of a spring cell (< 0.2 MPa),
+stripping removes Na faster than creep refills the interface and voids form, shrinking
+the contact area (Kasemchainan et al., Nat. Mater. 18 (2019) 1105,
+doi:10.1038/s41563-019-0438-9; for Na: Spencer Jolly et al., ACS Appl. Mater. Interfaces
+12 (2020) 678, doi:10.1021/acsami.9b17786). We take the contact lost per stripped charge
+proportional to the contact left:
+
+.. math::
+    \frac{\mathrm{d}\phi_c}{\mathrm{d}t} = -k_c\, \phi_c \max(i, 0), \qquad \phi_c(0) = 1,
+
+so :math:`\phi_c = \exp(-k_c Q_{\mathrm{stripped}})`. The interface resistance measured by
+impedance at open circuit is the linearised Butler--Volmer resistance of the remaining
+contact, :math:`R_1 = RT / (F j_{0,a} \phi_c)` (per geometric area). The Na inventory
+:math:`n_{Na}` [mol.m-2] obeys :math:`\mathrm{d}n_{Na}/\mathrm{d}t = -i/F`.
+
+Taking the Na metal at zero potential, the SE next to the anode sits at
+:math:`\phi_e = -\eta_a`.
+"""
+
+import pybamm
+
+from .base import Submodel, arrhenius, temperature
+
+
+class SodiumMetalAnode(Submodel):
+    def get_fundamental_variables(self):
+        contact = pybamm.Variable("Anode contact fraction")
+        n_Na = pybamm.Variable("Na metal anode inventory [mol.m-2]")
+        rho = pybamm.Parameter("Na metal density [kg.m-3]")
+        M = pybamm.Parameter("Na molar mass [kg.mol-1]")
+        return {
+            "Anode contact fraction": contact,
+            "Na metal anode inventory [mol.m-2]": n_Na,
+            "Na metal anode thickness [m]": n_Na * M / rho,
+        }
+
+    def get_coupled_variables(self, variables):
+        T = temperature()
+        i = variables["Current density [A.m-2]"]
+        contact = variables["Anode contact fraction"]
+        j0 = arrhenius(
+            pybamm.Parameter("Na metal exchange-current density [A.m-2]"),
+            pybamm.Parameter("Na metal exchange-current density activation energy [J.mol-1]"),
+            T,
+        )
+        RT_F = pybamm.constants.R * T / pybamm.constants.F
+        eta = 2 * RT_F * pybamm.arcsinh(i / (2 * j0 * contact))
+        return {
+            "Anode exchange-current density [A.m-2]": j0 * contact,
+            "Anode overpotential [V]": eta,
+            "Anode interface resistance [Ohm.m2]": RT_F / (j0 * contact),
+            "SE potential at the anode [V]": -eta,
+        }
+
+    def set_rhs(self, variables):
+        i = variables["Current density [A.m-2]"]
+        contact = variables["Anode contact fraction"]
+        n_Na = variables["Na metal anode inventory [mol.m-2]"]
+        k_c = pybamm.Parameter("Anode contact loss coefficient [m2.C-1]")
+        self.rhs[contact] = -k_c * contact * pybamm.maximum(i, 0)
+        self.rhs[n_Na] = -i / pybamm.constants.F
+
+    def set_initial_conditions(self, variables):
+        self.initial_conditions[variables["Anode contact fraction"]] = pybamm.Scalar(1)
+        self.initial_conditions[variables["Na metal anode inventory [mol.m-2]"]] = (
+            pybamm.Parameter("Na metal anode thickness [m]")
+            * pybamm.Parameter("Na metal density [kg.m-3]")
+            / pybamm.Parameter("Na molar mass [kg.mol-1]")
+        )
+
+    def add_events_from(self, variables):
+        self.events.append(
+            pybamm.Event(
+                "Na metal anode exhausted",
+                variables["Na metal anode inventory [mol.m-2]"],
+            )
+        )

@@ -1,0 +1,92 @@
+r"""The external circuit and the terminal voltage; charge, energy and Na bookkeeping.
+
+The applied current :math:`I` (``"Current function [A]"``, positive on discharge; PyBaMM's
+experiment machinery replaces it by an algebraic variable for voltage holds) spreads over
+the geometric area :math:`A`: :math:`i = I/A`. Taking the Na metal as the reference, the
+terminal voltage is the electronic potential of the cathode,
+
+.. math::
+    V = \phi_s = \underbrace{U + \eta - \rho j}_{\phi_s - \phi_e}
+        \;+\; \underbrace{(-\eta_a - i R_0 - \Delta\phi_{\mathrm{comp}})}_{\phi_e},
+
+whose terms the anode, separator, composite, kinetics and interphase submodels supply.
+The counters :math:`\mathrm{d}Q/\mathrm{d}t = I/3600` [A.h] and
+:math:`\mathrm{d}E/\mathrm{d}t = IV/3600` [W.h] give capacities and energies exactly
+(per step, by differences), and the Na balance
+
+.. math::
+    N_{\mathrm{Na}} = A\left(n_{\mathrm{Na}}
+        + c_{\max} L_p \varepsilon_{\mathrm{act}} \sum_k w_k \bar x_k\right)
+
+is conserved by construction, which the tests check.
+"""
+
+import pybamm
+
+from .base import Submodel, temperature
+
+
+class ExternalCircuit(Submodel):
+    def get_fundamental_variables(self):
+        I = pybamm.FunctionParameter("Current function [A]", {"Time [s]": pybamm.t})
+        A = pybamm.Parameter("Electrode area [m2]")
+        Q_nom = pybamm.Parameter("Nominal cell capacity [A.h]")
+        Q = pybamm.Variable("Discharge capacity [A.h]")
+        E = pybamm.Variable("Discharge energy [W.h]")
+        return {
+            "Time [s]": pybamm.t,
+            "Time [h]": pybamm.t / 3600,
+            "Current [A]": I,
+            "Current variable [A]": I,  # for pybamm.Experiment
+            "Current density [A.m-2]": I / A,
+            "C-rate": I / Q_nom,
+            "Discharge capacity [A.h]": Q,
+            "Discharge energy [W.h]": E,
+            "Ambient temperature [K]": temperature(),
+            "Ambient temperature [C]": temperature() - 273.15,
+        }
+
+    def get_coupled_variables(self, variables):
+        V = variables["Positive electrode potential [V]"]
+        A = pybamm.Parameter("Electrode area [m2]")
+        L = pybamm.Parameter("Positive electrode thickness [m]")
+        eps = pybamm.Parameter("Positive electrode active volume fraction")
+        c_max = pybamm.Parameter("Maximum concentration in positive electrode [mol.m-3]")
+        na_cathode = 0
+        for label in self.options.particle_labels:
+            w = pybamm.Parameter(f"Positive particle volume share{label}")
+            x_av = pybamm.x_average(
+                variables[f"Positive particle{label} average stoichiometry"]
+            )
+            na_cathode = na_cathode + w * x_av
+        na_cathode = A * c_max * L * eps * na_cathode
+        na_anode = A * variables["Na metal anode inventory [mol.m-2]"]
+        return {
+            "Voltage [V]": V,
+            "Battery voltage [V]": V,
+            "Terminal voltage [V]": V,
+            "Na in cathode [mol]": na_cathode,
+            "Na in anode [mol]": na_anode,
+            "Total Na [mol]": na_cathode + na_anode,
+        }
+
+    def set_rhs(self, variables):
+        I = variables["Current [A]"]
+        V = variables["Voltage [V]"]
+        self.rhs[variables["Discharge capacity [A.h]"]] = I / 3600
+        self.rhs[variables["Discharge energy [W.h]"]] = I * V / 3600
+
+    def set_initial_conditions(self, variables):
+        self.initial_conditions[variables["Discharge capacity [A.h]"]] = pybamm.Scalar(0)
+        self.initial_conditions[variables["Discharge energy [W.h]"]] = pybamm.Scalar(0)
+
+    def add_events_from(self, variables):
+        V = variables["Voltage [V]"]
+        self.events += [
+            pybamm.Event(
+                "Minimum voltage [V]", V - pybamm.Parameter("Lower voltage cut-off [V]")
+            ),
+            pybamm.Event(
+                "Maximum voltage [V]", pybamm.Parameter("Upper voltage cut-off [V]") - V
+            ),
+        ]

@@ -1,0 +1,115 @@
+"""The ssbsim cell model: Na metal | hydroborate SE | composite cathode.
+
+A ``pybamm.BaseModel`` assembled from one submodel per mechanism, in the order in which
+their variables depend on one another:
+
+============================  ===================================================
+``cell.ExternalCircuit``      current, voltage, charge/energy counters, Na balance
+``anode.SodiumMetalAnode``    Butler--Volmer plating/stripping, contact loss (R1)
+``separator``                 single-ion ohmic SE, Arrhenius (R0)
+``composite``                 Na+ conduction in the SE of the composite
+``interphase``                cathode/SE interphase slot (R2, decomposition)
+``particle.FickianParticle``  Na diffusion in each particle population
+``ocp``                       MSMR open-circuit potential (used by the particles)
+``kinetics``                  intercalation Butler--Volmer and the current balance
+============================  ===================================================
+
+Each module's docstring states its equations and their sources. The model runs under
+``pybamm.Experiment``: it uses ``"Current function [A]"`` and defines ``"Current [A]"``,
+``"Voltage [V]"`` and ``"Battery voltage [V]"``.
+"""
+
+from types import SimpleNamespace
+
+import pybamm
+
+from . import geometry as geometry_module
+from .anode import SodiumMetalAnode
+from .cell import ExternalCircuit
+from .composite import AveragedComposite, ResolvedComposite
+from .interphase import NoInterphase
+from .kinetics import ButlerVolmerIntercalation
+from .options import ModelOptions
+from .particle import FickianParticle
+from .separator import SolidElectrolyteSeparator
+
+INTERPHASES = {"none": NoInterphase}
+
+
+class CellModel(pybamm.BaseModel):
+    """Na | SE | composite-cathode cell. ``options``: see :mod:`ssbsim.model.options`."""
+
+    def __init__(self, options=None, name="ssbsim cell model"):
+        super().__init__(name)
+        self.options = ModelOptions(options)
+        # what pybamm.Experiment's control submodels read from a model
+        self.param = SimpleNamespace(
+            Q=pybamm.Parameter("Nominal cell capacity [A.h]"),
+            A_cc=pybamm.Parameter("Electrode area [m2]"),
+        )
+        self.submodels = self._submodels()
+        self._build()
+        self.summary_variables = []  # pybamm.Experiment expects the attribute
+
+    def _submodels(self):
+        opts = self.options
+        composite = AveragedComposite if opts["cathode"] == "averaged" else ResolvedComposite
+        submodels = {
+            "external circuit": ExternalCircuit(opts),
+            "anode": SodiumMetalAnode(opts),
+            "separator": SolidElectrolyteSeparator(opts),
+            "composite": composite(opts),
+            "interphase": INTERPHASES[opts["interphase"]](opts),
+        }
+        for label in opts.particle_labels:
+            submodels[f"particle{label}"] = FickianParticle(opts, label)
+        submodels["kinetics"] = ButlerVolmerIntercalation(opts)
+        return submodels
+
+    def _build(self):
+        variables = {}
+        for submodel in self.submodels.values():
+            variables.update(submodel.get_fundamental_variables())
+        # external circuit last among the coupled: the voltage needs everything else
+        ordered = list(self.submodels.values())
+        ordered = ordered[1:] + ordered[:1]
+        for submodel in ordered:
+            variables.update(submodel.get_coupled_variables(variables))
+        for submodel in ordered:
+            submodel.set_rhs(variables)
+            submodel.set_algebraic(variables)
+            submodel.set_boundary_conditions(variables)
+            submodel.set_initial_conditions(variables)
+            submodel.add_events_from(variables)
+            self.rhs.update(submodel.rhs)
+            self.algebraic.update(submodel.algebraic)
+            self.boundary_conditions.update(submodel.boundary_conditions)
+            self.initial_conditions.update(submodel.initial_conditions)
+            self.events.extend(submodel.events)
+        self.variables.update(variables)
+
+    @property
+    def default_geometry(self):
+        return geometry_module.geometry(self.options)
+
+    @property
+    def default_var_pts(self):
+        return geometry_module.var_pts(self.options)
+
+    @property
+    def default_submesh_types(self):
+        return geometry_module.submesh_types(self.options)
+
+    @property
+    def default_spatial_methods(self):
+        return geometry_module.spatial_methods(self.options)
+
+    @property
+    def default_solver(self):
+        """IDAKLU at PyBaMM's tolerances for the explicit single-particle model, whose
+        Fickian states conserve Na exactly at any tolerance; tighter where the reaction
+        distribution is algebraic (size bins, resolved composite), which otherwise fails
+        Newton convergence where the OCP steps between plateaus."""
+        if self.submodels["kinetics"].explicit:
+            return pybamm.IDAKLUSolver()
+        return pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8)

@@ -1,0 +1,172 @@
+r"""Na intercalation kinetics at the active-particle surface, and the current balance.
+
+Symmetric Butler--Volmer kinetics per particle population :math:`k`, with the
+interphase film (resistance :math:`\rho_k` per particle area, ``interphase.py``) in
+series:
+
+.. math::
+    \phi_s - \phi_e = U_k(R_k) + \eta_k - \rho_k j_k, \qquad
+    \eta_k = -\frac{2RT}{F}\operatorname{arcsinh}\frac{j_k}{2 j_{0,k}},
+
+    j_{0,k} = j_{0,\mathrm{ref}}(T)\; 2\sqrt{x_k(R_k)\,[1 - x_k(R_k)]},
+
+with :math:`j_k > 0` for Na insertion (discharge, :math:`\eta_k < 0`: PyBaMM's sign
+convention); the film drop :math:`\rho_k j_k` lowers the potential of the particle
+surface on discharge and raises it on charge. :math:`j_{0,\mathrm{ref}}` is the
+exchange-current density at half filling, Arrhenius in :math:`T`; the SE is single-ion,
+so :math:`j_0` does not depend on an electrolyte concentration. This is PyBaMM's
+symmetric Butler--Volmer form with :math:`c_e` fixed. The particles exchange current
+with the SE (intercalation :math:`j_k`) and host the SE decomposition
+(:math:`j_{\mathrm{dec},k}`, from the interphase), and together they carry the cell
+current:
+
+.. math::
+    \sum_k a_k \int_0^{L_p} (j_k + j_{\mathrm{dec},k})\,\mathrm{d}x = i, \qquad
+    a_k = \frac{3\,\varepsilon_{\mathrm{act}}\, w_k}{R_k},
+
+where :math:`\varepsilon_{\mathrm{act}}` is the volume fraction of electrochemically
+active material and :math:`w_k` the volume share of population :math:`k`.
+
+For the default single particle in an averaged composite the balance gives :math:`j`
+explicitly; otherwise :math:`\phi_s - \phi_e` (averaged) or :math:`\phi_s` (resolved) and
+the :math:`j_k` are algebraic variables.
+"""
+
+import pybamm
+
+from .base import Submodel, arrhenius, temperature
+
+
+def surface_area_density(label):
+    """a_k [m-1]: particle surface per composite volume for population ``label``."""
+    eps = pybamm.Parameter("Positive electrode active volume fraction")
+    w = pybamm.Parameter(f"Positive particle volume share{label}")
+    R = pybamm.Parameter(f"Positive particle radius{label} [m]")
+    return 3 * eps * w / R
+
+
+class ButlerVolmerIntercalation(Submodel):
+    def __init__(self, options):
+        super().__init__(options)
+        self.labels = options.particle_labels
+        self.resolved = options["cathode"] == "resolved"
+        self.explicit = not self.resolved and len(self.labels) == 1
+
+    def get_fundamental_variables(self):
+        if self.explicit:
+            return {}
+        variables = {}
+        domain = "positive electrode" if self.resolved else None
+        for label in self.labels:
+            name = f"Positive particle{label} intercalation current density [A.m-2]"
+            variables[name] = pybamm.Variable(name, domain=domain)
+        if self.resolved:
+            variables["Positive electrode potential [V]"] = pybamm.Variable(
+                "Positive electrode potential [V]"
+            )
+        else:
+            variables["Positive electrode surface potential difference [V]"] = (
+                pybamm.Variable("Positive electrode surface potential difference [V]")
+            )
+        return variables
+
+    def _bv(self, label, variables):
+        T = temperature()
+        x_s = variables[f"Positive particle{label} surface stoichiometry"]
+        v_s = variables[f"Positive particle{label} surface vacancy fraction"]
+        j0_ref = arrhenius(
+            pybamm.Parameter("Positive electrode exchange-current density [A.m-2]"),
+            pybamm.Parameter(
+                "Positive electrode exchange-current density activation energy [J.mol-1]"
+            ),
+            T,
+        )
+        return j0_ref * 2 * pybamm.sqrt(x_s * v_s), 2 * pybamm.constants.R * T / pybamm.constants.F
+
+    def get_coupled_variables(self, variables):
+        i = variables["Current density [A.m-2]"]
+        L = pybamm.Parameter("Positive electrode thickness [m]")
+        phi_e_av = variables["Average SE potential in the cathode [V]"]
+        out = {}
+        a_j_total = 0
+        for label in self.labels:
+            a = surface_area_density(label)
+            j_dec = variables[f"Cathode decomposition current density{label} [A.m-2]"]
+            rho = variables[f"Cathode interphase film resistance{label} [Ohm.m2]"]
+            U_s = variables[f"Positive particle{label} surface potential [V]"]
+            j0, two_RT_F = self._bv(label, variables)
+            name_j = f"Positive particle{label} intercalation current density [A.m-2]"
+            if self.explicit:
+                j = i / (a * L) - j_dec
+                out[name_j] = j
+            else:
+                j = variables[name_j]
+            eta = -two_RT_F * pybamm.arcsinh(j / (2 * j0))
+            out[f"Positive particle{label} exchange-current density [A.m-2]"] = j0
+            out[f"Positive particle{label} reaction overpotential [V]"] = eta
+            out[f"Positive particle{label} film overpotential [V]"] = -rho * j
+            out[f"Positive particle{label} surface potential difference [V]"] = (
+                U_s + eta - rho * j
+            )
+            a_j_total = a_j_total + a * (j + j_dec)
+        out["Volumetric current density into particles [A.m-3]"] = a_j_total
+        if self.explicit:
+            delta_phi = out["Positive particle surface potential difference [V]"]
+            out["Positive electrode surface potential difference [V]"] = delta_phi
+            out["Positive electrode potential [V]"] = delta_phi + phi_e_av
+        elif not self.resolved:
+            out["Positive electrode potential [V]"] = (
+                variables["Positive electrode surface potential difference [V]"]
+                + phi_e_av
+            )
+        else:
+            out["Positive electrode surface potential difference [V]"] = (
+                variables["Positive electrode potential [V]"]
+                - variables["SE potential in the cathode [V]"]
+            )
+        if len(self.labels) == 1:
+            out["Positive electrode reaction overpotential [V]"] = pybamm.x_average(
+                out["Positive particle reaction overpotential [V]"]
+            )
+        return out
+
+    def set_algebraic(self, variables):
+        if self.explicit:
+            return
+        i = variables["Current density [A.m-2]"]
+        L = pybamm.Parameter("Positive electrode thickness [m]")
+        delta_phi = variables["Positive electrode surface potential difference [V]"]
+        for label in self.labels:
+            j = variables[f"Positive particle{label} intercalation current density [A.m-2]"]
+            self.algebraic[j] = delta_phi - variables[
+                f"Positive particle{label} surface potential difference [V]"
+            ]
+        a_j = variables["Volumetric current density into particles [A.m-3]"]
+        # the cell current closes the balance; scaled to a potential-like residual
+        scale = pybamm.Parameter("Nominal cell capacity [A.h]") / pybamm.Parameter(
+            "Electrode area [m2]"
+        )
+        if self.resolved:
+            x = pybamm.SpatialVariable("x_p", domain="positive electrode")
+            total = pybamm.Integral(a_j, x)
+            phi_s = variables["Positive electrode potential [V]"]
+        else:
+            total = a_j * L
+            phi_s = delta_phi
+        self.algebraic[phi_s] = (total - i) / scale
+
+    def set_initial_conditions(self, variables):
+        if self.explicit:
+            return
+        U0 = pybamm.Parameter("Initial positive particle potential [V]")
+        for label in self.labels:
+            j = variables[f"Positive particle{label} intercalation current density [A.m-2]"]
+            self.initial_conditions[j] = pybamm.Scalar(0) if not self.resolved else (
+                pybamm.PrimaryBroadcast(0, "positive electrode")
+            )
+        if self.resolved:
+            self.initial_conditions[variables["Positive electrode potential [V]"]] = U0
+        else:
+            self.initial_conditions[
+                variables["Positive electrode surface potential difference [V]"]
+            ] = U0

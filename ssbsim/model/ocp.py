@@ -1,0 +1,107 @@
+r"""Open-circuit potential of the cathode: the MSMR form.
+
+Multi-species, multi-reaction (MSMR) thermodynamics (Baker & Verbrugge,
+J. Electrochem. Soc. 165 (2018) A3952, doi:10.1149/2.0771816jes; Verbrugge et al.,
+J. Electrochem. Soc. 164 (2017) E3243, doi:10.1149/2.0341708jes). Each host-site reaction
+:math:`j` (a plateau) holds a fraction :math:`X_j` of the cycled Na and fills as a
+logistic function of the local equilibrium potential :math:`U`:
+
+.. math::
+    x_j(U, T) = \frac{X_j}{1 + \exp[f (U - U^0_j)/\omega_j]}, \qquad
+    x = \sum_j x_j, \qquad f = F/(RT),
+
+with :math:`\sum_j X_j = 1`, so the stoichiometry :math:`x \in (0, 1)` is the fraction
+of the cycled Na window that is filled (for Na3(VOPO4)2F: Na1 at x=0, Na3 at x=1).
+:math:`U^0_j` is the plateau potential and :math:`\omega_j` its ideality factor
+(smaller = flatter). The vacancy fraction :math:`1-x` and
+:math:`\mathrm{d}x/\mathrm{d}U = -\sum_j f x_j (X_j - x_j) / (\omega_j X_j)` are written
+in forms that neither overflow nor cancel, so the model stays finite at any potential.
+
+The same functions serve symbols (pybamm) and arrays (numpy): ``exp`` is passed in.
+"""
+
+import numpy as np
+import pybamm
+
+F = 96485.33212
+R = 8.314462618
+
+
+def reaction_names(j):
+    """Parameter names of MSMR reaction ``j`` (PyBaMM's MSMR naming)."""
+    return (
+        f"Positive electrode host site standard potential ({j}) [V]",
+        f"Positive electrode host site occupancy fraction ({j})",
+        f"Positive electrode host site ideality factor ({j})",
+    )
+
+
+def _logistic(z, exp):
+    """1 / (1 + exp(-z)), finite for any z."""
+    return 1 / (1 + exp(-z))
+
+
+class MSMR:
+    """Occupancy x(U, T), vacancy 1 - x and dx/dU for reactions (U0_j, X_j, w_j)."""
+
+    def __init__(self, reactions, exp):
+        self.reactions = reactions
+        self.exp = exp
+
+    @classmethod
+    def symbolic(cls, n_reactions):
+        reactions = [
+            tuple(pybamm.Parameter(name) for name in reaction_names(j))
+            for j in range(n_reactions)
+        ]
+        return cls(reactions, pybamm.exp)
+
+    @classmethod
+    def numeric(cls, values, n_reactions=None):
+        """From a mapping of parameter name -> number (reactions counted if not given)."""
+        if n_reactions is None:
+            n_reactions = count_reactions(values)
+        reactions = [
+            tuple(float(values[name]) for name in reaction_names(j))
+            for j in range(n_reactions)
+        ]
+        return cls(reactions, np.exp)
+
+    def _z(self, U, T, U0, w):
+        return F / (R * T) * (U - U0) / w
+
+    def occupancy(self, U, T):
+        return sum(
+            X * _logistic(-self._z(U, T, U0, w), self.exp) for U0, X, w in self.reactions
+        )
+
+    def vacancy(self, U, T):
+        return sum(
+            X * _logistic(self._z(U, T, U0, w), self.exp) for U0, X, w in self.reactions
+        )
+
+    def differential_occupancy(self, U, T):
+        """dx/dU [V-1] (negative: filling lowers the potential)."""
+        return sum(
+            -X
+            * F
+            / (R * T * w)
+            * _logistic(self._z(U, T, U0, w), self.exp)
+            * _logistic(-self._z(U, T, U0, w), self.exp)
+            for U0, X, w in self.reactions
+        )
+
+    def potential(self, x, T, bracket=(0.0, 8.0)):
+        """U(x): numeric inverse of the occupancy (numpy only; for tables, initial values)."""
+        from scipy.optimize import brentq
+
+        x = np.atleast_1d(np.asarray(x, dtype=float))
+        return np.array([brentq(lambda U: self.occupancy(U, T) - xi, *bracket, xtol=1e-12) for xi in x])
+
+
+def count_reactions(values):
+    """Number of consecutive MSMR reactions (0), (1), ... given in ``values``."""
+    n = 0
+    while reaction_names(n)[0] in values:
+        n += 1
+    return n

@@ -1,0 +1,78 @@
+"""Model options: which form each mechanism takes, and the mesh.
+
+Options select between formulations of the same physics; parameter values stay in the
+parameter set. Unknown options or values raise :class:`ssbsim.errors.InputError`.
+"""
+
+from collections.abc import Mapping
+
+from ..errors import InputError
+
+#: option -> (default, allowed values or a type, one-line meaning)
+OPTIONS = {
+    "particle": (
+        "single",
+        ("single", "distribution"),
+        "one particle radius, or a lognormal size distribution in bins",
+    ),
+    "cathode": (
+        "averaged",
+        ("averaged", "resolved"),
+        "single-particle composite (SPMe-like), or through-thickness resolution",
+    ),
+    "interphase": (
+        "none",
+        ("none",),
+        "cathode/SE interphase submodel",
+    ),
+    "particle size bins": (5, int, "number of size bins when particle = distribution"),
+    "radial points": (20, int, "finite-volume cells per particle radius"),
+    "through-thickness points": (10, int, "cells across the composite when resolved"),
+    "MSMR reactions": (2, int, "number of MSMR reactions in the cathode OCP"),
+}
+
+
+class ModelOptions(Mapping):
+    """Validated, immutable model options (a Mapping, deliberately not a dict: PyBaMM
+    would otherwise try to read them as lithium-ion battery options)."""
+
+    def __init__(self, options=None, source="options"):
+        values = {key: default for key, (default, _, _) in OPTIONS.items()}
+        for key, value in dict(options or {}).items():
+            if key not in OPTIONS:
+                raise InputError(
+                    source, f"unknown model option (known: {', '.join(OPTIONS)})", key
+                )
+            _, allowed, _ = OPTIONS[key]
+            if allowed is int:
+                try:
+                    value = int(value)
+                except (TypeError, ValueError):
+                    raise InputError(source, f"must be an integer, got {value!r}", key)
+                if value < 1:
+                    raise InputError(source, f"must be at least 1, got {value}", key)
+            elif value not in allowed:
+                raise InputError(
+                    source, f"must be one of {', '.join(allowed)}, got {value!r}", key
+                )
+            values[key] = value
+        self._values = values
+
+    def __getitem__(self, key):
+        return self._values[key]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self):
+        return len(self._values)
+
+    def __repr__(self):
+        return f"ModelOptions({self._values!r})"
+
+    @property
+    def particle_labels(self):
+        """Suffixes naming the particle populations: "" for one size, " 1".." N"."""
+        if self["particle"] == "single":
+            return [""]
+        return [f" {k}" for k in range(1, self["particle size bins"] + 1)]

@@ -1,0 +1,42 @@
+r"""The solid-electrolyte separator: a single-ion ohmic conductor.
+
+Hydroborate SEs conduct Na+ only (transference number 1), so the salt concentration
+stays uniform and the current obeys Ohm's law (no diffusion potential):
+
+.. math::
+    i = -\sigma(T) \frac{\partial \phi_e}{\partial x}, \qquad
+    \sigma(T) = \sigma_{\mathrm{ref}} \exp\!\left[\frac{E_\sigma}{R}
+        \left(\frac{1}{T_{\mathrm{ref}}} - \frac{1}{T}\right)\right],
+
+so across a separator of thickness :math:`L_s` the potential drops by
+:math:`i R_0` with :math:`R_0 = L_s/\sigma(T)`, constant in time (target T4 of the brief:
+R0 ≈ 50 Ω cm², Asakura et al., Energy Environ. Sci. 13 (2020) 5048,
+doi:10.1039/d0ee01569e).
+"""
+
+import pybamm
+
+from .base import Submodel, arrhenius, temperature
+
+
+def se_conductivity():
+    """σ(T) of the solid electrolyte [S.m-1]."""
+    return arrhenius(
+        pybamm.Parameter("SE conductivity [S.m-1]"),
+        pybamm.Parameter("SE conductivity activation energy [J.mol-1]"),
+        temperature(),
+    )
+
+
+class SolidElectrolyteSeparator(Submodel):
+    def get_coupled_variables(self, variables):
+        i = variables["Current density [A.m-2]"]
+        sigma = se_conductivity()
+        R0 = pybamm.Parameter("Separator thickness [m]") / sigma
+        return {
+            "SE conductivity at temperature [S.m-1]": sigma,
+            "Electrolyte resistance [Ohm.m2]": R0,
+            "Separator ohmic drop [V]": i * R0,
+            "SE potential at the cathode [V]": variables["SE potential at the anode [V]"]
+            - i * R0,
+        }

@@ -1,0 +1,104 @@
+"""Per-cycle observables: the ``cycles.csv`` table of the interface contract.
+
+Capacities and energies are differences of the model's exact counters
+(:math:`Q = \\int I\\,dt`, :math:`E = \\int IV\\,dt`) over each step, summed by sign:
+charge steps (and voltage holds on charge) add to the charge capacity, discharge steps
+to the discharge capacity. Capacities are per gram of cathode active material (the
+whole loading, as in the paper); efficiencies are fractions; resistances are
+area-specific (per geometric area) and taken from the model state at the end of the
+cycle.
+"""
+
+import re
+
+import numpy as np
+import pandas as pd
+
+#: cycles.csv column -> model variable, for the state read at the end of each cycle
+END_OF_CYCLE = {
+    "electrolyte_resistance_ohm_cm2": "Electrolyte resistance [Ohm.m2]",
+    "anode_interface_resistance_ohm_cm2": "Anode interface resistance [Ohm.m2]",
+    "cathode_interphase_resistance_ohm_cm2": "Cathode interphase resistance [Ohm.m2]",
+    "composite_ionic_resistance_ohm_cm2": "Composite ionic resistance [Ohm.m2]",
+}
+OHM_M2_TO_OHM_CM2 = 1e4
+
+COLUMNS = [
+    "cycle",
+    "charge_capacity_mAh_g",
+    "discharge_capacity_mAh_g",
+    "coulombic_efficiency",
+    "energy_efficiency",
+    "mean_discharge_voltage_V",
+    "mean_charge_voltage_V",
+    "max_voltage_V",
+    "upper_cutoff_V",
+    "electrolyte_resistance_ohm_cm2",
+    "anode_interface_resistance_ohm_cm2",
+    "cathode_interphase_resistance_ohm_cm2",
+    "composite_ionic_resistance_ohm_cm2",
+    "temperature_C",
+]
+
+_VOLTS = re.compile(r"(?:until|at)\s+([0-9.]+)\s*V\b")
+
+
+def upper_cutoff(steps):
+    """Highest voltage a cycle's charge and hold steps aim at (from the step strings)."""
+    volts = [
+        float(v)
+        for s in steps
+        if s.split()[0].lower() in ("charge", "hold")
+        for v in _VOLTS.findall(s)
+    ]
+    return max(volts) if volts else np.nan
+
+
+def step_bounds(solution):
+    """[(cycle index, [(start, stop) of each step in the full arrays])] for the cycles."""
+    bounds, start = [], 0
+    for cycle in solution.cycles:
+        steps = []
+        for step in cycle.steps:
+            steps.append((start, start + len(step.t)))
+            start += len(step.t)
+        bounds.append(steps)
+    return bounds
+
+
+def cycle_table(solution, cycle_steps, active_mass_kg, complete_only=True):
+    """DataFrame with one row per (completed) cycle, the COLUMNS above."""
+    Q = solution["Discharge capacity [A.h]"].entries
+    E = solution["Discharge energy [W.h]"].entries
+    V = solution["Voltage [V]"].entries
+    T = solution["Ambient temperature [K]"].entries
+    end_state = {col: solution[var].entries for col, var in END_OF_CYCLE.items()}
+    rows = []
+    for n, steps in enumerate(step_bounds(solution)):
+        expected = cycle_steps[n] if n < len(cycle_steps) else ()
+        if complete_only and len(steps) < len(expected):
+            break
+        q_ch = q_dis = e_ch = e_dis = 0.0
+        for a, b in steps:
+            dq, de = Q[b - 1] - Q[a], E[b - 1] - E[a]
+            if dq >= 0:
+                q_dis, e_dis = q_dis + dq, e_dis + de
+            else:
+                q_ch, e_ch = q_ch - dq, e_ch - de
+        first, last = steps[0][0], steps[-1][1]
+        row = {
+            "cycle": n + 1,
+            "charge_capacity_mAh_g": q_ch / active_mass_kg,  # A.h/kg = mAh/g
+            "discharge_capacity_mAh_g": q_dis / active_mass_kg,
+            "coulombic_efficiency": q_dis / q_ch if q_ch > 0 else np.nan,
+            "energy_efficiency": e_dis / e_ch if e_ch > 0 else np.nan,
+            "mean_discharge_voltage_V": e_dis / q_dis if q_dis > 0 else np.nan,
+            "mean_charge_voltage_V": e_ch / q_ch if q_ch > 0 else np.nan,
+            "max_voltage_V": float(V[first:last].max()),
+            "upper_cutoff_V": upper_cutoff(expected),
+            "temperature_C": float(T[last - 1]) - 273.15,
+        }
+        for col, values in end_state.items():
+            row[col] = float(np.broadcast_to(values, Q.shape)[last - 1]) * OHM_M2_TO_OHM_CM2
+        rows.append(row)
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,0 +1,77 @@
+"""Figures a battery scientist looks at first: voltage profiles, capacity and efficiency,
+resistances. Each function takes a Result and returns a matplotlib Figure."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def voltage_capacity(result):
+    """Voltage against specific capacity of every cycle, coloured by upper cutoff."""
+    ts, cycles = result.timeseries, result.cycles
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    cutoffs = cycles["upper_cutoff_V"].to_numpy()
+    finite = np.isfinite(cutoffs)
+    lo, hi = (cutoffs[finite].min(), cutoffs[finite].max()) if finite.any() else (0, 1)
+    norm = matplotlib.colors.Normalize(lo, hi if hi > lo else lo + 1)
+    cmap = plt.get_cmap("viridis")
+    for _, row in cycles.iterrows():
+        part = ts[ts["cycle"] == row["cycle"]]
+        q = part["discharge_capacity_mAh_g"].to_numpy()
+        # capacity counted from the start of the cycle, charge rising then discharge falling
+        q = q - q.min()
+        colour = cmap(norm(row["upper_cutoff_V"])) if np.isfinite(row["upper_cutoff_V"]) else "grey"
+        ax.plot(q, part["voltage_V"], color=colour, lw=0.8)
+    sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
+    fig.colorbar(sm, ax=ax, label="upper cutoff [V]")
+    ax.set_xlabel("specific capacity [mAh g$^{-1}$ NVOPF]")
+    ax.set_ylabel("voltage vs Na$^+$/Na [V]")
+    ax.set_title(result.experiment.name)
+    fig.tight_layout()
+    return fig
+
+
+def capacity_efficiency(result):
+    """Charge/discharge capacity and Coulombic efficiency against cycle number."""
+    c = result.cycles
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    ax.plot(c["cycle"], c["charge_capacity_mAh_g"], "o-", ms=3, label="charge")
+    ax.plot(c["cycle"], c["discharge_capacity_mAh_g"], "s-", ms=3, label="discharge")
+    ax.set_xlabel("cycle")
+    ax.set_ylabel("specific capacity [mAh g$^{-1}$]")
+    ax2 = ax.twinx()
+    ax2.plot(c["cycle"], 100 * c["coulombic_efficiency"], "k^-", ms=3, lw=0.8, label="Coulombic efficiency")
+    ax2.set_ylabel("Coulombic efficiency [%]")
+    lines = ax.get_legend_handles_labels()
+    lines2 = ax2.get_legend_handles_labels()
+    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="lower left")
+    ax.set_title(result.experiment.name)
+    fig.tight_layout()
+    return fig
+
+
+def resistances(result):
+    """R0 (SE), R1 (anode interface), R2 (cathode interphase) against cycle number."""
+    c = result.cycles
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    for column, label in [
+        ("electrolyte_resistance_ohm_cm2", "R0 electrolyte"),
+        ("anode_interface_resistance_ohm_cm2", "R1 Na anode interface"),
+        ("cathode_interphase_resistance_ohm_cm2", "R2 cathode interphase"),
+    ]:
+        ax.plot(c["cycle"], c[column], "o-", ms=3, label=label)
+    ax.set_xlabel("cycle")
+    ax.set_ylabel("area-specific resistance [$\\Omega$ cm$^2$]")
+    ax.legend()
+    ax.set_title(f"{result.experiment.name}: resistances at the end of each cycle")
+    fig.tight_layout()
+    return fig
+
+
+FIGURES = {
+    "voltage_capacity.png": voltage_capacity,
+    "capacity_efficiency.png": capacity_efficiency,
+    "resistances.png": resistances,
+}

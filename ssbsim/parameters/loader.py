@@ -1,0 +1,147 @@
+"""Reading and checking parameter sets (TOML), with the provenance of every value.
+
+A parameter set file::
+
+    description = "Cell A: Na | Na4(CB11H12)2(B12H12) | Na3(VOPO4)2F"
+    extends = "asakura2020"          # optional: start from another set
+    [options]                        # optional: default model options for this cell
+    particle = "single"
+    [parameters]
+    "SE conductivity [S.m-1]" = { value = 0.12, source = "doi:10.1039/d0ee01569e" }
+
+Every value is checked for name, unit, type and range; errors name the file, line and
+key. ``source`` records provenance: ``doi:...``, ``estimate: why`` or
+``fitted: to what, with which command``.
+"""
+
+import difflib
+from collections.abc import Mapping
+
+from ..errors import InputError
+from ..model.ocp import count_reactions
+from ..model.options import ModelOptions
+from ..resources import resolve
+from ..tomlfile import line_of, read_toml
+from . import schema
+from .derived import derive
+
+TOP_LEVEL = {"description", "cell", "references", "extends", "options", "parameters"}
+PROVENANCE_PREFIXES = ("doi:", "estimate:", "fitted:")
+
+
+def check_value(name, value, source, where=None):
+    """The float value of parameter ``name``; InputError naming ``source`` if not valid."""
+    entry = schema.spec(name)
+    if entry is None:
+        if schema.is_derived(name):
+            raise InputError(
+                source, f"{name!r} is derived ({schema.DERIVED.get(name, 'from other parameters')}); set those instead", where
+            )
+        base, unit = schema.split_unit(name)
+        for known in schema.known_names():
+            known_base, known_unit = schema.split_unit(known)
+            if known_base == base and known_unit != unit:
+                raise InputError(
+                    source, f"{name!r}: wrong unit [{unit}], this parameter is in [{known_unit}] (SI)", where
+                )
+        close = difflib.get_close_matches(name, schema.known_names(), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise InputError(source, f"unknown parameter {name!r}{hint}", where)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(source, f"{name!r} must be a number, got {value!r}", where)
+    problem = schema.check_range(float(value), entry[0])
+    if problem:
+        raise InputError(source, f"{name!r} {problem}", where)
+    return float(value)
+
+
+class ParameterSet(Mapping):
+    """Parameter name -> value (SI), with ``provenance``, ``description`` and ``options``."""
+
+    def __init__(self, values, provenance, description="", options=None, source="<memory>"):
+        self._values = dict(values)
+        self.provenance = dict(provenance)
+        self.description = description
+        self.options = dict(options or {})
+        self.source = str(source)
+
+    def __getitem__(self, name):
+        return self._values[name]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self):
+        return len(self._values)
+
+    def __repr__(self):
+        return f"ParameterSet({self.source!r}, {len(self)} parameters)"
+
+    def with_overrides(self, overrides, source="--set"):
+        """A copy with ``overrides`` (name -> value) checked and applied."""
+        values, provenance = dict(self._values), dict(self.provenance)
+        for name, value in (overrides or {}).items():
+            values[name] = check_value(name, value, source)
+            provenance[name] = f"override: {source}"
+        return ParameterSet(values, provenance, self.description, self.options, self.source)
+
+    def model_options(self, options=None, source="options"):
+        """Model options: the set's defaults, then ``options``; MSMR count from the set."""
+        merged = {**self.options, **dict(options or {})}
+        merged["MSMR reactions"] = count_reactions(self._values)
+        return ModelOptions(merged, source=source)
+
+    def pybamm_values(self, options):
+        """A ``pybamm.ParameterValues`` with every derived quantity, for ``options``."""
+        import pybamm
+
+        values = derive(self._values, options, source=self.source)
+        values.setdefault("Current function [A]", 0.0)
+        return pybamm.ParameterValues(values)
+
+
+def load_parameter_set(name_or_path, _seen=()):
+    """Load, check and return a parameter set by shipped stem or by path."""
+    path = resolve(name_or_path, "parameter_sets")
+    if path.resolve() in _seen:
+        raise InputError(path, "'extends' forms a cycle")
+    data, text = read_toml(path)
+    for key in data:
+        if key not in TOP_LEVEL:
+            raise InputError(
+                path, f"unknown key {key!r} (allowed: {', '.join(sorted(TOP_LEVEL))})", line_of(text, key)
+            )
+    values, provenance, options = {}, {}, {}
+    if "extends" in data:
+        if not isinstance(data["extends"], str):
+            raise InputError(path, "'extends' must name a parameter set", line_of(text, "extends"))
+        base = load_parameter_set(data["extends"], _seen + (path.resolve(),))
+        values, provenance, options = dict(base), dict(base.provenance), dict(base.options)
+    if "options" in data:
+        if not isinstance(data["options"], dict):
+            raise InputError(path, "'options' must be a table", line_of(text, "options"))
+        options.update(data["options"])
+        ModelOptions(options, source=path)
+    parameters = data.get("parameters", {})
+    if not isinstance(parameters, dict):
+        raise InputError(path, "'parameters' must be a table", line_of(text, "parameters"))
+    for name, entry in parameters.items():
+        where = line_of(text, name)
+        if isinstance(entry, dict):
+            unknown = set(entry) - {"value", "source"}
+            if unknown or "value" not in entry:
+                raise InputError(
+                    path, f"{name!r} must be a number or {{ value = ..., source = \"...\" }}", where
+                )
+            value, source = entry["value"], entry.get("source", "")
+            if not isinstance(source, str):
+                raise InputError(path, f"{name!r}: source must be text", where)
+        else:
+            value, source = entry, ""
+        values[name] = check_value(name, value, path, where)
+        provenance[name] = source
+    missing = [name for name in schema.REQUIRED if name not in values]
+    if missing:
+        raise InputError(path, f"missing required parameter {missing[0]!r}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+    description = data.get("description", "")
+    return ParameterSet(values, provenance, description, options, path)

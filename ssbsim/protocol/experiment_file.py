@@ -1,0 +1,152 @@
+"""Experiment files (TOML): the cycling protocol, checked line by line.
+
+::
+
+    description = "Cutoff-voltage sweep (Asakura et al. 2020, Fig. 2)"
+    temperature_C = 25            # optional; else the parameter set's ambient temperature
+    period = "2 minutes"          # optional: spacing of the stored time series
+    [[block]]
+    repeat = 5                    # every repeat of a block is one cycle
+    steps = ["Charge at C/10 until 4.05 V", "Discharge at C/10 until 2.5 V"]
+
+Steps are PyBaMM step strings. C-rates refer to the cathode's theoretical capacity
+times its loading. Errors name the file, the line and the step.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ..resources import resolve
+from ..tomlfile import line_of, read_toml
+
+TOP_LEVEL = {"description", "temperature_C", "period", "block"}
+BLOCK_KEYS = {"repeat", "steps"}
+
+
+@dataclass
+class Block:
+    steps: list
+    repeat: int = 1
+
+
+@dataclass
+class ExperimentSpec:
+    """A checked experiment: blocks of steps; ``cycles()`` lists one tuple per cycle."""
+
+    name: str
+    blocks: list
+    description: str = ""
+    temperature_C: float | None = None
+    period: str | None = None
+    source: str = "<memory>"
+
+    def cycles(self):
+        return [tuple(b.steps) for b in self.blocks for _ in range(b.repeat)]
+
+    @property
+    def n_cycles(self):
+        return sum(b.repeat for b in self.blocks)
+
+    def pybamm_experiment(self):
+        import pybamm
+
+        return pybamm.Experiment(self.cycles(), period=self.period)
+
+
+def _one_line(err):
+    lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+    if not lines:
+        return type(err).__name__
+    detail = [ln for ln in lines if ln.startswith("The following")]
+    return lines[0].rstrip(":. ") + (f" ({detail[0]})" if detail else "")
+
+
+def check_step(text, source, where):
+    """Parse a PyBaMM step string; InputError with a one-line reason if it is not valid."""
+    import pybamm
+
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(source, f"a step must be a non-empty string, got {text!r}", where)
+    try:
+        step = pybamm.step.string(text)
+    except Exception as err:  # pybamm raises ValueError, TypeError, ZeroDivisionError
+        raise InputError(source, f"step {text!r}: {_one_line(err)}", where)
+    value = step.value
+    if isinstance(value, (int, float)):
+        kind = text.split()[0].lower()
+        if kind in ("charge", "discharge") and value != 0 and (value > 0) != (kind == "discharge"):
+            raise InputError(source, f"step {text!r}: rate must be positive (the verb gives the direction)", where)
+        if kind == "hold" and not 0 < value < 10:
+            raise InputError(source, f"step {text!r}: hold voltage must be between 0 and 10 V", where)
+    if step.duration is not None and step.duration <= 0:
+        raise InputError(source, f"step {text!r}: duration must be positive", where)
+    for term in step.termination:
+        if type(term).__name__ == "VoltageTermination" and not 0 < term.value < 10:
+            raise InputError(source, f"step {text!r}: cut-off voltage must be between 0 and 10 V", where)
+    return step
+
+
+def load_experiment(name_or_path):
+    """Load and check an experiment by shipped stem or by path."""
+    path = resolve(name_or_path, "experiments")
+    data, text = read_toml(path)
+    for key in data:
+        if key not in TOP_LEVEL:
+            raise InputError(path, f"unknown key {key!r} (allowed: {', '.join(sorted(TOP_LEVEL))})", line_of(text, key))
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise InputError(path, "'description' must be text", line_of(text, "description"))
+    temperature = data.get("temperature_C")
+    if temperature is not None:
+        if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
+            raise InputError(path, f"'temperature_C' must be a number in °C, got {temperature!r}", line_of(text, "temperature_C"))
+        if not -120 <= temperature <= 400:
+            raise InputError(path, f"'temperature_C' must be in °C between -120 and 400, got {temperature:g}", line_of(text, "temperature_C"))
+    period = data.get("period")
+    if period is not None:
+        import pybamm
+
+        try:
+            pybamm.Experiment(["Rest for 1 hour"], period=period)
+        except Exception as err:
+            raise InputError(path, f"'period' {period!r}: {_one_line(err)}", line_of(text, "period"))
+    raw_blocks = data.get("block")
+    if not isinstance(raw_blocks, list) or not raw_blocks:
+        raise InputError(path, "needs at least one [[block]] with 'steps'")
+    block_lines = [i + 1 for i, ln in enumerate(text.splitlines()) if ln.strip().startswith("[[block]]")]
+    blocks = []
+    for n, raw in enumerate(raw_blocks):
+        where = block_lines[n] if n < len(block_lines) else None
+        if not isinstance(raw, dict):
+            raise InputError(path, f"block {n + 1} must be a table", where)
+        unknown = set(raw) - BLOCK_KEYS
+        if unknown:
+            raise InputError(path, f"block {n + 1}: unknown key {sorted(unknown)[0]!r} (allowed: repeat, steps)", where)
+        repeat = raw.get("repeat", 1)
+        if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
+            raise InputError(path, f"block {n + 1}: 'repeat' must be a positive integer, got {repeat!r}", where)
+        steps = raw.get("steps")
+        if not isinstance(steps, list) or not steps:
+            raise InputError(path, f"block {n + 1}: 'steps' must be a non-empty list of step strings", where)
+        for step in steps:
+            step_line = _line_of_step(text, step, where)
+            check_step(step, path, step_line)
+        blocks.append(Block(steps=list(steps), repeat=repeat))
+    return ExperimentSpec(
+        name=Path(path).stem,
+        blocks=blocks,
+        description=description,
+        temperature_C=None if temperature is None else float(temperature),
+        period=period,
+        source=str(path),
+    )
+
+
+def _line_of_step(text, step, default):
+    if isinstance(step, str):
+        for i, ln in enumerate(text.splitlines()):
+            if f'"{step}"' in ln or f"'{step}'" in ln:
+                if default is None or i + 1 >= default:
+                    return i + 1
+    return default

@@ -1,0 +1,47 @@
+"""Where the shipped parameter sets and experiments live.
+
+An installed ssbsim carries them as the data packages ``ssbsim.parameter_sets`` and
+``ssbsim.experiments`` (see ``[tool.setuptools.package-dir]`` in pyproject.toml). An
+editable install does not map those folders into the package, so there we fall back to
+the source checkout, where they sit beside ``ssbsim/``.
+"""
+
+import importlib.resources
+from pathlib import Path
+
+from .errors import InputError
+
+KINDS = {"parameter_sets": "parameter set", "experiments": "experiment"}
+
+
+def shipped_dir(kind):
+    """Folder of the shipped files of ``kind`` ("parameter_sets" or "experiments")."""
+    try:
+        installed = Path(str(importlib.resources.files(f"ssbsim.{kind}")))
+        if installed.is_dir():
+            return installed
+    except (ModuleNotFoundError, NotADirectoryError):
+        pass
+    return Path(__file__).resolve().parent.parent / kind
+
+
+def shipped(kind):
+    """Stems of the shipped TOML files of ``kind``, sorted."""
+    return sorted(p.stem for p in shipped_dir(kind).glob("*.toml"))
+
+
+def resolve(name_or_path, kind):
+    """Path of a shipped file given its stem, or of a user file given its path."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.parent != Path("."):
+        if not path.is_file():
+            raise InputError(path, f"{KINDS[kind]} file not found")
+        return path
+    candidate = shipped_dir(kind) / f"{name_or_path}.toml"
+    if not candidate.is_file():
+        raise InputError(
+            name_or_path,
+            f"no shipped {KINDS[kind]} of this name "
+            f"(shipped: {', '.join(shipped(kind))}; or give a path to a .toml file)",
+        )
+    return candidate

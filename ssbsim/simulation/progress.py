@@ -1,0 +1,41 @@
+"""A progress bar over cycles, and the reason an experiment stopped early."""
+
+import pybamm
+
+
+class CycleProgress(pybamm.callbacks.Callback):
+    """tqdm bar (shown only when a run takes longer than ``delay`` seconds)."""
+
+    def __init__(self, n_cycles, show=True, delay=3.0, description="cycles"):
+        self.n_cycles = n_cycles
+        self.show = show
+        self.delay = delay
+        self.description = description
+        self.bar = None
+        self.stop_reason = None
+
+    def on_experiment_start(self, logs):
+        if self.show:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=self.n_cycles, unit="cycle", delay=self.delay, desc=self.description)
+
+    def on_cycle_end(self, logs):
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def on_experiment_error(self, logs):
+        self.stop_reason = f"solver failed: {logs.get('error')}"
+
+    def on_experiment_infeasible_time(self, logs):
+        self.stop_reason = f"step did not reach its end condition: {logs.get('step operating conditions', '')}"
+
+    def on_experiment_infeasible_event(self, logs):
+        self.stop_reason = (
+            f"stopped by model event {logs.get('termination', '')!s} during "
+            f"{logs.get('step operating conditions', 'a step')}"
+        )
+
+    def on_experiment_end(self, logs):
+        if self.bar is not None:
+            self.bar.close()

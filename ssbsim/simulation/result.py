@@ -1,0 +1,79 @@
+"""The result of a run: the PyBaMM solution, the per-cycle table, the time series, and
+how to write them (``cycles.csv``, ``timeseries.parquet``, ``run.json``, figures)."""
+
+import json
+from functools import cached_property
+from pathlib import Path
+
+from .. import atomic
+from ..observables.cycles import cycle_table
+from ..observables.timeseries import timeseries
+
+
+class Result:
+    """``.cycles`` (DataFrame, one row per completed cycle), ``.solution`` (PyBaMM),
+    ``.timeseries`` (DataFrame), plus the experiment, parameters and options used."""
+
+    def __init__(self, solution, experiment, parameters, options, wall_time=None):
+        self.solution = solution
+        self.experiment = experiment
+        self.parameters = parameters
+        self.options = options
+        self.wall_time = wall_time
+        self.active_mass_kg = (
+            parameters["Positive electrode active material loading [kg.m-2]"]
+            * parameters["Electrode area [m2]"]
+        )
+        self.cycles = cycle_table(solution, experiment.cycles(), self.active_mass_kg)
+
+    @cached_property
+    def timeseries(self):
+        return timeseries(self.solution, self.active_mass_kg)
+
+    def metadata(self):
+        import pybamm
+
+        from .. import __version__
+
+        return {
+            "experiment": self.experiment.source,
+            "experiment_description": self.experiment.description,
+            "parameter_set": self.parameters.source,
+            "overrides": {
+                name: self.parameters[name]
+                for name, source in self.parameters.provenance.items()
+                if source.startswith("override:")
+            },
+            "options": dict(self.options),
+            "cycles_completed": int(len(self.cycles)),
+            "cycles_planned": int(self.experiment.n_cycles),
+            "wall_time_s": self.wall_time,
+            "ssbsim_version": __version__,
+            "pybamm_version": pybamm.__version__,
+        }
+
+    def save(self, outdir, figures=True):
+        """Write every output into ``outdir``, each file atomically. Returns the paths."""
+        outdir = Path(outdir)
+        outdir.mkdir(parents=True, exist_ok=True)
+        written = []
+        with atomic.atomic_path(outdir / "cycles.csv") as tmp:
+            self.cycles.to_csv(tmp, index=False, float_format="%.6g")
+        written.append(outdir / "cycles.csv")
+        with atomic.atomic_path(outdir / "timeseries.parquet") as tmp:
+            self.timeseries.to_parquet(tmp, index=False)
+        written.append(outdir / "timeseries.parquet")
+        atomic.write_text(outdir / "run.json", json.dumps(self.metadata(), indent=2) + "\n")
+        written.append(outdir / "run.json")
+        if figures and len(self.cycles):
+            import matplotlib.pyplot as plt
+
+            from ..observables.figures import FIGURES
+
+            for name, make in FIGURES.items():
+                fig = make(self)
+                with atomic.atomic_path(outdir / name) as tmp:
+                    fig.savefig(tmp, dpi=130, format="png")
+                plt.close(fig)
+                written.append(outdir / name)
+        return written

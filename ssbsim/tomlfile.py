@@ -1,0 +1,34 @@
+"""Reading the TOML files users write (parameter sets, experiments, specs), with errors
+that name the file and the line."""
+
+import re
+import tomllib
+from pathlib import Path
+
+from .errors import InputError
+
+
+def line_of(text, key):
+    """1-based line where ``key`` is first written in ``text`` (quoted or bare), or None."""
+    pattern = re.compile(r'^\s*("?)' + re.escape(key) + r'\1\s*=', re.MULTILINE)
+    m = pattern.search(text)
+    if m is None:
+        m = re.search(re.escape(f'"{key}"'), text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def read_toml(path):
+    """(data, text) of a TOML file; unreadable or malformed files raise InputError."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as err:
+        raise InputError(path, f"cannot read: {err.strerror}")
+    except UnicodeDecodeError as err:
+        raise InputError(path, f"not UTF-8 text (byte {err.start})")
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as err:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(err))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
+        raise InputError(path, f"not valid TOML: {message}", m.group(1) if m else None)
