@@ -106,10 +106,4 @@ class CellModel(pybamm.BaseModel):
 
     @property
     def default_solver(self):
-        """IDAKLU at PyBaMM's tolerances for the explicit single-particle model, whose
-        Fickian states conserve Na exactly at any tolerance; tighter where the reaction
-        distribution is algebraic (size bins, resolved composite), which otherwise fails
-        Newton convergence where the OCP steps between plateaus."""
-        if self.submodels["kinetics"].explicit:
-            return pybamm.IDAKLUSolver()
-        return pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8)
+        return pybamm.IDAKLUSolver()

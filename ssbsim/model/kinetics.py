@@ -73,7 +73,7 @@ class ButlerVolmerIntercalation(Submodel):
     def _bv(self, label, variables):
         T = temperature()
         x_s = variables[f"Positive particle{label} surface stoichiometry"]
-        v_s = variables[f"Positive particle{label} surface vacancy fraction"]
+        v_s = 1 - x_s
         j0_ref = arrhenius(
             pybamm.Parameter("Positive electrode exchange-current density [A.m-2]"),
             pybamm.Parameter(
@@ -81,7 +81,11 @@ class ButlerVolmerIntercalation(Submodel):
             ),
             T,
         )
-        return j0_ref * 2 * pybamm.sqrt(x_s * v_s), 2 * pybamm.constants.R * T / pybamm.constants.F
+        # the floor (1e-12, far below any filling reached before a cutoff) keeps the
+        # voltage finite if a trial step overshoots the surface filling, so that voltage
+        # events are still located where they belong
+        occupancy = pybamm.maximum(x_s * v_s, 1e-12)
+        return j0_ref * 2 * pybamm.sqrt(occupancy), 2 * pybamm.constants.R * T / pybamm.constants.F
 
     def get_coupled_variables(self, variables):
         i = variables["Current density [A.m-2]"]
@@ -158,7 +162,10 @@ class ButlerVolmerIntercalation(Submodel):
     def set_initial_conditions(self, variables):
         if self.explicit:
             return
-        U0 = pybamm.Parameter("Initial positive particle potential [V]")
+        U0 = pybamm.FunctionParameter(
+            "Positive electrode OCP [V]",
+            {"Positive particle stoichiometry": pybamm.Parameter("Initial positive electrode stoichiometry")},
+        )
         for label in self.labels:
             j = variables[f"Positive particle{label} intercalation current density [A.m-2]"]
             self.initial_conditions[j] = pybamm.Scalar(0) if not self.resolved else (

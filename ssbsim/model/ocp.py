@@ -17,6 +17,13 @@ of the cycled Na window that is filled (for Na3(VOPO4)2F: Na1 at x=0, Na3 at x=1
 :math:`\mathrm{d}x/\mathrm{d}U = -\sum_j f x_j (X_j - x_j) / (\omega_j X_j)` are written
 in forms that neither overflow nor cancel, so the model stays finite at any potential.
 
+The model needs the inverse, :math:`U(x)`, at the particle surface. It is tabulated
+from the isotherm on a grid in :math:`U` (2 mV) at the cell temperature and interpolated
+by a cubic spline in :math:`\ln[x/(1-x)]` (``ocp_function``), so the model stays explicit
+and fast while the MSMR parameters remain the source of truth; the tests check the
+inverse against the isotherm. Entropic effects beyond the MSMR temperature factor are neglected,
+and the table is made at the run's ambient temperature (isothermal runs).
+
 The same functions serve symbols (pybamm) and arrays (numpy): ``exp`` is passed in.
 """
 
@@ -47,14 +54,6 @@ class MSMR:
     def __init__(self, reactions, exp):
         self.reactions = reactions
         self.exp = exp
-
-    @classmethod
-    def symbolic(cls, n_reactions):
-        reactions = [
-            tuple(pybamm.Parameter(name) for name in reaction_names(j))
-            for j in range(n_reactions)
-        ]
-        return cls(reactions, pybamm.exp)
 
     @classmethod
     def numeric(cls, values, n_reactions=None):
@@ -97,6 +96,33 @@ class MSMR:
 
         x = np.atleast_1d(np.asarray(x, dtype=float))
         return np.array([brentq(lambda U: self.occupancy(U, T) - xi, *bracket, xtol=1e-12) for xi in x])
+
+
+def ocp_table(values, T, spacing=2e-3):
+    """(logit x, U): the MSMR isotherm at temperature T on a grid in U, increasing in
+    logit x = ln(x/(1-x)), the coordinate in which U(x) is smooth and nearly linear at
+    both ends of the window."""
+    msmr = MSMR.numeric(values)
+    potentials = [U0 for U0, _, _ in msmr.reactions]
+    U = np.arange(min(potentials) - 1.5, max(potentials) + 1.5, spacing)
+    logit = np.log(msmr.occupancy(U, T)) - np.log(msmr.vacancy(U, T))
+    order = np.argsort(logit)
+    return logit[order], U[order]
+
+
+def ocp_function(values, T):
+    """``U(sto)`` for ``pybamm.ParameterValues``: the inverse of the isotherm as a cubic
+    spline in logit(sto). Smooth (C2), so that the reaction distribution, which depends on
+    U, does not see the knots of a table."""
+    logit, U = ocp_table(values, T)
+
+    def positive_electrode_ocp(sto):
+        # a floor far below any filling reached before a cutoff keeps a trial step that
+        # overshoots the window finite
+        s = pybamm.maximum(pybamm.minimum(sto, 1 - 1e-14), 1e-14)
+        return pybamm.Interpolant(logit, U, pybamm.log(s) - pybamm.log(1 - s), name="MSMR_OCP", interpolator="cubic")
+
+    return positive_electrode_ocp
 
 
 def count_reactions(values):

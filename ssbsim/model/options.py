@@ -28,7 +28,6 @@ OPTIONS = {
     "particle size bins": (5, int, "number of size bins when particle = distribution"),
     "radial points": (20, int, "finite-volume cells per particle radius"),
     "through-thickness points": (10, int, "cells across the composite when resolved"),
-    "MSMR reactions": (2, int, "number of MSMR reactions in the cathode OCP"),
 }
 
 

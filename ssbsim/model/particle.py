@@ -4,39 +4,26 @@ For each particle population :math:`k` (one radius, or one bin of a size distrib
 spheres of radius :math:`R_k`:
 
 .. math::
-    c_{\max} \frac{\partial x}{\partial t}
+    \frac{\partial x}{\partial t}
         = \frac{1}{r^2}\frac{\partial}{\partial r}
-          \left(r^2 D(T)\, c_{\max} \frac{\partial x}{\partial r}\right),
+          \left(r^2 D(T) \frac{\partial x}{\partial r}\right),
     \qquad
     \left.\frac{\partial x}{\partial r}\right|_{r=0} = 0,
     \qquad
     D c_{\max} \left.\frac{\partial x}{\partial r}\right|_{r=R_k} = \frac{j_k}{F},
 
-with :math:`j_k > 0` the intercalation current density per particle surface area
-(Na+ inserted: discharge) and :math:`D(T) = D_{\mathrm{ref}}
-\exp[E_D/R\,(1/T_{\mathrm{ref}} - 1/T)]`. Fick's law acts on the stoichiometry
-:math:`x`, as in PyBaMM's Fickian particle; the state solved for is the local equilibrium
-potential :math:`U(r,t)`, with :math:`x = x(U,T)` from the MSMR isotherm (``ocp.py``),
-so that
-
-.. math::
-    c_{\max} \frac{\mathrm{d}x}{\mathrm{d}U} \frac{\partial U}{\partial t}
-      = \nabla\cdot\left(D\, c_{\max} \nabla x(U)\right).
-
-This is the change of variables PyBaMM's MSMR particle uses (Baker & Verbrugge 2018,
-doi:10.1149/2.0771816jes); the flux is discretised as the gradient of :math:`x(U)`, so
-the semi-discrete equations are those of the Fickian model in :math:`x`. Because
-:math:`x(U) \in (0, 1)` for every :math:`U`, no surface stoichiometry can leave its
-physical range, which keeps steep plateau ends solvable. The surface value
-:math:`U(R_k)` is extrapolated with the gradient :math:`\partial U/\partial r =
-(\partial x/\partial r)/(\mathrm{d}x/\mathrm{d}U)` implied by the flux condition.
+with :math:`x = c/c_{\max}` the filling of the cycled Na window, :math:`j_k > 0` the
+intercalation current density per particle surface area (Na+ inserted: discharge) and
+:math:`D(T) = D_{\mathrm{ref}} \exp[E_D/R\,(1/T_{\mathrm{ref}} - 1/T)]`, as in PyBaMM's
+Fickian particle (finite volumes, so Na is conserved to round-off). The surface
+potential is the open-circuit potential of the surface filling,
+:math:`U_k = U(x_k(R_k))` (``ocp.py``).
 """
 
 import pybamm
 
 from .base import Submodel, arrhenius, temperature
 from .geometry import particle_domain
-from .ocp import MSMR
 
 
 class FickianParticle(Submodel):
@@ -46,7 +33,6 @@ class FickianParticle(Submodel):
         super().__init__(options)
         self.label = label
         self.resolved = options["cathode"] == "resolved"
-        self.msmr = MSMR.symbolic(options["MSMR reactions"])
         self.domain = particle_domain(label)
 
     def _name(self, quantity):
@@ -55,17 +41,15 @@ class FickianParticle(Submodel):
     def get_fundamental_variables(self):
         aux = {"secondary": "positive electrode"} if self.resolved else {}
         x = pybamm.Variable(self._name("stoichiometry"), domain=self.domain, auxiliary_domains=aux)
-        U_surf = pybamm.Variable(
-            self._name("surface potential [V]"),
-            domain="positive electrode" if self.resolved else None,
-        )
-        T = temperature()
+        x_surf = pybamm.surf(x)
         c_max = pybamm.Parameter("Maximum concentration in positive electrode [mol.m-3]")
+        ocp = pybamm.FunctionParameter(
+            "Positive electrode OCP [V]", {"Positive particle stoichiometry": x_surf}
+        )
         return {
             self._name("stoichiometry"): x,
-            self._name("surface potential [V]"): U_surf,
-            self._name("surface stoichiometry"): self.msmr.occupancy(U_surf, T),
-            self._name("surface vacancy fraction"): self.msmr.vacancy(U_surf, T),
+            self._name("surface stoichiometry"): x_surf,
+            self._name("surface potential [V]"): ocp,
             self._name("average stoichiometry"): pybamm.r_average(x),
             self._name("concentration [mol.m-3]"): c_max * x,
         }
@@ -83,18 +67,6 @@ class FickianParticle(Submodel):
         D = variables[self._name("diffusivity [m2.s-1]")]
         self.rhs[x] = pybamm.div(D * pybamm.grad(x))
 
-    def set_algebraic(self, variables):
-        x = variables[self._name("stoichiometry")]
-        U_surf = variables[self._name("surface potential [V]")]
-        T = temperature()
-        # logit form: nearly linear in U on plateaus and tails alike (well-conditioned);
-        # the bound only acts on non-physical overshoots of the extrapolated surface value
-        eps = 1e-12
-        x_surf = pybamm.maximum(pybamm.minimum(pybamm.surf(x), 1 - eps), eps)
-        self.algebraic[U_surf] = (
-            pybamm.log(self.msmr.occupancy(U_surf, T)) - pybamm.log(self.msmr.vacancy(U_surf, T))
-        ) - (pybamm.log(x_surf) - pybamm.log(1 - x_surf))
-
     def set_boundary_conditions(self, variables):
         x = variables[self._name("stoichiometry")]
         D = variables[self._name("diffusivity [m2.s-1]")]
@@ -108,7 +80,4 @@ class FickianParticle(Submodel):
     def set_initial_conditions(self, variables):
         self.initial_conditions[variables[self._name("stoichiometry")]] = pybamm.Parameter(
             "Initial positive electrode stoichiometry"
-        )
-        self.initial_conditions[variables[self._name("surface potential [V]")]] = (
-            pybamm.Parameter("Initial positive particle potential [V]")
         )

@@ -69,8 +69,9 @@ def step_bounds(solution):
 def cycle_table(solution, cycle_steps, active_mass_kg, complete_only=True):
     """DataFrame with one row per (completed) cycle, the COLUMNS above."""
     Q = solution["Discharge capacity [A.h]"].entries
-    E = solution["Discharge energy [W.h]"].entries
     V = solution["Voltage [V]"].entries
+    power = V * solution["Current [A]"].entries / 3600  # W.h per second
+    t = solution.t
     T = solution["Ambient temperature [K]"].entries
     end_state = {col: solution[var].entries for col, var in END_OF_CYCLE.items()}
     rows = []
@@ -80,7 +81,7 @@ def cycle_table(solution, cycle_steps, active_mass_kg, complete_only=True):
             break
         q_ch = q_dis = e_ch = e_dis = 0.0
         for a, b in steps:
-            dq, de = Q[b - 1] - Q[a], E[b - 1] - E[a]
+            dq, de = Q[b - 1] - Q[a], np.trapezoid(power[a:b], t[a:b])
             if dq >= 0:
                 q_dis, e_dis = q_dis + dq, e_dis + de
             else:

@@ -32,7 +32,10 @@ def timeseries(solution, active_mass_kg):
             cycle[a:b], step[a:b] = n + 1, k + 1
     data = {"time_s": t, "time_h": t / 3600, "cycle": cycle, "step": step}
     for column, (variable, factor) in SERIES.items():
-        data[column] = np.broadcast_to(solution[variable].entries * factor, t.shape)
+        values = solution[variable].entries * factor
+        if values.ndim > 1:  # resolved through the composite: its mean over x
+            values = values.mean(axis=0)
+        data[column] = np.broadcast_to(values, t.shape)
     frame = pd.DataFrame(data)
     frame["discharge_capacity_mAh_g"] = frame["discharge_capacity_Ah"] / active_mass_kg
     return frame

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from ..errors import InputError
-from ..model.ocp import MSMR, count_reactions, reaction_names
+from ..model.ocp import count_reactions, reaction_names
 
 F = 96485.33212
 
@@ -97,10 +97,6 @@ def derive(values, options, source="parameter set"):
             f"MSMR occupancy fractions must sum to 1, got {occupancy:g}",
             reaction_names(0)[1],
         )
-    msmr = MSMR.numeric(v, n_reactions)
-    v["Initial positive particle potential [V]"] = float(
-        msmr.potential(v["Initial positive electrode stoichiometry"], v["Ambient temperature [K]"])[0]
-    )
 
     if options["particle"] == "single":
         v["Positive particle volume share"] = 1.0

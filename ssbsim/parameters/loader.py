@@ -18,7 +18,7 @@ import difflib
 from collections.abc import Mapping
 
 from ..errors import InputError
-from ..model.ocp import count_reactions
+from ..model.ocp import ocp_function
 from ..model.options import ModelOptions
 from ..resources import resolve
 from ..tomlfile import line_of, read_toml
@@ -86,16 +86,15 @@ class ParameterSet(Mapping):
         return ParameterSet(values, provenance, self.description, self.options, self.source)
 
     def model_options(self, options=None, source="options"):
-        """Model options: the set's defaults, then ``options``; MSMR count from the set."""
-        merged = {**self.options, **dict(options or {})}
-        merged["MSMR reactions"] = count_reactions(self._values)
-        return ModelOptions(merged, source=source)
+        """Model options: the set's defaults, then ``options``."""
+        return ModelOptions({**self.options, **dict(options or {})}, source=source)
 
     def pybamm_values(self, options):
         """A ``pybamm.ParameterValues`` with every derived quantity, for ``options``."""
         import pybamm
 
         values = derive(self._values, options, source=self.source)
+        values["Positive electrode OCP [V]"] = ocp_function(values, values["Ambient temperature [K]"])
         values.setdefault("Current function [A]", 0.0)
         return pybamm.ParameterValues(values)
 

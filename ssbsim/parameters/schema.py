@@ -79,7 +79,7 @@ DERIVED = {
     "Maximum concentration in positive electrode [mol.m-3]": "density / molar mass x cycled Na per formula unit",
     "Positive electrode theoretical specific capacity [A.h.kg-1]": "cycled Na x F / (3600 x molar mass)",
     "Nominal cell capacity [A.h]": "theoretical specific capacity x loading x area (defines 1C)",
-    "Initial positive particle potential [V]": "MSMR potential at the initial stoichiometry",
+    "Positive electrode OCP [V]": "tabulated inverse of the MSMR isotherm (host site parameters)",
 }
 DERIVED_PATTERNS = [r"Positive particle radius \d+ \[m\]", r"Positive particle volume share( \d+)?"]
 

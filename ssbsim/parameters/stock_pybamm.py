@@ -3,31 +3,18 @@
 Where ssbsim's model and PyBaMM's half-cell models (``{"working electrode":
 "positive"}``) coincide -- no interphase, no anode contact loss, a single-ion electrolyte
 (transference number 1) -- the two must agree. This mapping feeds stock SPM/SPMe/DFN
-the same cell, for the agreement tests and the speed benchmark. PyBaMM needs the OCP as
-a function of stoichiometry, so the MSMR isotherm is inverted on a dense table (a linear
-interpolant, 1 mV spacing in potential); the entropic term is zero in both.
+the same cell, for the agreement tests and the speed benchmark. The OCP is the same
+tabulated inverse of the MSMR isotherm that ssbsim's model uses; the entropic term is zero in both.
 """
 
 import numpy as np
 import pybamm
 
-from ..model.ocp import MSMR
+from ..model.ocp import ocp_function
 from ..model.options import ModelOptions
 from .derived import derive
 
 R_GAS = 8.314462618
-
-
-def ocp_table(values, T, spacing=1e-3):
-    """(stoichiometry, potential) arrays of the MSMR OCP at temperature T, increasing in x."""
-    msmr = MSMR.numeric(values)
-    potentials = [U0 for U0, _, _ in msmr.reactions]
-    U = np.arange(min(potentials) - 1.5, max(potentials) + 1.5, spacing)
-    x = msmr.occupancy(U, T)
-    order = np.argsort(x)
-    x, U = x[order], U[order]
-    keep = np.concatenate([[True], np.diff(x) > 1e-13])
-    return x[keep], U[keep]
 
 
 def _arrhenius(Ea, T_ref):
@@ -36,15 +23,11 @@ def _arrhenius(Ea, T_ref):
 
 def stock_half_cell_parameters(pset):
     """``pybamm.ParameterValues`` for PyBaMM's half-cell models describing ``pset``."""
-    v = derive(dict(pset), ModelOptions({"MSMR reactions": _n(pset)}), source=pset.source)
+    v = derive(dict(pset), ModelOptions(), source=pset.source)
     T_ref = v["Reference temperature [K]"]
     T = v["Ambient temperature [K]"]
     c_max = v["Maximum concentration in positive electrode [mol.m-3]"]
-    x_tab, U_tab = ocp_table(v, T)
-
-    def ocp(sto):
-        return pybamm.Interpolant(x_tab, U_tab, sto, name="MSMR OCP table", interpolator="linear")
-
+    ocp = ocp_function(v, T)
     arr_D = _arrhenius(v["Positive particle diffusivity activation energy [J.mol-1]"], T_ref)
     arr_j0 = _arrhenius(v["Positive electrode exchange-current density activation energy [J.mol-1]"], T_ref)
     arr_sigma = _arrhenius(v["SE conductivity activation energy [J.mol-1]"], T_ref)
@@ -97,8 +80,3 @@ def stock_half_cell_parameters(pset):
         }
     )
 
-
-def _n(pset):
-    from ..model.ocp import count_reactions
-
-    return count_reactions(pset)
