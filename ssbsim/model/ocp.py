@@ -90,22 +90,33 @@ class MSMR:
             for U0, X, w in self.reactions
         )
 
-    def potential(self, x, T, bracket=(0.0, 8.0)):
+    def potential(self, x, T, bracket=(-20.0, 30.0)):
         """U(x): numeric inverse of the occupancy (numpy only; for tables, initial values)."""
         from scipy.optimize import brentq
 
         x = np.atleast_1d(np.asarray(x, dtype=float))
-        return np.array([brentq(lambda U: self.occupancy(U, T) - xi, *bracket, xtol=1e-12) for xi in x])
+        # in logit form, so that fillings near 0 or 1 are resolved
+        def residual(U, xi):
+            return np.log(self.occupancy(U, T) / self.vacancy(U, T)) - np.log(xi / (1 - xi))
+
+        with np.errstate(over="ignore"):
+            return np.array([brentq(residual, *bracket, args=(xi,), xtol=1e-12) for xi in x])
+
+
+X_FLOOR = 1e-14  # the table spans x in [X_FLOOR, 1 - X_FLOOR]; the model clamps to it
 
 
 def ocp_table(values, T, spacing=2e-3):
     """(logit x, U): the MSMR isotherm at temperature T on a grid in U, increasing in
     logit x = ln(x/(1-x)), the coordinate in which U(x) is smooth and nearly linear at
-    both ends of the window."""
+    both ends of the window. The grid covers x from X_FLOOR to 1 - X_FLOOR."""
     msmr = MSMR.numeric(values)
-    potentials = [U0 for U0, _, _ in msmr.reactions]
-    U = np.arange(min(potentials) - 1.5, max(potentials) + 1.5, spacing)
-    logit = np.log(msmr.occupancy(U, T)) - np.log(msmr.vacancy(U, T))
+    edge = np.log(X_FLOOR) - np.log(1 - X_FLOOR)
+    U_lo, U_hi = msmr.potential([1 - X_FLOOR / 2, X_FLOOR / 2], T)
+    U = np.arange(U_lo, U_hi + spacing, spacing)
+    with np.errstate(over="ignore"):
+        logit = np.log(msmr.occupancy(U, T)) - np.log(msmr.vacancy(U, T))
+    assert logit.min() < edge < -edge < logit.max()
     order = np.argsort(logit)
     return logit[order], U[order]
 
@@ -119,7 +130,7 @@ def ocp_function(values, T):
     def positive_electrode_ocp(sto):
         # a floor far below any filling reached before a cutoff keeps a trial step that
         # overshoots the window finite
-        s = pybamm.maximum(pybamm.minimum(sto, 1 - 1e-14), 1e-14)
+        s = pybamm.maximum(pybamm.minimum(sto, 1 - X_FLOOR), X_FLOOR)
         return pybamm.Interpolant(logit, U, pybamm.log(s) - pybamm.log(1 - s), name="MSMR_OCP", interpolator="cubic")
 
     return positive_electrode_ocp
