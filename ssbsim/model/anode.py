@@ -13,15 +13,18 @@ with :math:`i > 0` on discharge (Na stripped), :math:`j_{0,a}(T)` Arrhenius and
 
 Interface resistance growth. Under the low stack pressure of a spring cell (< 0.2 MPa),
 stripping removes Na faster than creep refills the interface and voids form, shrinking
-the contact area (Kasemchainan et al., Nat. Mater. 18 (2019) 1105,
-doi:10.1038/s41563-019-0438-9; for Na: Spencer Jolly et al., ACS Appl. Mater. Interfaces
-12 (2020) 678, doi:10.1021/acsami.9b17786). We take the contact lost per stripped charge
-proportional to the contact left:
+the contact area; plating fills voids back in (Kasemchainan et al., Nat. Mater. 18
+(2019) 1105, doi:10.1038/s41563-019-0438-9; for Na: Spencer Jolly et al., ACS Appl.
+Mater. Interfaces 12 (2020) 678, doi:10.1021/acsami.9b17786). We take the contact lost
+per stripped charge proportional to the contact left, and the contact regained per
+plated charge proportional to the contact missing:
 
 .. math::
-    \frac{\mathrm{d}\phi_c}{\mathrm{d}t} = -k_c\, \phi_c \max(i, 0), \qquad \phi_c(0) = 1,
+    \frac{\mathrm{d}\phi_c}{\mathrm{d}t} = -k_s\, \phi_c \max(i, 0)
+        + k_p\, (1 - \phi_c) \max(-i, 0), \qquad \phi_c(0) = 1,
 
-so :math:`\phi_c = \exp(-k_c Q_{\mathrm{stripped}})`. The interface resistance measured by
+so that under steady cycling the contact settles near
+:math:`\phi_\infty \approx k_p/(k_s + k_p)` instead of vanishing. The interface resistance measured by
 impedance at open circuit is the linearised Butler--Volmer resistance of the remaining
 contact, :math:`R_1 = RT / (F j_{0,a} \phi_c)` (per geometric area). The Na inventory
 :math:`n_{Na}` [mol.m-2] obeys :math:`\mathrm{d}n_{Na}/\mathrm{d}t = -i/F`.
@@ -69,8 +72,11 @@ class SodiumMetalAnode(Submodel):
         i = variables["Current density [A.m-2]"]
         contact = variables["Anode contact fraction"]
         n_Na = variables["Na metal anode inventory [mol.m-2]"]
-        k_c = pybamm.Parameter("Anode contact loss coefficient [m2.C-1]")
-        self.rhs[contact] = -k_c * contact * pybamm.maximum(i, 0)
+        k_s = pybamm.Parameter("Anode contact loss coefficient [m2.C-1]")
+        k_p = pybamm.Parameter("Anode contact recovery coefficient [m2.C-1]")
+        self.rhs[contact] = -k_s * contact * pybamm.maximum(i, 0) + k_p * (
+            1 - contact
+        ) * pybamm.maximum(-i, 0)
         self.rhs[n_Na] = -i / pybamm.constants.F
 
     def set_initial_conditions(self, variables):

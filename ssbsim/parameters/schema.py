@@ -55,6 +55,7 @@ REQUIRED = {
     "Na metal density [kg.m-3]": (POSITIVE, "density of Na metal"),
     "Na molar mass [kg.mol-1]": (POSITIVE, "molar mass of Na"),
     "Anode contact loss coefficient [m2.C-1]": (NONNEGATIVE, "contact area lost per stripped charge (void formation)"),
+    "Anode contact recovery coefficient [m2.C-1]": (NONNEGATIVE, "contact area regained per plated charge (voids refilled)"),
 }
 
 OPTIONAL = {
