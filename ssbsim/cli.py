@@ -24,7 +24,7 @@ SUMMARY_COLUMNS = {
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2 (argparse prints usage too)
-        self.exit(2, f"ssbsim: error: {message} (see ssbsim {self.prog.split()[-1]} --help)\n")
+        self.exit(2, f"ssbsim: error: {message} (see {self.prog} --help)\n")
 
 
 def _pairs(items, source, parse_value):
@@ -63,10 +63,12 @@ def format_table(cycles):
 
 
 def cmd_run(args):
+    from .model.options import ModelOptions
     from .simulation.run import prepare, run
 
     overrides = _pairs(args.set, "--set", _number)
     options = _pairs(args.option, "--option", lambda name, value: value)
+    ModelOptions(options, source="--option")  # name --option, not the merged options, in errors
     spec, pset, model_options = prepare(args.experiment, args.parameter_set, overrides, options)
     outdir = args.output or f"results/{spec.name}"
     print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)

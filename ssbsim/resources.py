@@ -1,12 +1,11 @@
 """Where the shipped parameter sets and experiments live.
 
-An installed ssbsim carries them as the data packages ``ssbsim.parameter_sets`` and
-``ssbsim.experiments`` (see ``[tool.setuptools.package-dir]`` in pyproject.toml). An
+An installed ssbsim carries them inside the package, as ``ssbsim/parameter_sets`` and
+``ssbsim/experiments`` (see ``[tool.setuptools.package-dir]`` in pyproject.toml). An
 editable install does not map those folders into the package, so there we fall back to
 the source checkout, where they sit beside ``ssbsim/``.
 """
 
-import importlib.resources
 from pathlib import Path
 
 from .errors import InputError
@@ -16,13 +15,9 @@ KINDS = {"parameter_sets": "parameter set", "experiments": "experiment"}
 
 def shipped_dir(kind):
     """Folder of the shipped files of ``kind`` ("parameter_sets" or "experiments")."""
-    try:
-        installed = Path(str(importlib.resources.files(f"ssbsim.{kind}")))
-        if installed.is_dir():
-            return installed
-    except (ModuleNotFoundError, NotADirectoryError):
-        pass
-    return Path(__file__).resolve().parent.parent / kind
+    package = Path(__file__).resolve().parent
+    installed = package / kind
+    return installed if installed.is_dir() else package.parent / kind
 
 
 def shipped(kind):

@@ -9,8 +9,12 @@ from .errors import InputError
 
 
 def line_of(text, key):
-    """1-based line where ``key`` is first written in ``text`` (quoted or bare), or None."""
-    pattern = re.compile(r'^\s*("?)' + re.escape(key) + r'\1\s*=', re.MULTILINE)
+    """1-based line where ``key`` is first written in ``text`` (quoted or bare, as a key or
+    a table header), or None."""
+    k = re.escape(key)
+    pattern = re.compile(
+        r'^[ \t]*(?:("?)' + k + r'\1[ \t]*=|\[\[?[ \t]*("?)' + k + r'\2[ \t]*\])', re.MULTILINE
+    )
     m = pattern.search(text)
     if m is None:
         m = re.search(re.escape(f'"{key}"'), text)
@@ -25,7 +29,8 @@ def read_toml(path):
     except OSError as err:
         raise InputError(path, f"cannot read: {err.strerror}")
     except UnicodeDecodeError as err:
-        raise InputError(path, f"not UTF-8 text (byte {err.start})")
+        line = err.object.count(b"\n", 0, err.start) + 1
+        raise InputError(path, f"not UTF-8 text (byte {err.start})", line)
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as err:

@@ -44,9 +44,9 @@ class ModelOptions(Mapping):
                 )
             _, allowed, _ = OPTIONS[key]
             if allowed is int:
-                try:
+                if isinstance(value, str) and value.strip().lstrip("+").isdigit():
                     value = int(value)
-                except (TypeError, ValueError):
+                if isinstance(value, bool) or not isinstance(value, int):
                     raise InputError(source, f"must be an integer, got {value!r}", key)
                 if value < 1:
                     raise InputError(source, f"must be at least 1, got {value}", key)

@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pybamm
 
 #: cycles.csv column -> model variable, for the state read at the end of each cycle
 END_OF_CYCLE = {
@@ -60,6 +61,8 @@ def step_bounds(solution):
     for cycle in solution.cycles:
         steps = []
         for step in cycle.steps:
+            if isinstance(step, pybamm.EmptySolution):  # ended at once: not in the arrays
+                continue
             steps.append((start, start + len(step.t)))
             start += len(step.t)
         bounds.append(steps)
@@ -75,9 +78,9 @@ def cycle_table(solution, cycle_steps, active_mass_kg, complete_only=True):
     T = solution["Ambient temperature [K]"].entries
     end_state = {col: solution[var].entries for col, var in END_OF_CYCLE.items()}
     rows = []
-    for n, steps in enumerate(step_bounds(solution)):
+    for n, (cycle, steps) in enumerate(zip(solution.cycles, step_bounds(solution))):
         expected = cycle_steps[n] if n < len(cycle_steps) else ()
-        if complete_only and len(steps) < len(expected):
+        if complete_only and len(cycle.steps) < len(expected) or not steps:
             break
         q_ch = q_dis = e_ch = e_dis = 0.0
         for a, b in steps:

@@ -19,11 +19,13 @@ def voltage_capacity(result):
     cmap = plt.get_cmap("viridis")
     for _, row in cycles.iterrows():
         part = ts[ts["cycle"] == row["cycle"]]
-        q = part["discharge_capacity_mAh_g"].to_numpy()
-        # capacity counted from the start of the cycle, charge rising then discharge falling
-        q = q - q.min()
         colour = cmap(norm(row["upper_cutoff_V"])) if np.isfinite(row["upper_cutoff_V"]) else "grey"
-        ax.plot(q, part["voltage_V"], color=colour, lw=0.8)
+        # charge and discharge each counted from zero, as cycler software plots them
+        for sign in (-1, 1):
+            branch = part[np.sign(part["current_A"]) == sign]
+            if len(branch):
+                q = branch["discharge_capacity_mAh_g"].to_numpy()
+                ax.plot(sign * (q - q[0]), branch["voltage_V"], color=colour, lw=0.8)
     sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
     fig.colorbar(sm, ax=ax, label="upper cutoff [V]")
     ax.set_xlabel("specific capacity [mAh g$^{-1}$ NVOPF]")

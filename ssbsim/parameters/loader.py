@@ -16,6 +16,7 @@ key. ``source`` records provenance: ``doi:...``, ``estimate: why`` or
 
 import difflib
 from collections.abc import Mapping
+from pathlib import Path
 
 from ..errors import InputError
 from ..model.ocp import ocp_function
@@ -41,6 +42,8 @@ def check_value(name, value, source, where=None):
         for known in schema.known_names():
             known_base, known_unit = schema.split_unit(known)
             if known_base == base and known_unit != unit:
+                if unit is None or known_unit is None:
+                    raise InputError(source, f"{name!r}: wrong unit, this parameter is {known!r}", where)
                 raise InputError(
                     source, f"{name!r}: wrong unit [{unit}], this parameter is in [{known_unit}] (SI)", where
                 )
@@ -64,6 +67,7 @@ class ParameterSet(Mapping):
         self.description = description
         self.options = dict(options or {})
         self.source = str(source)
+        self._base = None  # (set, source) this one overrides: the source to blame in derive()
 
     def __getitem__(self, name):
         return self._values[name]
@@ -83,7 +87,9 @@ class ParameterSet(Mapping):
         for name, value in (overrides or {}).items():
             values[name] = check_value(name, value, source)
             provenance[name] = f"override: {source}"
-        return ParameterSet(values, provenance, self.description, self.options, self.source)
+        changed = ParameterSet(values, provenance, self.description, self.options, self.source)
+        changed._base = (self, source)
+        return changed
 
     def model_options(self, options=None, source="options"):
         """Model options: the set's defaults, then ``options``."""
@@ -93,17 +99,23 @@ class ParameterSet(Mapping):
         """A ``pybamm.ParameterValues`` with every derived quantity, for ``options``."""
         import pybamm
 
-        values = derive(self._values, options, source=self.source)
+        values = self._derive(options)
         values["Positive electrode OCP [V]"] = ocp_function(values, values["Ambient temperature [K]"])
         values.setdefault("Current function [A]", 0.0)
         return pybamm.ParameterValues(values)
+
+    def _derive(self, options):
+        """Derived values; an inconsistency names the file, or the override that caused it."""
+        if self._base is None:
+            return derive(self._values, options, source=self.source)
+        base, source = self._base
+        base._derive(options)
+        return derive(self._values, options, source=source)
 
 
 def load_parameter_set(name_or_path, _seen=()):
     """Load, check and return a parameter set by shipped stem or by path."""
     path = resolve(name_or_path, "parameter_sets")
-    if path.resolve() in _seen:
-        raise InputError(path, "'extends' forms a cycle")
     data, text = read_toml(path)
     for key in data:
         if key not in TOP_LEVEL:
@@ -112,9 +124,17 @@ def load_parameter_set(name_or_path, _seen=()):
             )
     values, provenance, options = {}, {}, {}
     if "extends" in data:
-        if not isinstance(data["extends"], str):
-            raise InputError(path, "'extends' must name a parameter set", line_of(text, "extends"))
-        base = load_parameter_set(data["extends"], _seen + (path.resolve(),))
+        extends, where = data["extends"], line_of(text, "extends")
+        if not isinstance(extends, str):
+            raise InputError(path, "'extends' must name a parameter set", where)
+        try:
+            base_path = resolve(_beside(path, extends), "parameter_sets")
+        except InputError as err:
+            raise InputError(path, f"'extends': {err}", where)
+        seen = _seen + (path.resolve(),)
+        if base_path.resolve() in seen:
+            raise InputError(path, f"'extends' {extends!r} forms a cycle", where)
+        base = load_parameter_set(base_path, seen)
         values, provenance, options = dict(base), dict(base.provenance), dict(base.options)
     if "options" in data:
         if not isinstance(data["options"], dict):
@@ -144,3 +164,11 @@ def load_parameter_set(name_or_path, _seen=()):
         raise InputError(path, f"missing required parameter {missing[0]!r}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
     description = data.get("description", "")
     return ParameterSet(values, provenance, description, options, path)
+
+
+def _beside(path, name):
+    """``name`` from an ``extends`` in ``path``: a relative file path is taken beside ``path``."""
+    ref = Path(name)
+    if (ref.suffix == ".toml" or ref.parent != Path(".")) and not ref.is_absolute():
+        return path.parent / ref
+    return name

@@ -13,6 +13,7 @@ Steps are PyBaMM step strings. C-rates refer to the cathode's theoretical capaci
 times its loading. Errors name the file, the line and the step.
 """
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from ..resources import resolve
 from ..tomlfile import line_of, read_toml
 
 TOP_LEVEL = {"description", "temperature_C", "period", "block"}
+_VOLTS = re.compile(r"([0-9.]+)\s*V\b")
 BLOCK_KEYS = {"repeat", "steps"}
 
 
@@ -28,6 +30,7 @@ BLOCK_KEYS = {"repeat", "steps"}
 class Block:
     steps: list
     repeat: int = 1
+    lines: list | None = None  # line of each step in the file, for messages
 
 
 @dataclass
@@ -48,6 +51,16 @@ class ExperimentSpec:
     def n_cycles(self):
         return sum(b.repeat for b in self.blocks)
 
+    def step_voltages(self):
+        """(step text, line, voltage) for every cut-off or hold voltage of the protocol."""
+        out = []
+        for block in self.blocks:
+            lines = block.lines or [None] * len(block.steps)
+            for text, line in zip(block.steps, lines):
+                for volts in _VOLTS.findall(text):
+                    out.append((text, line, float(volts)))
+        return out
+
     def pybamm_experiment(self):
         import pybamm
 
@@ -59,7 +72,8 @@ def _one_line(err):
     if not lines:
         return type(err).__name__
     detail = [ln for ln in lines if ln.startswith("The following")]
-    return lines[0].rstrip(":. ") + (f" ({detail[0]})" if detail else "")
+    first = lines[0].split(" For example")[0]  # pybamm's examples follow on the next lines
+    return first.rstrip(":. ") + (f" ({detail[0]})" if detail else "")
 
 
 def check_step(text, source, where):
@@ -75,7 +89,7 @@ def check_step(text, source, where):
     value = step.value
     if isinstance(value, (int, float)):
         kind = text.split()[0].lower()
-        if kind in ("charge", "discharge") and value != 0 and (value > 0) != (kind == "discharge"):
+        if kind in ("charge", "discharge") and not (value > 0 if kind == "discharge" else value < 0):
             raise InputError(source, f"step {text!r}: rate must be positive (the verb gives the direction)", where)
         if kind == "hold" and not 0 < value < 10:
             raise InputError(source, f"step {text!r}: hold voltage must be between 0 and 10 V", where)
@@ -107,10 +121,14 @@ def load_experiment(name_or_path):
     if period is not None:
         import pybamm
 
+        if isinstance(period, bool) or not isinstance(period, (str, int, float)):
+            raise InputError(path, f"'period' must be a time such as \"5 minutes\", got {period!r}", line_of(text, "period"))
         try:
-            pybamm.Experiment(["Rest for 1 hour"], period=period)
+            seconds = pybamm.Experiment(["Rest for 1 hour"], period=period).steps[0].period
         except Exception as err:
             raise InputError(path, f"'period' {period!r}: {_one_line(err)}", line_of(text, "period"))
+        if not seconds > 0:
+            raise InputError(path, f"'period' {period!r}: must be a positive time", line_of(text, "period"))
     raw_blocks = data.get("block")
     if not isinstance(raw_blocks, list) or not raw_blocks:
         raise InputError(path, "needs at least one [[block]] with 'steps'")
@@ -129,10 +147,11 @@ def load_experiment(name_or_path):
         steps = raw.get("steps")
         if not isinstance(steps, list) or not steps:
             raise InputError(path, f"block {n + 1}: 'steps' must be a non-empty list of step strings", where)
+        lines = []
         for step in steps:
-            step_line = _line_of_step(text, step, where)
-            check_step(step, path, step_line)
-        blocks.append(Block(steps=list(steps), repeat=repeat))
+            lines.append(_line_of_step(text, step, where))
+            check_step(step, path, lines[-1])
+        blocks.append(Block(steps=list(steps), repeat=repeat, lines=lines))
     return ExperimentSpec(
         name=Path(path).stem,
         blocks=blocks,

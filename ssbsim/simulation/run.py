@@ -43,6 +43,15 @@ def prepare(experiment, parameter_set=None, overrides=None, options=None):
     model_options = pset.model_options(options)
     # derived quantities are checked here too (mass fractions, size bins, MSMR)
     pset.pybamm_values(model_options)
+    low, high = pset["Lower voltage cut-off [V]"], pset["Upper voltage cut-off [V]"]
+    for text, line, volts in spec.step_voltages():
+        if not low < volts < high:
+            raise InputError(
+                spec.source,
+                f"step {text!r}: {volts:g} V is outside the cell's voltage window "
+                f"({low:g}-{high:g} V, 'Lower/Upper voltage cut-off [V]' of {pset.source})",
+                line,
+            )
     return spec, pset, model_options
 
 

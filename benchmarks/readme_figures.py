@@ -1,0 +1,26 @@
+"""Regenerate the figures of the README from the shipped cutoff sweep.
+
+    .venv/bin/python benchmarks/readme_figures.py
+"""
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+import ssbsim
+from ssbsim.observables.figures import resistances, voltage_capacity
+
+HERE = Path(__file__).resolve().parent / "figures"
+
+
+def main():
+    HERE.mkdir(exist_ok=True)
+    result = ssbsim.run("cutoff_sweep")
+    for name, make in {"voltage_capacity": voltage_capacity, "resistances": resistances}.items():
+        fig = make(result)
+        fig.savefig(HERE / f"cutoff_sweep_{name}.png", dpi=100)
+        plt.close(fig)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Shared fixtures: the shipped Cell A runs are solved once per test session."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import ssbsim  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data" / "third_party"
+
+
+@pytest.fixture(scope="session")
+def cell_a():
+    return ssbsim.load_parameter_set("asakura2020")
+
+
+@pytest.fixture(scope="session")
+def sweep():
+    """The 40-cycle cutoff sweep of Cell A (BRIEF §1), default model."""
+    return ssbsim.run("cutoff_sweep")
+
+
+@pytest.fixture(scope="session")
+def rate():
+    """The rate test of Cell A."""
+    return ssbsim.run("rate_test")

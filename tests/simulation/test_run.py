@@ -1,0 +1,100 @@
+"""``ssbsim.run`` and ``ssbsim run``: the interface contract of BRIEF §4."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pybamm
+import pytest
+
+import ssbsim
+from ssbsim.cli import main
+from ssbsim.observables.cycles import COLUMNS
+
+CONTRACT_COLUMNS = [
+    "cycle",
+    "charge_capacity_mAh_g",
+    "discharge_capacity_mAh_g",
+    "coulombic_efficiency",
+    "energy_efficiency",
+    "mean_discharge_voltage_V",
+    "max_voltage_V",
+    "electrolyte_resistance_ohm_cm2",
+    "anode_interface_resistance_ohm_cm2",
+    "cathode_interphase_resistance_ohm_cm2",
+    "temperature_C",
+]
+
+
+def test_python_api_returns_cycles_and_solution(sweep):
+    assert isinstance(sweep.solution, pybamm.Solution)
+    assert isinstance(sweep.cycles, pd.DataFrame)
+    assert set(CONTRACT_COLUMNS) <= set(sweep.cycles.columns)
+    assert list(sweep.cycles["cycle"]) == list(range(1, 41))
+    assert (sweep.cycles["temperature_C"] == 25).all()
+    assert sweep.cycles["max_voltage_V"].round(3).tolist() == sweep.cycles["upper_cutoff_V"].round(3).tolist()
+
+
+def test_load_parameter_set_is_a_mapping_of_full_names(cell_a):
+    assert cell_a["SE conductivity [S.m-1]"] == pytest.approx(0.12)
+
+
+def test_overrides_reach_the_model():
+    spec = ssbsim.load_experiment("cutoff_sweep")
+    thin = ssbsim.run(spec, overrides={"Separator thickness [m]": 3.215e-4})
+    assert thin.cycles["electrolyte_resistance_ohm_cm2"].iloc[0] == pytest.approx(26.79, rel=1e-3)
+
+
+def test_command_writes_the_contract(tmp_path):
+    out = tmp_path / "sweep"
+    status = main(["run", "cutoff_sweep", "-o", str(out), "-q"])
+    assert status == 0
+    cycles = pd.read_csv(out / "cycles.csv")
+    assert list(cycles.columns) == COLUMNS and len(cycles) == 40
+    series = pd.read_parquet(out / "timeseries.parquet")
+    assert {"time_s", "cycle", "voltage_V", "current_A"} <= set(series.columns)
+    assert series["cycle"].max() == 40
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["cycles_completed"] == 40
+    for figure in ("voltage_capacity.png", "capacity_efficiency.png", "resistances.png"):
+        assert (out / figure).read_bytes()[:4] == b"\x89PNG"
+    assert not list(out.glob(".*.tmp"))  # no temporary files left behind
+
+
+def test_set_and_option_on_the_command_line(tmp_path):
+    out = tmp_path / "o"
+    status = main([
+        "run", "rate_test", "-o", str(out), "-q", "--no-figures",
+        "--set", "SE conductivity [S.m-1]=0.24", "--option", "cathode=resolved",
+    ])
+    assert status == 0
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["overrides"]["SE conductivity [S.m-1]"] == 0.24
+    assert meta["options"]["cathode"] == "resolved"
+    assert pd.read_csv(out / "cycles.csv")["electrolyte_resistance_ohm_cm2"].iloc[0] == pytest.approx(26.79, rel=1e-3)
+
+
+def test_simulation_failure_exits_1_with_the_reason(tmp_path):
+    """Valid input the cell cannot follow: a 1 nm Na foil runs out in the second cycle's
+    discharge. The completed cycle is kept, the reason is given."""
+    run = subprocess.run(
+        [
+            sys.executable, "-m", "ssbsim", "run", "cutoff_sweep", "-o", str(tmp_path / "out"), "-q",
+            "--set", "Na metal anode thickness [m]=1e-9",
+            "--set", "Initial positive electrode stoichiometry=0.5",
+        ],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "stopped after" in run.stderr and "Na metal anode exhausted" in run.stderr
+
+
+def test_help_and_list():
+    run = subprocess.run([sys.executable, "-m", "ssbsim", "--help"], capture_output=True, text=True)
+    assert run.returncode == 0 and "run" in run.stdout and "list" in run.stdout
+    run = subprocess.run([sys.executable, "-m", "ssbsim", "list"], capture_output=True, text=True)
+    assert run.returncode == 0
+    for name in ("asakura2020", "cutoff_sweep", "rate_test", "formation_4p15V", "formation_4p30V"):
+        assert name in run.stdout

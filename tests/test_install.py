@@ -1,0 +1,33 @@
+"""An installed (not editable) ssbsim finds its shipped parameter sets and experiments
+from outside the source tree."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_regular_install_finds_shipped_files(tmp_path):
+    target = tmp_path / "site"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--target", str(target), str(ROOT)],
+        capture_output=True, text=True,
+    )
+    assert build.returncode == 0, build.stderr
+    assert (target / "ssbsim" / "parameter_sets" / "asakura2020.toml").is_file()
+    probe = (
+        "import ssbsim, ssbsim.resources as r;"
+        "print(ssbsim.__file__);"
+        "print(r.resolve('asakura2020', 'parameter_sets'));"
+        "print(r.resolve('cutoff_sweep', 'experiments'));"
+        "print(ssbsim.load_parameter_set('asakura2020')['SE conductivity [S.m-1]'])"
+    )
+    env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "PYBAMM_DISABLE_TELEMETRY": "true"}
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert run.returncode == 0, run.stderr
+    module, pset, experiment, sigma = run.stdout.split()
+    for path in (module, pset, experiment):
+        assert Path(path).is_relative_to(target), path
+    assert float(sigma) == 0.12

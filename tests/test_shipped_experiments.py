@@ -1,0 +1,30 @@
+"""Every shipped experiment runs end to end through ``ssbsim run`` (as scikit-fem runs its
+examples): outputs complete, physics within bounds."""
+
+import pandas as pd
+import pytest
+
+import ssbsim
+from ssbsim.cli import main
+from ssbsim.resources import shipped
+
+LONG = {"formation_4p15V", "formation_4p30V"}
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.slow) if n in LONG else n for n in shipped("experiments")]
+)
+def test_experiment_runs(name, tmp_path):
+    assert main(["run", name, "-o", str(tmp_path), "-q"]) == 0
+    spec = ssbsim.load_experiment(name)
+    cycles = pd.read_csv(tmp_path / "cycles.csv")
+    assert len(cycles) == spec.n_cycles
+    theoretical = 130.2  # mAh/g, 2 Na in Na3(VOPO4)2F
+    assert (cycles["discharge_capacity_mAh_g"] > 0).all()
+    assert (cycles["charge_capacity_mAh_g"] < theoretical).all()
+    if name != "rate_test":  # after a rate step down, a discharge returns more than its charge
+        assert (cycles["coulombic_efficiency"].iloc[1:] < 1 + 1e-3).all()
+    assert cycles["electrolyte_resistance_ohm_cm2"].nunique() == 1  # R0 constant (T4)
+    assert (cycles["anode_interface_resistance_ohm_cm2"].diff().dropna() > -1e-6).all() or name == "rate_test"
+    for figure in ("voltage_capacity.png", "capacity_efficiency.png", "resistances.png"):
+        assert (tmp_path / figure).stat().st_size > 10_000
