@@ -8,7 +8,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 import ssbsim
-from ssbsim.observables.figures import resistances, voltage_capacity
+from ssbsim.observables.figures import interphase, resistances, voltage_capacity
 
 HERE = Path(__file__).resolve().parent / "figures"
 
@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent / "figures"
 def main():
     HERE.mkdir(exist_ok=True)
     result = ssbsim.run("cutoff_sweep")
-    for name, make in {"voltage_capacity": voltage_capacity, "resistances": resistances}.items():
+    for name, make in {"voltage_capacity": voltage_capacity, "resistances": resistances, "interphase": interphase}.items():
         fig = make(result)
         fig.savefig(HERE / f"cutoff_sweep_{name}.png", dpi=100)
         plt.close(fig)

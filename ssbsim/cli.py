@@ -69,11 +69,11 @@ def cmd_run(args):
     overrides = _pairs(args.set, "--set", _number)
     options = _pairs(args.option, "--option", lambda name, value: value)
     ModelOptions(options, source="--option")  # name --option, not the merged options, in errors
-    spec, pset, model_options = prepare(args.experiment, args.parameter_set, overrides, options)
+    spec, pset, _ = prepare(args.experiment, args.parameter_set, overrides, options)
     outdir = args.output or f"results/{spec.name}"
     print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
     try:
-        result = run(spec, pset, options=dict(model_options), progress=not args.quiet)
+        result = run(spec, pset, options=options, progress=not args.quiet)
     except SimulationError as err:
         partial = getattr(err, "result", None)
         if partial is not None and len(partial.cycles):

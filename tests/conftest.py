@@ -21,8 +21,14 @@ def cell_a():
 
 @pytest.fixture(scope="session")
 def sweep():
-    """The 40-cycle cutoff sweep of Cell A (BRIEF §1), default model."""
+    """The 40-cycle cutoff sweep of Cell A (BRIEF §1), default model (with interphase)."""
     return ssbsim.run("cutoff_sweep")
+
+
+@pytest.fixture(scope="session")
+def sweep_none():
+    """The cutoff sweep without the cathode interphase: the plain half-cell."""
+    return ssbsim.run("cutoff_sweep", options={"interphase": "none"})
 
 
 @pytest.fixture(scope="session")

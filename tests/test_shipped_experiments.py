@@ -25,6 +25,7 @@ def test_experiment_runs(name, tmp_path):
     if name != "rate_test":  # after a rate step down, a discharge returns more than its charge
         assert (cycles["coulombic_efficiency"].iloc[1:] < 1 + 1e-3).all()
     assert cycles["electrolyte_resistance_ohm_cm2"].nunique() == 1  # R0 constant (T4)
-    assert (cycles["anode_interface_resistance_ohm_cm2"].diff().dropna() > -1e-6).all() or name == "rate_test"
+    R1 = cycles["anode_interface_resistance_ohm_cm2"]
+    assert (R1.diff().dropna() > -1e-4 * R1.max()).all() or name == "rate_test"  # csv rounding
     for figure in ("voltage_capacity.png", "capacity_efficiency.png", "resistances.png"):
         assert (tmp_path / figure).stat().st_size > 10_000

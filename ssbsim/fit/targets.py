@@ -48,7 +48,8 @@ class Target:
     experiment: str
     measure: Callable
     rule: str = "abs"  # "abs": |sim - value| <= tol; "rel": relative; "max": sim <= value; "min": sim > value
-    tolerance: float = 0.0
+    tolerance: float = 0.0  # for "max"/"min": the scale of the penalty in a fit
+    known_gap: str = ""  # a target the model does not meet, and why (reported, not fitted)
 
     def check(self, simulated):
         if self.rule == "abs":
@@ -57,14 +58,26 @@ class Target:
             return abs(simulated - self.value) <= self.tolerance * abs(self.value)
         if self.rule == "max":
             return simulated <= self.value
-        return simulated > self.value
+        return simulated >= self.value
+
+    def residual(self, simulated):
+        """Scaled misfit for least squares. Inequalities are zero once met with a margin
+        of half their scale, so that a fit does not settle on the bound itself."""
+        scale = self.tolerance or 1.0
+        if self.rule == "abs":
+            return (simulated - self.value) / scale
+        if self.rule == "rel":
+            return np.log(max(simulated, 1e-300) / self.value) / scale
+        if self.rule == "max":
+            return max(0.0, simulated - (self.value - scale / 2)) / scale
+        return max(0.0, (self.value + scale / 2) - simulated) / scale
 
     def tolerance_text(self):
         return {
-            "abs": f"±{self.tolerance:g} {self.unit}",
+            "abs": f"±{self.tolerance:g} {self.unit}".rstrip(),
             "rel": f"±{self.tolerance:.0%}",
             "max": "at most",
-            "min": "more than",
+            "min": "at least",
         }[self.rule]
 
 
@@ -86,9 +99,9 @@ CELL_A_TARGETS = [
     Target("T2", "discharge capacity, 1C, 4.15 V", 74.0, "mAh/g", "rate_test",
            lambda r: _cycles(r).loc[RATE_LAST_AT["1C"], "discharge_capacity_mAh_g"], "abs", CAPACITY_TOL),
     Target("T3", "plateau overpotential, C/10, cycles 1-2", 0.030, "V", "rate_test",
-           lambda r: max(plateau_overpotential(r, c) for c in (1, 2)), "max"),
+           lambda r: max(plateau_overpotential(r, c) for c in (1, 2)), "max", VOLTAGE_TOL),
     Target("T3", "plateau overpotential, C/5, first two C/5 cycles", 0.030, "V", "rate_test",
-           lambda r: max(plateau_overpotential(r, c) for c in (6, 7)), "max"),
+           lambda r: max(plateau_overpotential(r, c) for c in (6, 7)), "max", VOLTAGE_TOL),
     Target("T4", "R0 (SE), largest over the sweep", 50.0, "ohm cm2", "cutoff_sweep",
            lambda r: float(_cycles(r)["electrolyte_resistance_ohm_cm2"].max()), "rel", RESISTANCE_TOL),
     Target("T4", "R0 (SE), smallest over the sweep", 50.0, "ohm cm2", "cutoff_sweep",
@@ -98,8 +111,113 @@ CELL_A_TARGETS = [
     Target("T5", "R1 (Na interface) after the 40-cycle sweep", 77.0, "ohm cm2", "cutoff_sweep",
            lambda r: _cycles(r).loc[40, "anode_interface_resistance_ohm_cm2"], "rel", RESISTANCE_TOL),
     Target("T8", "capacity gain 4.05 -> 4.10 V cutoff (-1 if not the largest step)", 5.0, "mAh/g",
-           "cutoff_sweep", lambda r: _capacity_jump(r), "min"),
+           "cutoff_sweep", lambda r: _capacity_jump(r), "min", CAPACITY_TOL),
 ]
+
+
+def _ce(result, cycles):
+    c = _cycles(result)["coulombic_efficiency"]
+    return c.loc[[n for n in cycles if n in c.index]]
+
+
+def _r2(result, cycle):
+    return _cycles(result).loc[cycle, "cathode_interphase_resistance_ohm_cm2"]
+
+
+def _within_step_share(result, cutoffs):
+    """Share of the R2 growth that happens within cutoff steps rather than at the step
+    changes: R2 from the 2nd to the 5th cycle of a step, over R2 from the 2nd cycle of a
+    step to the 2nd cycle of the next (the impedance cycles), for steps at ``cutoffs``."""
+    c = _cycles(result)
+    within = between = 0.0
+    for first in c.index[(c.index - 1) % 5 == 0]:
+        if round(c.loc[first, "upper_cutoff_V"], 2) in cutoffs and first + 6 in c.index:
+            within += _r2(result, first + 4) - _r2(result, first + 1)
+            between += _r2(result, first + 6) - _r2(result, first + 1)
+    return within / between
+
+
+def _decomposition(result, cycle):
+    c = _cycles(result)
+    return float(c.loc[cycle, [col for col in c.columns if col.startswith("decomposition_charge_")]].sum())
+
+
+CE_TOL = 0.015
+
+#: T6, T7, T9, T11: the interphase. Impedance in the paper is measured in the 2nd cycle
+#: of each cutoff step (cycles 2, 7, 12, ...), after a 30 min rest at the top of charge.
+CELL_A_INTERPHASE_TARGETS = [
+    Target("T6", "R2 before cycling", 0.0, "ohm cm2", "cutoff_sweep",
+           lambda r: float(r.timeseries["cathode_interphase_resistance_ohm_cm2"].iloc[0]), "abs", 1.0),
+    Target("T6", "R2, largest for cutoffs up to 4.15 V (cycles 1-15)", 80.0, "ohm cm2", "cutoff_sweep",
+           lambda r: max(_r2(r, n) for n in range(1, 16)), "max", 20.0),
+    Target("T6", "R2 at 4.20 V (cycle 17)", 100.0, "ohm cm2", "cutoff_sweep",
+           lambda r: _r2(r, 17), "rel", RESISTANCE_TOL),
+    Target("T6", "R2 at the end of the 4.40 V step (cycle 40)", 1000.0, "ohm cm2", "cutoff_sweep",
+           lambda r: _r2(r, 40), "rel", RESISTANCE_TOL),
+    Target("T6", "R2 growth within cutoff steps, share, 4.05-4.25 V (grows with cutoff)", 0.3, "",
+           "cutoff_sweep", lambda r: _within_step_share(r, (4.05, 4.10, 4.15, 4.20, 4.25)), "max", 0.1),
+    Target("T6", "R2 growth within cutoff steps, share, 4.30-4.35 V (grows cycle after cycle)", 0.4, "",
+           "cutoff_sweep", lambda r: _within_step_share(r, (4.30, 4.35)), "min", 0.1,
+           known_gap="the [CB11H12]- product passivates its own growth (log law) and the Tafel rate rises "
+           "7x per 50 mV, so above 4.30 V R2 still grows mostly at each cutoff raise; sustained "
+           "cycle-to-cycle growth needs a non-passivating or transport-limited mechanism"),
+    Target("T7", "CE, cycle 1 (4.05 V)", 0.914, "", "cutoff_sweep",
+           lambda r: _ce(r, [1]).iloc[0], "abs", CE_TOL),
+    Target("T7", "CE, smallest of cycles 2-5 (> 98.5 %)", 0.985, "", "cutoff_sweep",
+           lambda r: _ce(r, range(2, 6)).min(), "min", 0.005),
+    Target("T7", "CE, smallest of cycles 6-25, up to 4.25 V (> 99 %)", 0.99, "", "cutoff_sweep",
+           lambda r: _ce(r, range(6, 26)).min(), "min", 0.005),
+    Target("T7", "CE drop from 4.30 V: mean CE 16-25 minus mean CE 26-40 (> 0)", 0.0, "", "cutoff_sweep",
+           lambda r: _ce(r, range(16, 26)).mean() - _ce(r, range(26, 41)).mean(), "min", 0.001),
+    Target("T7", "capacity decrease after 4.30 V: largest of cycles 26-40 minus cycle 40 (> 0)", 0.0, "mAh/g",
+           "cutoff_sweep", lambda r: _cycles(r).loc[26:40, "discharge_capacity_mAh_g"].max()
+           - _cycles(r).loc[40, "discharge_capacity_mAh_g"], "min", 0.5),
+    Target("T9", "formation to 4.15 V: CE, cycle 1", 0.914, "", "formation_4p15V",
+           lambda r: _ce(r, [1]).iloc[0], "abs", CE_TOL),
+    Target("T9", "formation: irreversible capacity, cycle 1", 10.0, "mAh/g", "formation_4p15V",
+           lambda r: _cycles(r).loc[1, "irreversible_capacity_mAh_g"], "abs", CAPACITY_TOL),
+    Target("T9", "formation: CE, cycle 2", 0.985, "", "formation_4p15V",
+           lambda r: _ce(r, [2]).iloc[0], "abs", CE_TOL),
+    Target("T9", "formation: CE, smallest from cycle 10 on (> 99.8 %)", 0.998, "", "formation_4p15V",
+           lambda r: _ce(r, range(10, len(r.cycles) + 1)).min(), "min", 0.001),
+    Target("memory", "formation: decomposition in charge 1 / charge 2 to the same cutoff (>= 10)", 10.0, "",
+           "formation_4p15V", lambda r: _decomposition(r, 1) / _decomposition(r, 2), "min", 2.0),
+    Target("T11", "decomposition in the first cycle, 60 °C / 25 °C (> 1)", 1.0, "", "formation_4p15V_60C",
+           lambda r: _decomposition(r, 1) / _decomposition(r.reference, 1), "min", 0.1),
+    Target("T11", "R0 at 60 °C / 25 °C (< 1)", 1.0, "", "formation_4p15V_60C",
+           lambda r: _cycles(r).loc[1, "electrolyte_resistance_ohm_cm2"]
+           / _cycles(r.reference).loc[1, "electrolyte_resistance_ohm_cm2"], "max", 0.1),
+]
+
+#: run key -> (experiment, overrides); "reference" names the run a ratio is taken against
+RUNS = {
+    "cutoff_sweep": ("cutoff_sweep", {}, None),
+    "rate_test": ("rate_test", {}, None),
+    "formation_4p15V": ("formation_4p15V", {}, None),
+    "formation_4p15V_60C": ("formation_4p15V", {"Ambient temperature [K]": 333.15}, "formation_4p15V"),
+}
+
+
+def simulate(targets, parameter_set, cycles=None, run=None):
+    """Results of the runs ``targets`` need, on ``parameter_set``: key -> Result.
+    ``cycles`` caps the number of cycles of each run (for fast fits)."""
+    from .. import load_experiment
+    from .. import run as run_experiment
+    from ..protocol.experiment_file import truncated
+
+    run = run or run_experiment
+    keys = list(dict.fromkeys(t.experiment for t in targets))
+    keys += [RUNS[k][2] for k in keys if RUNS[k][2] and RUNS[k][2] not in keys]
+    results = {}
+    for key in sorted(keys, key=lambda k: RUNS[k][2] is not None):
+        experiment, overrides, reference = RUNS[key]
+        spec = load_experiment(experiment)
+        if cycles:
+            spec = truncated(spec, cycles)
+        results[key] = run(spec, parameter_set, overrides=overrides or None)
+        results[key].reference = results.get(reference)
+    return results
 
 
 def _capacity_jump(result):
@@ -113,7 +231,7 @@ def _capacity_jump(result):
 
 def evaluate(results, targets=CELL_A_TARGETS):
     """DataFrame: id, quantity, target, simulated, tolerance, ok -- from ``results``, a
-    mapping experiment name -> Result."""
+    mapping run key (see RUNS) -> Result."""
     rows = []
     for t in targets:
         simulated = float(t.measure(results[t.experiment]))
@@ -126,6 +244,7 @@ def evaluate(results, targets=CELL_A_TARGETS):
                 "unit": t.unit,
                 "tolerance": t.tolerance_text(),
                 "ok": bool(t.check(simulated)),
+                "known_gap": t.known_gap,
             }
         )
     return pd.DataFrame(rows)
@@ -135,7 +254,29 @@ def markdown(table):
     """The calibration table as Markdown (for notes and the README)."""
     lines = ["| id | quantity | target | simulated | tolerance | ok |", "|---|---|---|---|---|---|"]
     for _, r in table.iterrows():
+        unit = f" {r['unit']}" if r["unit"] else ""
         lines.append(
-            f"| {r['id']} | {r['quantity']} | {r['target']:g} {r['unit']} | {r['simulated']:.4g} {r['unit']} | {r['tolerance']} | {'yes' if r['ok'] else 'NO'} |"
+            f"| {r['id']} | {r['quantity']} | {r['target']:g}{unit} | {r['simulated']:.4g}{unit} | {r['tolerance']} | "
+            f"{'yes' if r['ok'] else 'no (known gap)' if r.get('known_gap') else 'NO'} |"
         )
     return "\n".join(lines)
+
+
+def main():
+    """Print the calibration table of Cell A (all targets) as Markdown; exit 1 if a
+    target that is not a known gap is missed."""
+    from .. import load_parameter_set
+
+    pset = load_parameter_set("asakura2020")
+    targets = CELL_A_TARGETS + CELL_A_INTERPHASE_TARGETS
+    table = evaluate(simulate(targets, pset), targets)
+    print(markdown(table))
+    for _, row in table[table["known_gap"] != ""].iterrows():
+        print(f"\nknown gap, {row['id']} {row['quantity']}: {row['known_gap']}")
+    return 0 if (table["ok"] | (table["known_gap"] != "")).all() else 1
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())

@@ -18,8 +18,10 @@ the cost of a run, which is also why PyBaMM leaves it off by default). The Na ba
 .. math::
     N_{\mathrm{Na}} = A\left(n_{\mathrm{Na}}
         + c_{\max} L_p \varepsilon_{\mathrm{act}} \sum_k w_k \bar x_k\right)
+        - Q_{\mathrm{dec}}/F
 
-is conserved by construction, which the tests check.
+(Na metal, Na in the cathode, less the Na+ that SE decomposition released and the anode
+plated) is conserved by construction, which the tests check.
 """
 
 import pybamm
@@ -67,7 +69,7 @@ class ExternalCircuit(Submodel):
             "Terminal voltage [V]": V,
             "Na in cathode [mol]": na_cathode,
             "Na in anode [mol]": na_anode,
-            "Total Na [mol]": na_cathode + na_anode,
+            "Total Na [mol]": na_cathode + na_anode - variables["Na released by SE decomposition [mol]"],
         }
 
     def set_rhs(self, variables):

@@ -27,13 +27,13 @@ from . import geometry as geometry_module
 from .anode import SodiumMetalAnode
 from .cell import ExternalCircuit
 from .composite import AveragedComposite, ResolvedComposite
-from .interphase import NoInterphase
+from .interphase import DecompositionInterphase, NoInterphase
 from .kinetics import ButlerVolmerIntercalation
 from .options import ModelOptions
 from .particle import FickianParticle
 from .separator import SolidElectrolyteSeparator
 
-INTERPHASES = {"none": NoInterphase}
+INTERPHASES = {"none": NoInterphase, "decomposition": DecompositionInterphase}
 
 
 class CellModel(pybamm.BaseModel):
@@ -106,4 +106,11 @@ class CellModel(pybamm.BaseModel):
 
     @property
     def default_solver(self):
-        return pybamm.IDAKLUSolver()
+        """IDAKLU at PyBaMM's tolerances. With an algebraic current balance the Newton
+        iteration is made stricter (convergence coefficient 0.1 instead of 0.33): at the
+        switch from discharge to charge with the particle surface nearly full, the looser
+        test accepted poor corrections and failed a few parameter sets (1 in 26 in a
+        +-2 % scan around Cell A), at no measurable cost."""
+        if self.submodels["kinetics"].explicit:
+            return pybamm.IDAKLUSolver()
+        return pybamm.IDAKLUSolver(options={"nonlinear_convergence_coefficient": 0.1})

@@ -27,9 +27,10 @@ current:
 where :math:`\varepsilon_{\mathrm{act}}` is the volume fraction of electrochemically
 active material and :math:`w_k` the volume share of population :math:`k`.
 
-For the default single particle in an averaged composite the balance gives :math:`j`
-explicitly; otherwise :math:`\phi_s - \phi_e` (averaged) or :math:`\phi_s` (resolved) and
-the :math:`j_k` are algebraic variables.
+For a single particle in an averaged composite without decomposition the balance gives
+:math:`j` explicitly; otherwise (or with ``current balance = "algebraic"``)
+:math:`\phi_s - \phi_e` (averaged) or :math:`\phi_s` (resolved) and the :math:`j_k` are
+algebraic variables.
 """
 
 import pybamm
@@ -45,12 +46,44 @@ def surface_area_density(label):
     return 3 * eps * w / R
 
 
+def explicit_current_balance(options):
+    """Whether the intercalation current follows from the cell current in closed form:
+    one particle population, an averaged composite and no decomposition current (which
+    depends on the potential it changes; near the top of charge, where intercalation is
+    diffusion-limited, the current shifts into decomposition, and only the algebraic
+    balance follows that)."""
+    return (
+        options["current balance"] == "explicit"
+        and options["cathode"] == "averaged"
+        and options["particle"] == "single"
+        and options["interphase"] == "none"
+    )
+
+
+def exchange_current_density(x_surf):
+    """j0 = j0_ref(T) 2 sqrt(x (1 - x)) [A.m-2] at surface filling ``x_surf``."""
+    j0_ref = arrhenius(
+        pybamm.Parameter("Positive electrode exchange-current density [A.m-2]"),
+        pybamm.Parameter("Positive electrode exchange-current density activation energy [J.mol-1]"),
+        temperature(),
+    )
+    # the floor (1e-12, far below any filling reached before a cutoff) keeps the voltage
+    # finite if a trial step overshoots the surface filling, so that voltage events are
+    # still located where they belong
+    return j0_ref * 2 * pybamm.sqrt(pybamm.maximum(x_surf * (1 - x_surf), 1e-12))
+
+
+def reaction_overpotential(j, j0):
+    """Symmetric Butler-Volmer overpotential [V]; negative for insertion (j > 0)."""
+    return -2 * pybamm.constants.R * temperature() / pybamm.constants.F * pybamm.arcsinh(j / (2 * j0))
+
+
 class ButlerVolmerIntercalation(Submodel):
     def __init__(self, options):
         super().__init__(options)
         self.labels = options.particle_labels
         self.resolved = options["cathode"] == "resolved"
-        self.explicit = not self.resolved and len(self.labels) == 1
+        self.explicit = explicit_current_balance(options)
 
     def get_fundamental_variables(self):
         if self.explicit:
@@ -70,23 +103,6 @@ class ButlerVolmerIntercalation(Submodel):
             )
         return variables
 
-    def _bv(self, label, variables):
-        T = temperature()
-        x_s = variables[f"Positive particle{label} surface stoichiometry"]
-        v_s = 1 - x_s
-        j0_ref = arrhenius(
-            pybamm.Parameter("Positive electrode exchange-current density [A.m-2]"),
-            pybamm.Parameter(
-                "Positive electrode exchange-current density activation energy [J.mol-1]"
-            ),
-            T,
-        )
-        # the floor (1e-12, far below any filling reached before a cutoff) keeps the
-        # voltage finite if a trial step overshoots the surface filling, so that voltage
-        # events are still located where they belong
-        occupancy = pybamm.maximum(x_s * v_s, 1e-12)
-        return j0_ref * 2 * pybamm.sqrt(occupancy), 2 * pybamm.constants.R * T / pybamm.constants.F
-
     def get_coupled_variables(self, variables):
         i = variables["Current density [A.m-2]"]
         L = pybamm.Parameter("Positive electrode thickness [m]")
@@ -98,14 +114,14 @@ class ButlerVolmerIntercalation(Submodel):
             j_dec = variables[f"Cathode decomposition current density{label} [A.m-2]"]
             rho = variables[f"Cathode interphase film resistance{label} [Ohm.m2]"]
             U_s = variables[f"Positive particle{label} surface potential [V]"]
-            j0, two_RT_F = self._bv(label, variables)
+            j0 = exchange_current_density(variables[f"Positive particle{label} surface stoichiometry"])
             name_j = f"Positive particle{label} intercalation current density [A.m-2]"
             if self.explicit:
                 j = i / (a * L) - j_dec
                 out[name_j] = j
             else:
                 j = variables[name_j]
-            eta = -two_RT_F * pybamm.arcsinh(j / (2 * j0))
+            eta = reaction_overpotential(j, j0)
             out[f"Positive particle{label} exchange-current density [A.m-2]"] = j0
             out[f"Positive particle{label} reaction overpotential [V]"] = eta
             out[f"Positive particle{label} film overpotential [V]"] = -rho * j

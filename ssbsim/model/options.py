@@ -22,8 +22,14 @@ OPTIONS = {
     ),
     "interphase": (
         "none",
-        ("none",),
-        "cathode/SE interphase submodel",
+        ("none", "decomposition"),
+        "cathode/SE interphase: none, or passivating decomposition of the SE anions",
+    ),
+    "SE anions": (0, "count", "number of SE anion families (set from the parameter set)"),
+    "current balance": (
+        "explicit",
+        ("explicit", "algebraic"),
+        "explicit where exact enough (single particle, averaged composite), else algebraic",
     ),
     "particle size bins": (5, int, "number of size bins when particle = distribution"),
     "radial points": (20, int, "finite-volume cells per particle radius"),
@@ -43,13 +49,14 @@ class ModelOptions(Mapping):
                     source, f"unknown model option (known: {', '.join(OPTIONS)})", key
                 )
             _, allowed, _ = OPTIONS[key]
-            if allowed is int:
+            if allowed in (int, "count"):
                 if isinstance(value, str) and value.strip().lstrip("+").isdigit():
                     value = int(value)
                 if isinstance(value, bool) or not isinstance(value, int):
                     raise InputError(source, f"must be an integer, got {value!r}", key)
-                if value < 1:
-                    raise InputError(source, f"must be at least 1, got {value}", key)
+                minimum = 1 if allowed is int else 0
+                if value < minimum:
+                    raise InputError(source, f"must be at least {minimum}, got {value}", key)
             elif value not in allowed:
                 raise InputError(
                     source, f"must be one of {', '.join(allowed)}, got {value!r}", key

@@ -1,12 +1,13 @@
 """Per-cycle observables: the ``cycles.csv`` table of the interface contract.
 
-Capacities and energies are differences of the model's exact counters
-(:math:`Q = \\int I\\,dt`, :math:`E = \\int IV\\,dt`) over each step, summed by sign:
-charge steps (and voltage holds on charge) add to the charge capacity, discharge steps
-to the discharge capacity. Capacities are per gram of cathode active material (the
-whole loading, as in the paper); efficiencies are fractions; resistances are
-area-specific (per geometric area) and taken from the model state at the end of the
-cycle.
+Capacities are differences of the model's exact counter :math:`Q = \\int I\\,dt` over
+each step; energies :math:`\\int IV\\,dt` are integrated over each step's stored points
+(trapezoidal rule). Steps are summed by sign: charge steps (and voltage holds on charge)
+add to the charge side, discharge steps to the discharge side. Capacities are per gram
+of cathode active material (the whole loading, as in the paper); efficiencies are
+fractions; resistances are area-specific (per geometric area) and taken from the model
+state at the end of the cycle. With an interphase, the charge that went into the
+decomposition of each SE anion during the cycle is reported too, in the same unit.
 """
 
 import re
@@ -39,7 +40,12 @@ COLUMNS = [
     "cathode_interphase_resistance_ohm_cm2",
     "composite_ionic_resistance_ohm_cm2",
     "temperature_C",
+    "irreversible_capacity_mAh_g",
 ]
+
+
+def decomposition_column(name):
+    return f"decomposition_charge_{name}_mAh_g"
 
 _VOLTS = re.compile(r"(?:until|at)\s+([0-9.]+)\s*V\b")
 
@@ -69,14 +75,20 @@ def step_bounds(solution):
     return bounds
 
 
-def cycle_table(solution, cycle_steps, active_mass_kg, complete_only=True):
-    """DataFrame with one row per (completed) cycle, the COLUMNS above."""
+def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=True):
+    """DataFrame with one row per (completed) cycle: the COLUMNS above, then the
+    decomposition charge of each SE anion named in ``anions`` (if the model has them)."""
     Q = solution["Discharge capacity [A.h]"].entries
     V = solution["Voltage [V]"].entries
     power = V * solution["Current [A]"].entries / 3600  # W.h per second
     t = solution.t
     T = solution["Ambient temperature [K]"].entries
     end_state = {col: solution[var].entries for col, var in END_OF_CYCLE.items()}
+    decomposition = {}
+    for k, name in enumerate(anions):
+        variable = f"Cathode decomposition charge of anion {k} [A.h]"
+        if variable in solution.all_models[0].variables:
+            decomposition[decomposition_column(name)] = solution[variable].entries
     rows = []
     for n, (cycle, steps) in enumerate(zip(solution.cycles, step_bounds(solution))):
         expected = cycle_steps[n] if n < len(cycle_steps) else ()
@@ -101,8 +113,11 @@ def cycle_table(solution, cycle_steps, active_mass_kg, complete_only=True):
             "max_voltage_V": float(V[first:last].max()),
             "upper_cutoff_V": upper_cutoff(expected),
             "temperature_C": float(T[last - 1]) - 273.15,
+            "irreversible_capacity_mAh_g": (q_ch - q_dis) / active_mass_kg,
         }
+        for col, charge in decomposition.items():
+            row[col] = (charge[last - 1] - charge[first]) / active_mass_kg
         for col, values in end_state.items():
             row[col] = float(np.broadcast_to(values, Q.shape)[last - 1]) * OHM_M2_TO_OHM_CM2
         rows.append(row)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=COLUMNS + list(decomposition))

@@ -72,8 +72,32 @@ def resistances(result):
     return fig
 
 
+def interphase(result):
+    """R2 against cycle with the upper cutoff marked, and the charge that went into the
+    decomposition of each SE anion in each cycle."""
+    c = result.cycles
+    anions = [col for col in c.columns if col.startswith("decomposition_charge_")]
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.4, 6.4), sharex=True)
+    top.semilogy(c["cycle"], c["cathode_interphase_resistance_ohm_cm2"].clip(lower=1e-3), "o-", ms=3, color="C2", label="R2")
+    top.set_ylabel("R2 [$\\Omega$ cm$^2$]")
+    cut = top.twinx()
+    cut.step(c["cycle"], c["upper_cutoff_V"], where="mid", color="0.5", lw=1, label="upper cutoff")
+    cut.set_ylabel("upper cutoff [V]", color="0.4")
+    top.set_title(f"{result.experiment.name}: cathode interphase")
+    for col in anions:
+        name = col.removeprefix("decomposition_charge_").removesuffix("_mAh_g")
+        bottom.semilogy(c["cycle"], c[col].clip(lower=1e-6), "o-", ms=3, label=f"[{name}] decomposed")
+    bottom.semilogy(c["cycle"], c["irreversible_capacity_mAh_g"].clip(lower=1e-6), "k:", lw=1, label="charge - discharge")
+    bottom.set_ylabel("per cycle [mAh g$^{-1}$]")
+    bottom.set_xlabel("cycle")
+    bottom.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
 FIGURES = {
     "voltage_capacity.png": voltage_capacity,
     "capacity_efficiency.png": capacity_efficiency,
     "resistances.png": resistances,
+    "interphase.png": interphase,
 }

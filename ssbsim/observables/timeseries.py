@@ -5,6 +5,8 @@ import pandas as pd
 
 from .cycles import OHM_M2_TO_OHM_CM2, step_bounds
 
+F = 96485.33212
+
 #: column -> (model variable, factor)
 SERIES = {
     "current_A": ("Current [A]", 1.0),
@@ -23,7 +25,8 @@ SERIES = {
 
 
 def timeseries(solution, active_mass_kg):
-    """DataFrame: time_s, cycle, step, the SERIES columns and specific capacity."""
+    """DataFrame: time_s, cycle, step, the SERIES columns, the specific capacity and the
+    cumulative charge that went into SE decomposition."""
     t = solution.t
     cycle = np.zeros(t.shape, dtype=int)
     step = np.zeros(t.shape, dtype=int)
@@ -38,4 +41,6 @@ def timeseries(solution, active_mass_kg):
         data[column] = np.broadcast_to(values, t.shape)
     frame = pd.DataFrame(data)
     frame["discharge_capacity_mAh_g"] = frame["discharge_capacity_Ah"] / active_mass_kg
+    released = solution["Na released by SE decomposition [mol]"].entries
+    frame["decomposition_charge_mAh_g"] = np.broadcast_to(released, t.shape) * F / 3600 / active_mass_kg
     return frame

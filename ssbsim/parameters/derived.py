@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from ..errors import InputError
+from ..model.interphase import anion_names, count_anions
 from ..model.ocp import count_reactions, reaction_names
 
 F = 96485.33212
@@ -97,6 +98,16 @@ def derive(values, options, source="parameter set"):
             f"MSMR occupancy fractions must sum to 1, got {occupancy:g}",
             reaction_names(0)[1],
         )
+
+    n_anions = count_anions(v)
+    for k in range(n_anions):
+        missing = [name for name in anion_names(k).values() if name not in v]
+        if missing:
+            raise InputError(source, f"SE anion ({k}) is incomplete", missing[0])
+    if n_anions:
+        total = sum(v[anion_names(k)["fraction"]] for k in range(n_anions))
+        if abs(total - 1) > 1e-6:
+            raise InputError(source, f"SE anion mole fractions must sum to 1, got {total:g}", anion_names(0)["fraction"])
 
     if options["particle"] == "single":
         v["Positive particle volume share"] = 1.0

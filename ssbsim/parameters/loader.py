@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import InputError
+from ..model.interphase import count_anions
 from ..model.ocp import ocp_function
 from ..model.options import ModelOptions
 from ..resources import resolve
@@ -26,7 +27,7 @@ from ..tomlfile import line_of, read_toml
 from . import schema
 from .derived import derive
 
-TOP_LEVEL = {"description", "cell", "references", "extends", "options", "parameters"}
+TOP_LEVEL = {"description", "cell", "references", "extends", "options", "anions", "parameters"}
 PROVENANCE_PREFIXES = ("doi:", "estimate:", "fitted:")
 
 
@@ -61,8 +62,9 @@ def check_value(name, value, source, where=None):
 class ParameterSet(Mapping):
     """Parameter name -> value (SI), with ``provenance``, ``description`` and ``options``."""
 
-    def __init__(self, values, provenance, description="", options=None, source="<memory>"):
+    def __init__(self, values, provenance, description="", options=None, source="<memory>", anions=()):
         self._values = dict(values)
+        self.anions = list(anions)  # display names of the SE anions (0), (1), ...
         self.provenance = dict(provenance)
         self.description = description
         self.options = dict(options or {})
@@ -87,13 +89,22 @@ class ParameterSet(Mapping):
         for name, value in (overrides or {}).items():
             values[name] = check_value(name, value, source)
             provenance[name] = f"override: {source}"
-        changed = ParameterSet(values, provenance, self.description, self.options, self.source)
+        changed = ParameterSet(values, provenance, self.description, self.options, self.source, self.anions)
         changed._base = (self, source)
         return changed
 
     def model_options(self, options=None, source="options"):
-        """Model options: the set's defaults, then ``options``."""
-        return ModelOptions({**self.options, **dict(options or {})}, source=source)
+        """Model options: the set's defaults, then ``options``; the number of SE anions
+        comes from the set."""
+        options = dict(options or {})
+        if "SE anions" in options:
+            raise InputError(source, "is counted from the parameter set's SE anion parameters", "SE anions")
+        merged = ModelOptions({**self.options, **options, "SE anions": count_anions(self._values)}, source=source)
+        if merged["interphase"] == "decomposition" and merged["SE anions"] == 0:
+            raise InputError(
+                self.source, "interphase = \"decomposition\" needs the SE anion parameters ('SE anion (0) ...')", "interphase"
+            )
+        return merged
 
     def pybamm_values(self, options):
         """A ``pybamm.ParameterValues`` with every derived quantity, for ``options``."""
@@ -122,7 +133,7 @@ def load_parameter_set(name_or_path, _seen=()):
             raise InputError(
                 path, f"unknown key {key!r} (allowed: {', '.join(sorted(TOP_LEVEL))})", line_of(text, key)
             )
-    values, provenance, options = {}, {}, {}
+    values, provenance, options, anions = {}, {}, {}, []
     if "extends" in data:
         extends, where = data["extends"], line_of(text, "extends")
         if not isinstance(extends, str):
@@ -136,6 +147,7 @@ def load_parameter_set(name_or_path, _seen=()):
             raise InputError(path, f"'extends' {extends!r} forms a cycle", where)
         base = load_parameter_set(base_path, seen)
         values, provenance, options = dict(base), dict(base.provenance), dict(base.options)
+        anions = base.anions
     if "options" in data:
         if not isinstance(data["options"], dict):
             raise InputError(path, "'options' must be a table", line_of(text, "options"))
@@ -162,8 +174,16 @@ def load_parameter_set(name_or_path, _seen=()):
     missing = [name for name in schema.REQUIRED if name not in values]
     if missing:
         raise InputError(path, f"missing required parameter {missing[0]!r}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+    if "anions" in data:
+        anions = data["anions"]
+        if not isinstance(anions, list) or not all(isinstance(a, str) and a.isidentifier() for a in anions):
+            raise InputError(path, "'anions' must be a list of names (letters, digits, _)", line_of(text, "anions"))
+    if anions and len(anions) != count_anions(values):
+        raise InputError(
+            path, f"'anions' names {len(anions)} anions but the parameters describe {count_anions(values)}", line_of(text, "anions")
+        )
     description = data.get("description", "")
-    return ParameterSet(values, provenance, description, options, path)
+    return ParameterSet(values, provenance, description, options, path, anions)
 
 
 def _beside(path, name):

@@ -69,6 +69,16 @@ PATTERNS = {
     r"Positive electrode host site standard potential \((\d+)\) \[V\]": (POTENTIAL, "MSMR plateau potential of reaction j"),
     r"Positive electrode host site occupancy fraction \((\d+)\)": (FRACTION, "MSMR share of the cycled Na held by reaction j"),
     r"Positive electrode host site ideality factor \((\d+)\)": (POSITIVE, "MSMR ideality factor of reaction j (smaller = flatter plateau)"),
+    # SE anion families k (the interphase): see ssbsim/model/interphase.py
+    r"SE anion \((\d+)\) mole fraction": (FRACTION, "share of anion k among the SE's anions"),
+    r"SE anion \((\d+)\) decomposition potential \[V\]": (POTENTIAL, "reference potential of the Tafel law of anion k (kinetic, not a measured onset)"),
+    r"SE anion \((\d+)\) decomposition rate constant \[A.m-2\]": (POSITIVE, "decomposition current density of pure anion k at its reference potential, film-free, reference temperature"),
+    r"SE anion \((\d+)\) decomposition transfer coefficient": (FRACTION, "anodic transfer coefficient of the decomposition"),
+    r"SE anion \((\d+)\) decomposition activation energy \[J.mol-1\]": (NONNEGATIVE, "Arrhenius activation energy of the decomposition"),
+    r"SE anion \((\d+)\) electrons per decomposed anion": (POSITIVE, "charge per decomposed anion, in electrons"),
+    r"SE anion \((\d+)\) product molar volume \[m3.mol-1\]": (POSITIVE, "film volume formed per mole of decomposed anion"),
+    r"SE anion \((\d+)\) product resistivity \[Ohm.m\]": (NONNEGATIVE, "Na+ resistivity of the product layer"),
+    r"SE anion \((\d+)\) product passivation length \[m\]": (POSITIVE, "product thickness that cuts electron transfer by a factor e"),
 }
 
 DERIVED = {

@@ -67,6 +67,17 @@ class ExperimentSpec:
         return pybamm.Experiment(self.cycles(), period=self.period)
 
 
+def truncated(spec, n_cycles):
+    """The first ``n_cycles`` cycles of ``spec`` (for quick fits and previews)."""
+    blocks, left = [], n_cycles
+    for block in spec.blocks:
+        if left <= 0:
+            break
+        blocks.append(Block(block.steps, min(block.repeat, left), block.lines))
+        left -= blocks[-1].repeat
+    return ExperimentSpec(spec.name, blocks, spec.description, spec.temperature_C, spec.period, spec.source)
+
+
 def _one_line(err):
     lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
     if not lines:

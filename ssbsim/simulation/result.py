@@ -6,8 +6,15 @@ from functools import cached_property
 from pathlib import Path
 
 from .. import atomic
+from ..model.interphase import count_anions
 from ..observables.cycles import cycle_table
 from ..observables.timeseries import timeseries
+
+
+def anion_labels(parameters):
+    """Display names of the SE anions: the set's ``anions`` list, else anion0, anion1..."""
+    names = getattr(parameters, "anions", None) or []
+    return names or [f"anion{k}" for k in range(count_anions(parameters))]
 
 
 class Result:
@@ -20,11 +27,14 @@ class Result:
         self.parameters = parameters
         self.options = options
         self.wall_time = wall_time
+        self.reference = None  # a run this one is compared with (calibration ratios)
         self.active_mass_kg = (
             parameters["Positive electrode active material loading [kg.m-2]"]
             * parameters["Electrode area [m2]"]
         )
-        self.cycles = cycle_table(solution, experiment.cycles(), self.active_mass_kg)
+        self.cycles = cycle_table(
+            solution, experiment.cycles(), self.active_mass_kg, anions=anion_labels(parameters)
+        )
 
     @cached_property
     def timeseries(self):
@@ -70,7 +80,10 @@ class Result:
 
             from ..observables.figures import FIGURES
 
+            has_interphase = any(col.startswith("decomposition_charge_") for col in self.cycles.columns)
             for name, make in FIGURES.items():
+                if name == "interphase.png" and not has_interphase:
+                    continue
                 fig = make(self)
                 with atomic.atomic_path(outdir / name) as tmp:
                     fig.savefig(tmp, dpi=130, format="png")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ssbsim.fit.targets import CELL_A_TARGETS, evaluate
+from ssbsim.fit.targets import CELL_A_INTERPHASE_TARGETS, CELL_A_TARGETS, evaluate, simulate
 
 
 @pytest.fixture(scope="module")
@@ -10,10 +10,35 @@ def table(sweep, rate):
     return evaluate({"cutoff_sweep": sweep, "rate_test": rate})
 
 
+@pytest.fixture(scope="module")
+def interphase_table(cell_a, sweep):
+    results = simulate([t for t in CELL_A_INTERPHASE_TARGETS if t.experiment != "cutoff_sweep"], cell_a)
+    results["cutoff_sweep"] = sweep
+    return evaluate(results, CELL_A_INTERPHASE_TARGETS)
+
+
+def _check(row):
+    assert row["ok"], (
+        f"{row['id']} {row['quantity']}: simulated {row['simulated']:.4g} {row['unit']}, "
+        f"target {row['target']:g} ({row['tolerance']})"
+    )
+
+
 @pytest.mark.parametrize("row", range(len(CELL_A_TARGETS)), ids=[f"{t.id}: {t.quantity}" for t in CELL_A_TARGETS])
 def test_target(table, row):
-    r = table.iloc[row]
-    assert r["ok"], f"{r['id']} {r['quantity']}: simulated {r['simulated']:.4g} {r['unit']}, target {r['target']:g} ({r['tolerance']})"
+    _check(table.iloc[row])
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(reason=f"known gap: {t.known_gap}", strict=True)) if t.known_gap else n
+        for n, t in enumerate(CELL_A_INTERPHASE_TARGETS)
+    ],
+    ids=[f"{t.id}: {t.quantity}" for t in CELL_A_INTERPHASE_TARGETS],
+)
+def test_interphase_target(interphase_table, row):
+    _check(interphase_table.iloc[row])
 
 
 def test_T8_capacity_jumps_when_the_second_plateau_is_reached(sweep):

@@ -51,13 +51,14 @@ def test_command_writes_the_contract(tmp_path):
     status = main(["run", "cutoff_sweep", "-o", str(out), "-q"])
     assert status == 0
     cycles = pd.read_csv(out / "cycles.csv")
-    assert list(cycles.columns) == COLUMNS and len(cycles) == 40
+    assert list(cycles.columns)[: len(COLUMNS)] == COLUMNS and len(cycles) == 40
+    assert {"decomposition_charge_B12H12_mAh_g", "decomposition_charge_CB11H12_mAh_g"} <= set(cycles.columns)
     series = pd.read_parquet(out / "timeseries.parquet")
     assert {"time_s", "cycle", "voltage_V", "current_A"} <= set(series.columns)
     assert series["cycle"].max() == 40
     meta = json.loads((out / "run.json").read_text())
     assert meta["cycles_completed"] == 40
-    for figure in ("voltage_capacity.png", "capacity_efficiency.png", "resistances.png"):
+    for figure in ("voltage_capacity.png", "capacity_efficiency.png", "resistances.png", "interphase.png"):
         assert (out / figure).read_bytes()[:4] == b"\x89PNG"
     assert not list(out.glob(".*.tmp"))  # no temporary files left behind
 

@@ -1,0 +1,122 @@
+"""The passivating cathode/SE interphase: the behaviours of BRIEF §2 as properties."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ssbsim
+from ssbsim.model.interphase import anion_names
+from ssbsim.protocol.experiment_file import Block, ExperimentSpec
+
+B12, CB11 = "decomposition_charge_B12H12_mAh_g", "decomposition_charge_CB11H12_mAh_g"
+
+
+def cycles_of(steps, repeat=1, **kwargs):
+    spec = ExperimentSpec("test", [Block(steps=list(steps), repeat=repeat)])
+    return ssbsim.run(spec, **kwargs)
+
+
+def test_no_cathodic_decomposition_current(sweep):
+    """Decomposition is irreversible: on charge, discharge and rest the decomposition
+    current is anodic (negative) or zero, for every anion, and no film ever shrinks."""
+    sol = sweep.solution
+    for k in range(2):
+        j = sol[f"Cathode decomposition current density of anion {k} [A.m-2]"].entries
+        assert np.all(j <= 0)
+        charge = sol[f"Cathode decomposition charge of anion {k} [A.h]"].entries
+        assert np.all(np.diff(charge) >= -1e-6 * charge.max())  # solver noise only
+    assert (sweep.cycles["discharge_capacity_mAh_g"] <= sweep.cycles["charge_capacity_mAh_g"] + 1e-6).all()
+
+
+def test_decomposition_charge_is_the_lost_capacity(sweep):
+    """The decomposition charge flows through the external circuit: from cycle 2 on (the
+    cathode starts a cycle where it ended the last) charge - discharge is the charge that
+    went into decomposition."""
+    c = sweep.cycles.iloc[2:]
+    np.testing.assert_allclose(c["irreversible_capacity_mAh_g"], c[B12] + c[CB11], atol=0.02)
+
+
+def test_passivation_memory():
+    """A second charge to the same cutoff decomposes at least 10x less than the first."""
+    c = cycles_of(["Charge at C/10 until 4.05 V", "Discharge at C/10 until 2.5 V"], repeat=2).cycles
+    assert c.loc[1, B12] < c.loc[0, B12] / 10
+
+
+@pytest.mark.parametrize("raised", [4.15, 4.25, 4.40])
+def test_raising_the_cutoff_starts_new_decomposition(raised):
+    """Voltage memory: after a first cycle to 4.05 V, a second charge to a higher cutoff
+    decomposes more than a second charge to the same cutoff."""
+    first = ("Charge at C/10 until 4.05 V", "Discharge at C/10 until 2.5 V")
+    def second(cutoff):
+        spec = ExperimentSpec("memory", [Block(list(first)), Block([f"Charge at C/10 until {cutoff} V", first[1]])])
+        c = ssbsim.run(spec).cycles
+        return c.loc[1, B12] + c.loc[1, CB11]
+    assert second(raised) > 1.05 * second(4.05)
+
+
+def test_R2_grows_with_the_upper_cutoff(sweep):
+    R2 = sweep.cycles.set_index("cycle")["cathode_interphase_resistance_ohm_cm2"]
+    at_step_end = [R2.loc[n] for n in range(5, 41, 5)]
+    assert np.all(np.diff(at_step_end) > 0)
+    series = sweep.timeseries["cathode_interphase_resistance_ohm_cm2"].to_numpy()
+    assert series[0] < 1e-6 and np.all(np.diff(series) >= -1e-6 * series.max())  # solver noise only
+
+
+def _first_step_decomposing(result, column, threshold=0.05):
+    """Upper cutoff [V] of the first cycle in which ``column`` exceeds ``threshold``."""
+    c = result.cycles
+    return c.loc[c[column] > threshold, "upper_cutoff_V"].min()
+
+
+def test_onset_follows_the_decomposition_potential(cell_a):
+    """Raising the [CB11H12]- reference potential by 0.10 V moves the cutoff at which it
+    starts to decompose up by two 0.05 V steps: onsets are parameters of the SE."""
+    name = anion_names(1)["potential"]
+    base = ssbsim.run("cutoff_sweep", cell_a)
+    shifted = ssbsim.run("cutoff_sweep", cell_a, overrides={name: cell_a[name] + 0.10})
+    onset = _first_step_decomposing(base, CB11)
+    assert 4.20 <= onset <= 4.30
+    assert _first_step_decomposing(shifted, CB11) == pytest.approx(onset + 0.10)
+
+
+def test_another_hydroborate_is_a_parameter_change(tmp_path):
+    """An SE with [B10H10]2- (onset ~3.15 V) instead of [B12H12]2-: a new parameter set,
+    no code; the earlier onset decomposes more in the first charge."""
+    path = tmp_path / "b10.toml"
+    path.write_text(
+        'extends = "asakura2020"\nanions = ["B10H10", "CB11H12"]\n[parameters]\n'
+        '"SE anion (0) decomposition potential [V]" = { value = 3.15, source = "estimate: [B10H10]2- onset" }\n'
+    )
+    b10 = cycles_of(["Charge at C/10 until 4.05 V", "Discharge at C/10 until 2.5 V"], parameter_set=path).cycles
+    b12 = cycles_of(["Charge at C/10 until 4.05 V", "Discharge at C/10 until 2.5 V"]).cycles
+    assert b10.loc[0, "decomposition_charge_B10H10_mAh_g"] > b12.loc[0, B12]
+
+
+def test_decomposition_is_faster_at_60C():
+    """T11: Arrhenius kinetics -- more decomposition in the same first charge at 60 °C."""
+    steps = ["Charge at C/10 until 4.05 V", "Discharge at C/10 until 2.5 V"]
+    cold = cycles_of(steps).cycles
+    hot = cycles_of(steps, overrides={"Ambient temperature [K]": 333.15}).cycles
+    assert hot.loc[0, B12] > 1.05 * cold.loc[0, B12]
+
+
+def test_interphase_none_reproduces_the_plain_cell():
+    """With the interphase off, the results of the cell model before the interphase
+    existed are unchanged (stored from that version, with its parameter values)."""
+    baseline = json.loads((Path(__file__).parent / "data" / "no_interphase_baseline.json").read_text())
+    for name in ("cutoff_sweep", "rate_test"):
+        result = ssbsim.run(name, overrides=baseline["parameters"], options={"interphase": "none"})
+        for column, values in baseline[name].items():
+            # within the solver's tolerance (rtol 1e-4): that version stepped per step model
+            np.testing.assert_allclose(result.cycles[column], values, rtol=2e-4, err_msg=f"{name}: {column}")
+
+
+def test_algebraic_and_resolved_formulations_agree(cell_a):
+    """The interphase in the resolved composite matches the averaged one (thin composite)."""
+    steps = ["Charge at C/10 until 4.30 V", "Discharge at C/10 until 2.5 V"]
+    averaged = cycles_of(steps).cycles
+    resolved = cycles_of(steps, options={"cathode": "resolved"}).cycles
+    for column in (B12, "cathode_interphase_resistance_ohm_cm2", "coulombic_efficiency"):
+        assert resolved.loc[0, column] == pytest.approx(averaged.loc[0, column], rel=0.02)
