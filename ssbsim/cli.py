@@ -5,6 +5,7 @@ line at fault; 1 when the simulation itself fails, with the reason.
 """
 
 import argparse
+import math
 import sys
 
 from .errors import InputError, SimulationError
@@ -89,6 +90,35 @@ def cmd_run(args):
     return 0
 
 
+def cmd_fit(args):
+    from .fit.engine import fit
+    from .fit.problem import Problem
+    from .fit.report import update_parameter_set, write
+    from .fit.spec import load_fit_spec
+
+    spec = load_fit_spec(args.spec)
+    problem = Problem(spec)  # reads and checks the data before anything is solved
+    outdir = args.output or f"results/fit_{spec.name}"
+    print(
+        f"ssbsim: fitting {len(spec.parameters)} parameters to {problem.n_data} data points "
+        f"({', '.join(sorted(problem.experiments))}), {args.starts or spec.starts} starts",
+        file=sys.stderr,
+    )
+    result = fit(problem, starts=args.starts, verbose=args.verbose)
+    if not math.isfinite(result.cost) or result.cost >= 0.5 * problem.n_data * 100.0**2:
+        raise SimulationError("no trial point could be simulated")
+    write(spec, problem, result, outdir, with_figures=not args.no_figures)
+    if args.update:
+        update_parameter_set(spec, result)
+        print(f"ssbsim: updated {spec.parameter_set.source}", file=sys.stderr)
+    for name in result.names:
+        lo, hi = result.ci95[name]
+        print(f"{name} = {result.values[name]:.5g}  (95 % interval {lo:.4g} to {hi:.4g})")
+    print(f"cost {result.cost:.5g}, {result.n_solves} solves, {result.wall_s:.1f} s", file=sys.stderr)
+    print(f"ssbsim: wrote {outdir}/ (fit.json, fitted_parameter_set.toml, figures)", file=sys.stderr)
+    return 0
+
+
 def cmd_list(args):
     from .parameters import load_parameter_set
     from .protocol import load_experiment
@@ -123,6 +153,21 @@ def build_parser():
     run.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
     run.set_defaults(func=cmd_run)
+    fit = sub.add_parser(
+        "fit",
+        help="fit parameters to measured data",
+        description="Fit the parameters of SPEC to its data; write fit.json, fitted_parameter_set.toml and figures to OUTDIR.",
+    )
+    fit.add_argument("spec", help="fit spec TOML (see README), or the stem of a shipped calibration")
+    fit.add_argument("-o", "--output", metavar="OUTDIR", default=None, help="output folder (default: results/fit_<spec>)")
+    fit.add_argument("--starts", type=int, default=None, help="number of starts (default: the spec's)")
+    fit.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+    fit.add_argument("-v", "--verbose", action="store_true", help="print every trial")
+    fit.add_argument(
+        "--update", action="store_true",
+        help="also write the fitted values, with their provenance, into the spec's parameter set file (for maintainers)",
+    )
+    fit.set_defaults(func=cmd_fit)
     lst = sub.add_parser("list", help="list shipped parameter sets and experiments", description="List shipped parameter sets and experiments with their descriptions.")
     lst.set_defaults(func=cmd_list)
     return parser

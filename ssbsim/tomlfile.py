@@ -37,3 +37,23 @@ def read_toml(path):
         m = re.search(r"\(at line (\d+), column \d+\)", str(err))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
         raise InputError(path, f"not valid TOML: {message}", m.group(1) if m else None)
+
+
+def array_of_tables(path, text, value, header, allowed, label):
+    """[(entry, line)] for a TOML array of tables ``[[header]]``: checked to be a non-empty
+    list of tables with only ``allowed`` keys; ``label`` names an entry in messages."""
+    if not isinstance(value, list) or not value:
+        raise InputError(path, f"needs at least one [[{header}]] table")
+    lines = [i + 1 for i, ln in enumerate(text.splitlines()) if ln.strip().startswith(f"[[{header}]]")]
+    entries = []
+    for n, entry in enumerate(value):
+        where = lines[n] if n < len(lines) else None
+        if not isinstance(entry, dict):
+            raise InputError(path, f"{label} {n + 1} must be a table", where)
+        unknown = set(entry) - set(allowed)
+        if unknown:
+            raise InputError(
+                path, f"{label} {n + 1}: unknown key {sorted(unknown)[0]!r} (allowed: {', '.join(sorted(allowed))})", where
+            )
+        entries.append((entry, where))
+    return entries

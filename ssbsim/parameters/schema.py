@@ -119,8 +119,16 @@ def is_derived(name):
     return name in DERIVED or any(re.fullmatch(p, name) for p in DERIVED_PATTERNS)
 
 
-def known_names():
-    return list(REQUIRED) + list(OPTIONAL)
+def known_names(indexed=4):
+    """Settable names: the fixed ones and the indexed families for indices 0..indexed-1
+    (for messages and suggestions)."""
+    from ..model.interphase import anion_names
+    from ..model.ocp import reaction_names
+
+    names = list(REQUIRED) + list(OPTIONAL)
+    for k in range(indexed):
+        names += list(reaction_names(k)) + list(anion_names(k).values())
+    return names
 
 
 def check_range(value, kind):

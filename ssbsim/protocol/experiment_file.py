@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..resources import resolve
-from ..tomlfile import line_of, read_toml
+from ..tomlfile import array_of_tables, line_of, read_toml
 
 TOP_LEVEL = {"description", "temperature_C", "period", "block"}
 _VOLTS = re.compile(r"([0-9.]+)\s*V\b")
@@ -140,18 +140,8 @@ def load_experiment(name_or_path):
             raise InputError(path, f"'period' {period!r}: {_one_line(err)}", line_of(text, "period"))
         if not seconds > 0:
             raise InputError(path, f"'period' {period!r}: must be a positive time", line_of(text, "period"))
-    raw_blocks = data.get("block")
-    if not isinstance(raw_blocks, list) or not raw_blocks:
-        raise InputError(path, "needs at least one [[block]] with 'steps'")
-    block_lines = [i + 1 for i, ln in enumerate(text.splitlines()) if ln.strip().startswith("[[block]]")]
     blocks = []
-    for n, raw in enumerate(raw_blocks):
-        where = block_lines[n] if n < len(block_lines) else None
-        if not isinstance(raw, dict):
-            raise InputError(path, f"block {n + 1} must be a table", where)
-        unknown = set(raw) - BLOCK_KEYS
-        if unknown:
-            raise InputError(path, f"block {n + 1}: unknown key {sorted(unknown)[0]!r} (allowed: repeat, steps)", where)
+    for n, (raw, where) in enumerate(array_of_tables(path, text, data.get("block"), "block", BLOCK_KEYS, "block")):
         repeat = raw.get("repeat", 1)
         if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
             raise InputError(path, f"block {n + 1}: 'repeat' must be a positive integer, got {repeat!r}", where)

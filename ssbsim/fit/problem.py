@@ -1,0 +1,176 @@
+"""The fit objective: simulated observables against measured data, as scaled residuals.
+
+Each run a data set needs is built once, with the fitted parameters as PyBaMM input
+parameters wherever that is possible (parameters that enter the equations directly), and
+re-solved for every trial; a fitted parameter that changes the mesh or a derived
+quantity (a radius, a mass fraction, the OCP) makes the run rebuild when it changes.
+
+Residuals, per data point: (simulated - measured) / sigma, times the data set's weight.
+sigma is the table's ``<quantity>_sigma`` column, else 1 % of the measured value. A value
+given only as a bound (``<quantity>_min`` / ``_max``) contributes only when the
+simulation comes within sigma/2 of it or beyond, so that a fit does not settle on the
+bound itself.
+"""
+
+import numpy as np
+
+from ..errors import InputError, SimulationError
+from ..model import CellModel
+from ..parameters.derived import derive
+from ..protocol import load_experiment
+from ..protocol.experiment_file import truncated
+from ..simulation.pybamm_simulation import Simulation
+from ..simulation.result import Result
+from .spec import TIME_SERIES, _beside
+
+FAILED_RESIDUAL = 100.0
+DEFAULT_RELATIVE_SIGMA = 0.01
+GEOMETRIC = ("Positive particle radius",)
+
+
+def input_capable(name, pset, options):
+    """Whether ``name`` can be a PyBaMM input: it enters the equations only as itself,
+    not through the mesh, a derived quantity or the OCP table."""
+    if name.startswith(GEOMETRIC):
+        return False
+    base = derive(dict(pset), options, source=pset.source)
+    trial = dict(pset)
+    trial[name] = pset[name] * 1.01 if pset[name] else 1e-6
+    changed = derive(trial, options, source=pset.source)
+    if any(changed[k] != base[k] for k in base if k != name):
+        return False
+    return not (name.startswith("Positive electrode host site") or name == "Ambient temperature [K]")
+
+
+class Dataset:
+    """One measured data set and how to compare a run with it."""
+
+    def __init__(self, spec, source):
+        from ..data import read_cycle_table, read_timeseries
+
+        self.spec = spec
+        self.quantity = spec.quantity
+        self.experiment = spec.experiment
+        self.weight = spec.weight
+        if spec.quantity == TIME_SERIES:
+            frame = read_timeseries(spec.file)
+            self.x = frame["time_s"].to_numpy()
+            self.values = frame["voltage_V"].to_numpy()
+            self.low = self.high = np.full_like(self.values, np.nan)
+            self.sigma = np.full_like(self.values, np.nan)
+        else:
+            frame = read_cycle_table(spec.file)
+            q = spec.quantity
+            columns = [c for c in (q, f"{q}_min", f"{q}_max") if c in frame.columns]
+            if not columns:
+                raise InputError(source, f"data file {spec.file.name} has no column {q!r}, {q}_min or {q}_max", spec.line)
+            rows = frame[frame[columns].notna().any(axis=1)]
+            self.x = rows["cycle"].to_numpy(dtype=int)
+            self.values = rows[q].to_numpy(dtype=float) if q in rows else np.full(len(rows), np.nan)
+            self.low = rows[f"{q}_min"].to_numpy(dtype=float) if f"{q}_min" in rows else np.full(len(rows), np.nan)
+            self.high = rows[f"{q}_max"].to_numpy(dtype=float) if f"{q}_max" in rows else np.full(len(rows), np.nan)
+            self.sigma = rows[f"{q}_sigma"].to_numpy(dtype=float) if f"{q}_sigma" in rows else np.full(len(rows), np.nan)
+        reference = np.where(np.isfinite(self.values), self.values, np.where(np.isfinite(self.low), self.low, self.high))
+        self.sigma = np.where(np.isfinite(self.sigma), self.sigma, DEFAULT_RELATIVE_SIGMA * np.abs(reference))
+        self.sigma = np.where(self.sigma > 0, self.sigma, DEFAULT_RELATIVE_SIGMA)
+        self.frame = frame
+
+    def __len__(self):
+        return len(self.x)
+
+    def simulated(self, result):
+        """The simulated quantity at the data's cycles or times (NaN where missing)."""
+        if self.quantity == TIME_SERIES:
+            t = self.x
+            inside = t <= result.solution.t[-1]
+            out = np.full(len(t), np.nan)
+            out[inside] = result.solution["Voltage [V]"](t[inside])
+            return out
+        cycles = result.cycles.set_index("cycle")
+        if self.quantity not in cycles.columns:
+            return np.full(len(self.x), np.nan)
+        return cycles[self.quantity].reindex(self.x).to_numpy(dtype=float)
+
+    def residuals(self, result):
+        sim = self.simulated(result) if result is not None else np.full(len(self.x), np.nan)
+        r = np.where(np.isfinite(self.values), sim - self.values, 0.0)
+        margin = self.sigma / 2
+        r = r + np.where(np.isfinite(self.high), np.maximum(sim - (self.high - margin), 0.0), 0.0)
+        r = r + np.where(np.isfinite(self.low), np.minimum(sim - (self.low + margin), 0.0), 0.0)
+        r = self.weight * r / self.sigma
+        return np.where(np.isfinite(r), r, FAILED_RESIDUAL)
+
+
+class Problem:
+    """Residuals of a FitSpec as a function of the fitted parameter values."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.base = spec.parameter_set
+        self.options = self.base.model_options(spec.options, source=spec.source)
+        self.parameters = spec.parameters
+        self.names = [p.name for p in self.parameters]
+        self.inputs = [n for n in self.names if input_capable(n, self.base, self.options)]
+        self.datasets = [Dataset(d, spec.source) for d in spec.data]
+        self.experiments = {}
+        for key in dict.fromkeys(d.experiment for d in spec.data):
+            experiment = load_experiment(_beside(spec.source, key))
+            uses = [d for d in self.datasets if d.experiment == key]
+            if all(d.quantity != TIME_SERIES for d in uses):
+                # cycles after the last one with data would be simulated for nothing
+                last = max(int(d.x.max()) for d in uses if len(d))
+                if last > experiment.n_cycles:
+                    raise InputError(spec.source, f"data for cycle {last} but {key} has {experiment.n_cycles} cycles")
+                experiment = truncated(experiment, last)
+            self.experiments[key] = experiment
+        self._built = {}  # experiment -> (non-input values, simulation)
+        self.n_solves = 0
+
+    @property
+    def n_data(self):
+        return sum(len(d) for d in self.datasets)
+
+    def _trial_set(self, values):
+        return self.base.with_overrides(values, source=str(self.spec.source))
+
+    def _simulation(self, key, values):
+        frozen = {n: values[n] for n in self.names if n not in self.inputs}
+        cached = self._built.get(key)
+        if cached is not None and cached[0] == frozen:
+            return cached[1]
+        from ..simulation.run import prepare
+
+        spec, pset, options = prepare(self.experiments[key], self._trial_set(frozen), options=self.spec.options)
+        parameter_values = pset.pybamm_values(options)
+        for name in self.inputs:
+            parameter_values[name] = "[input]"
+        model = CellModel(options)
+        simulation = Simulation(
+            model, parameter_values=parameter_values, experiment=spec.pybamm_experiment(),
+            solver=model.default_solver, experiment_model_mode="unified",
+        )
+        self._built[key] = (frozen, simulation)
+        return simulation
+
+    def simulate(self, values):
+        """experiment -> Result (None where the run failed) at the parameter ``values``."""
+        results = {}
+        trial = self._trial_set(values)
+        for key, spec in self.experiments.items():
+            self.n_solves += 1
+            simulation = self._simulation(key, values)
+            try:
+                solution = simulation.solve(inputs={n: values[n] for n in self.inputs})
+                results[key] = Result(solution, spec, trial, self.options)
+            except Exception as err:  # a trial the cell cannot run: far from the data
+                if isinstance(err, InputError):
+                    raise
+                results[key] = None
+        return results
+
+    def residuals(self, values):
+        results = self.simulate(values)
+        return np.concatenate([d.residuals(results[d.experiment]) for d in self.datasets])
+
+
+__all__ = ["Problem", "Dataset", "input_capable", "SimulationError"]

@@ -1,0 +1,201 @@
+"""Fit specifications (TOML): what to fit, to which data, on which protocol.
+
+::
+
+    description = "Cell A interphase kinetics from the brief's targets"
+    experiment = "cutoff_sweep"          # as for `ssbsim run`; a data set may name its own
+    parameter_set = "asakura2020"
+    starts = 3                           # multi-start: local fits from this many points
+    [options]                            # optional model options
+    [[data]]
+    file = "sweep_targets.csv"           # relative to this spec
+    quantity = "coulombic_efficiency"    # a cycles.csv column, or "voltage" (time series)
+    weight = 1.0                         # optional
+    experiment = "formation_4p15V"       # optional, overrides the spec's
+    [fit."SE anion (0) decomposition rate constant [A.m-2]"]
+    bounds = [1e-5, 1e-1]
+    initial = 3e-3                       # optional: default the set's value, kept in bounds
+    scale = "log"                        # or "linear"; default log for positive bounds
+
+Every key is checked; errors name the file and the line.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from ..observables.cycles import COLUMNS
+from ..parameters import load_parameter_set
+from ..parameters.loader import check_value
+from ..protocol import load_experiment
+from ..resources import resolve
+from ..tomlfile import array_of_tables, line_of, read_toml
+
+TOP_LEVEL = {"description", "experiment", "parameter_set", "starts", "options", "data", "fit"}
+DATA_KEYS = {"file", "quantity", "weight", "experiment"}
+FIT_KEYS = {"bounds", "initial", "scale"}
+TIME_SERIES = "voltage"
+
+
+@dataclass
+class DataSpec:
+    file: Path
+    quantity: str
+    experiment: str
+    weight: float = 1.0
+    line: int | None = None
+
+
+@dataclass
+class FitParameter:
+    name: str
+    low: float
+    high: float
+    initial: float
+    scale: str = "log"
+
+    def to_unit(self, value):
+        """The optimiser's coordinate of ``value``."""
+        import numpy as np
+
+        return float(np.log(value)) if self.scale == "log" else float(value)
+
+    def from_unit(self, u):
+        import numpy as np
+
+        return float(np.exp(u)) if self.scale == "log" else float(u)
+
+
+@dataclass
+class FitSpec:
+    source: Path
+    experiment: str
+    parameter_set: object  # ParameterSet
+    data: list
+    parameters: list
+    options: dict = field(default_factory=dict)
+    starts: int = 3
+    description: str = ""
+
+    @property
+    def name(self):
+        return self.source.stem
+
+
+def _where(text, key, fallback=None):
+    return line_of(text, key) or fallback
+
+
+def load_fit_spec(name_or_path):
+    """Load and check a fit spec by path (or by the stem of a shipped calibration)."""
+    path = _resolve(name_or_path)
+    data, text = read_toml(path)
+    for key in data:
+        if key not in TOP_LEVEL:
+            raise InputError(path, f"unknown key {key!r} (allowed: {', '.join(sorted(TOP_LEVEL))})", line_of(text, key))
+    for key in ("experiment", "data", "fit"):
+        if key not in data:
+            raise InputError(path, f"missing {key!r}" + (" tables" if key != "experiment" else ""))
+    if not isinstance(data["experiment"], str):
+        raise InputError(path, "'experiment' must name an experiment", line_of(text, "experiment"))
+    experiment = _experiment(data["experiment"], path, line_of(text, "experiment"))
+    pset_name = data.get("parameter_set", "asakura2020")
+    if not isinstance(pset_name, str):
+        raise InputError(path, "'parameter_set' must name a parameter set", line_of(text, "parameter_set"))
+    try:
+        pset = load_parameter_set(_beside(path, pset_name))
+    except InputError as err:
+        raise InputError(path, f"'parameter_set': {err}", line_of(text, "parameter_set"))
+    options = data.get("options", {})
+    if not isinstance(options, dict):
+        raise InputError(path, "'options' must be a table", line_of(text, "options"))
+    pset.model_options(options, source=path)
+    starts = data.get("starts", 3)
+    if isinstance(starts, bool) or not isinstance(starts, int) or not 1 <= starts <= 50:
+        raise InputError(path, f"'starts' must be an integer from 1 to 50, got {starts!r}", line_of(text, "starts"))
+
+    datasets = []
+    for n, (entry, where) in enumerate(array_of_tables(path, text, data["data"], "data", DATA_KEYS, "data")):
+        for key in ("file", "quantity"):
+            if not isinstance(entry.get(key), str):
+                raise InputError(path, f"data {n + 1}: '{key}' must be given as text", where)
+        quantity = entry["quantity"]
+        if quantity != TIME_SERIES and quantity not in COLUMNS and not quantity.startswith("decomposition_charge_"):
+            raise InputError(
+                path, f"data {n + 1}: quantity {quantity!r} is neither 'voltage' nor a cycles.csv column ({', '.join(COLUMNS[1:])})", where
+            )
+        weight = entry.get("weight", 1.0)
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight > 0:
+            raise InputError(path, f"data {n + 1}: 'weight' must be a positive number, got {weight!r}", where)
+        file = path.parent / entry["file"]
+        if not file.is_file():
+            raise InputError(path, f"data {n + 1}: file not found: {file}", where)
+        data_experiment = entry.get("experiment", data["experiment"])
+        if not isinstance(data_experiment, str):
+            raise InputError(path, f"data {n + 1}: 'experiment' must name an experiment", where)
+        _experiment(data_experiment, path, where)
+        datasets.append(DataSpec(file, quantity, data_experiment, float(weight), where))
+
+    raw_fit = data["fit"]
+    if not isinstance(raw_fit, dict) or not raw_fit:
+        raise InputError(path, "needs at least one [fit.\"<parameter name>\"] table", line_of(text, "fit"))
+    parameters = []
+    for name, entry in raw_fit.items():
+        where = _where(text, f'fit."{name}"', line_of(text, name))
+        if not isinstance(entry, dict):
+            raise InputError(path, f"fit {name!r} must be a table with 'bounds'", where)
+        unknown = set(entry) - FIT_KEYS
+        if unknown:
+            raise InputError(path, f"fit {name!r}: unknown key {sorted(unknown)[0]!r} (allowed: bounds, initial, scale)", where)
+        if name not in pset:
+            # a name the set could hold but does not (unknown, derived, wrong unit) gets the loader's message
+            check_value(name, 1.0, path, where)
+            raise InputError(path, f"fit {name!r}: not a parameter of {pset.source}", where)
+        bounds = entry.get("bounds")
+        if (
+            not isinstance(bounds, list) or len(bounds) != 2
+            or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
+        ):
+            raise InputError(path, f"fit {name!r}: 'bounds' must be [low, high], got {bounds!r}", where)
+        low, high = (float(b) for b in bounds)
+        if not low < high:
+            raise InputError(path, f"fit {name!r}: bounds must have low < high, got [{low:g}, {high:g}]", where)
+        for b in (low, high):
+            check_value(name, b, path, where)
+        scale = entry.get("scale", "log" if low > 0 else "linear")
+        if scale not in ("log", "linear"):
+            raise InputError(path, f"fit {name!r}: 'scale' must be \"log\" or \"linear\", got {scale!r}", where)
+        if scale == "log" and not low > 0:
+            raise InputError(path, f"fit {name!r}: a log scale needs positive bounds, got [{low:g}, {high:g}]", where)
+        initial = entry.get("initial", min(max(pset[name], low), high))
+        if isinstance(initial, bool) or not isinstance(initial, (int, float)) or not low <= initial <= high:
+            raise InputError(path, f"fit {name!r}: 'initial' must be a number within the bounds, got {initial!r}", where)
+        parameters.append(FitParameter(name, low, high, float(initial), scale))
+    return FitSpec(path, data["experiment"], pset, datasets, parameters, dict(options), starts, data.get("description", ""))
+
+
+def _resolve(name_or_path):
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.parent != Path("."):
+        if not path.is_file():
+            raise InputError(path, "fit spec file not found")
+        return path
+    candidate = Path(resolve("asakura2020", "parameter_sets")).parent / "calibration" / f"{name_or_path}.toml"
+    if not candidate.is_file():
+        raise InputError(name_or_path, "no shipped fit spec of this name (give a path to a .toml file)")
+    return candidate
+
+
+def _beside(path, name):
+    """A relative file path is taken beside the spec; a bare name is a shipped stem."""
+    ref = Path(name)
+    if (ref.suffix == ".toml" or ref.parent != Path(".")) and not ref.is_absolute():
+        return path.parent / ref
+    return name
+
+
+def _experiment(name, path, where):
+    try:
+        return load_experiment(_beside(path, name))
+    except InputError as err:
+        raise InputError(path, f"'experiment': {err}", where)
