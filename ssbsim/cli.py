@@ -74,7 +74,7 @@ def cmd_run(args):
     outdir = args.output or f"results/{spec.name}"
     print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
     try:
-        result = run(spec, pset, options=options, progress=not args.quiet)
+        result = run(spec, args.parameter_set, overrides=overrides, options=options, progress=not args.quiet)
     except SimulationError as err:
         partial = getattr(err, "result", None)
         if partial is not None and len(partial.cycles):
@@ -119,6 +119,21 @@ def cmd_fit(args):
     return 0
 
 
+def cmd_study(args):
+    from .study.runner import run_study, summarise
+    from .study.spec import load_study_spec
+
+    spec = load_study_spec(args.spec)
+    outdir = args.output or f"results/study_{spec.name}"
+    if args.workers is not None and args.workers < 1:
+        raise InputError("--workers", f"must be at least 1, got {args.workers}")
+    frame = run_study(spec, outdir, scheduler=args.scheduler, workers=args.workers, progress=not args.quiet)
+    summarise(spec, frame, outdir)
+    failed = int((frame["status"] != "ok").sum()) if len(frame) else 0
+    print(f"ssbsim: {len(frame)} cases in {outdir}/cases.parquet ({failed} failed)", file=sys.stderr)
+    return 0
+
+
 def cmd_list(args):
     from .parameters import load_parameter_set
     from .protocol import load_experiment
@@ -131,6 +146,16 @@ def cmd_list(args):
     for name in shipped("experiments"):
         spec = load_experiment(name)
         print(f"  {name:28s} {spec.n_cycles:4d} cycles  {spec.description}")
+    from .fit.spec import load_fit_spec
+    from .resources import shipped_dir
+    from .study.spec import load_study_spec
+
+    print("Calibrations (ssbsim fit NAME):")
+    for path in sorted((shipped_dir("parameter_sets") / "calibration").glob("*.toml")):
+        print(f"  {path.stem:28s} {load_fit_spec(path).description}")
+    print("Studies (ssbsim study NAME):")
+    for path in sorted((shipped_dir("experiments") / "studies").glob("*.toml")):
+        print(f"  {path.stem:28s} {load_study_spec(path).description}")
     return 0
 
 
@@ -168,6 +193,17 @@ def build_parser():
         help="also write the fitted values, with their provenance, into the spec's parameter set file (for maintainers)",
     )
     fit.set_defaults(func=cmd_fit)
+    study = sub.add_parser(
+        "study",
+        help="run a parameter study on a Dask cluster",
+        description="Run the cases of SPEC on a local Dask cluster (or the one at --scheduler); write cases.parquet, figures and, for Sobol designs, sensitivity.csv to OUTDIR. Rerunning resumes.",
+    )
+    study.add_argument("spec", help="study spec TOML (see README), or the stem of a shipped study")
+    study.add_argument("-o", "--output", metavar="OUTDIR", default=None, help="output folder (default: results/study_<spec>)")
+    study.add_argument("--scheduler", metavar="ADDRESS", default=None, help="address of a running Dask scheduler (default: a local cluster)")
+    study.add_argument("--workers", type=int, default=None, help="worker processes of the local cluster (default: one per core)")
+    study.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    study.set_defaults(func=cmd_study)
     lst = sub.add_parser("list", help="list shipped parameter sets and experiments", description="List shipped parameter sets and experiments with their descriptions.")
     lst.set_defaults(func=cmd_list)
     return parser

@@ -25,10 +25,25 @@ def shipped(kind):
     return sorted(p.stem for p in shipped_dir(kind).glob("*.toml"))
 
 
+def is_path(name_or_path):
+    """Whether a user's reference is a file path (else: the stem of a shipped file)."""
+    path = Path(name_or_path)
+    return path.suffix == ".toml" or path.parent != Path(".")
+
+
+def beside(referrer, name_or_path):
+    """A file path given inside the file ``referrer`` is relative to that file; a bare
+    name stays a shipped stem."""
+    path = Path(name_or_path)
+    if is_path(name_or_path) and not path.is_absolute():
+        return Path(referrer).parent / path
+    return name_or_path
+
+
 def resolve(name_or_path, kind):
     """Path of a shipped file given its stem, or of a user file given its path."""
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.parent != Path("."):
+    if is_path(name_or_path):
         if not path.is_file():
             raise InputError(path, f"{KINDS[kind]} file not found")
         return path

@@ -22,12 +22,15 @@ def test_regular_install_finds_shipped_files(tmp_path):
         "print(ssbsim.__file__);"
         "print(r.resolve('asakura2020', 'parameter_sets'));"
         "print(r.resolve('cutoff_sweep', 'experiments'));"
-        "print(ssbsim.load_parameter_set('asakura2020')['SE conductivity [S.m-1]'])"
+        "print(ssbsim.load_parameter_set('asakura2020')['SE conductivity [S.m-1]']);"
+        "from ssbsim.fit.spec import load_fit_spec; from ssbsim.study.spec import load_study_spec;"
+        "print(load_fit_spec('asakura2020_interphase').source);"
+        "print(load_study_spec('cutoff_temperature').source)"
     )
     env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "PYBAMM_DISABLE_TELEMETRY": "true"}
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert run.returncode == 0, run.stderr
-    module, pset, experiment, sigma = run.stdout.split()
-    for path in (module, pset, experiment):
+    module, pset, experiment, sigma, fit_spec, study_spec = run.stdout.split()
+    for path in (module, pset, experiment, fit_spec, study_spec):
         assert Path(path).is_relative_to(target), path
     assert float(sigma) == 0.12

@@ -1,9 +1,7 @@
 """The fit objective: simulated observables against measured data, as scaled residuals.
 
-Each run a data set needs is built once, with the fitted parameters as PyBaMM input
-parameters wherever that is possible (parameters that enter the equations directly), and
-re-solved for every trial; a fitted parameter that changes the mesh or a derived
-quantity (a radius, a mass fraction, the OCP) makes the run rebuild when it changes.
+Each run a data set needs is built once and re-solved for every trial
+(``simulation/reuse.py``).
 
 Residuals, per data point: (simulated - measured) / sigma, times the data set's weight.
 sigma is the table's ``<quantity>_sigma`` column, else 1 % of the measured value. A value
@@ -15,31 +13,14 @@ bound itself.
 import numpy as np
 
 from ..errors import InputError, SimulationError
-from ..model import CellModel
-from ..parameters.derived import derive
 from ..protocol import load_experiment
 from ..protocol.experiment_file import truncated
-from ..simulation.pybamm_simulation import Simulation
-from ..simulation.result import Result
-from .spec import TIME_SERIES, _beside
+from ..simulation.reuse import ReusableRuns
+from ..resources import beside
+from .spec import TIME_SERIES
 
 FAILED_RESIDUAL = 100.0
 DEFAULT_RELATIVE_SIGMA = 0.01
-GEOMETRIC = ("Positive particle radius",)
-
-
-def input_capable(name, pset, options):
-    """Whether ``name`` can be a PyBaMM input: it enters the equations only as itself,
-    not through the mesh, a derived quantity or the OCP table."""
-    if name.startswith(GEOMETRIC):
-        return False
-    base = derive(dict(pset), options, source=pset.source)
-    trial = dict(pset)
-    trial[name] = pset[name] * 1.01 if pset[name] else 1e-6
-    changed = derive(trial, options, source=pset.source)
-    if any(changed[k] != base[k] for k in base if k != name):
-        return False
-    return not (name.startswith("Positive electrode host site") or name == "Ambient temperature [K]")
 
 
 class Dataset:
@@ -106,15 +87,13 @@ class Problem:
 
     def __init__(self, spec):
         self.spec = spec
-        self.base = spec.parameter_set
-        self.options = self.base.model_options(spec.options, source=spec.source)
         self.parameters = spec.parameters
         self.names = [p.name for p in self.parameters]
-        self.inputs = [n for n in self.names if input_capable(n, self.base, self.options)]
+        self.runs = ReusableRuns(spec.parameter_set, self.names, spec.options, source=spec.source)
         self.datasets = [Dataset(d, spec.source) for d in spec.data]
         self.experiments = {}
         for key in dict.fromkeys(d.experiment for d in spec.data):
-            experiment = load_experiment(_beside(spec.source, key))
+            experiment = load_experiment(beside(spec.source, key))
             uses = [d for d in self.datasets if d.experiment == key]
             if all(d.quantity != TIME_SERIES for d in uses):
                 # cycles after the last one with data would be simulated for nothing
@@ -123,54 +102,25 @@ class Problem:
                     raise InputError(spec.source, f"data for cycle {last} but {key} has {experiment.n_cycles} cycles")
                 experiment = truncated(experiment, last)
             self.experiments[key] = experiment
-        self._built = {}  # experiment -> (non-input values, simulation)
-        self.n_solves = 0
 
     @property
     def n_data(self):
         return sum(len(d) for d in self.datasets)
 
-    def _trial_set(self, values):
-        return self.base.with_overrides(values, source=str(self.spec.source))
-
-    def _simulation(self, key, values):
-        frozen = {n: values[n] for n in self.names if n not in self.inputs}
-        cached = self._built.get(key)
-        if cached is not None and cached[0] == frozen:
-            return cached[1]
-        from ..simulation.run import prepare
-
-        spec, pset, options = prepare(self.experiments[key], self._trial_set(frozen), options=self.spec.options)
-        parameter_values = pset.pybamm_values(options)
-        for name in self.inputs:
-            parameter_values[name] = "[input]"
-        model = CellModel(options)
-        simulation = Simulation(
-            model, parameter_values=parameter_values, experiment=spec.pybamm_experiment(),
-            solver=model.default_solver, experiment_model_mode="unified",
-        )
-        self._built[key] = (frozen, simulation)
-        return simulation
+    @property
+    def n_solves(self):
+        return self.runs.n_solves
 
     def simulate(self, values):
-        """experiment -> Result (None where the run failed) at the parameter ``values``."""
+        """experiment -> Result (partial, or None, where the run failed) at ``values``."""
         results = {}
-        trial = self._trial_set(values)
-        for key, spec in self.experiments.items():
-            self.n_solves += 1
-            simulation = self._simulation(key, values)
+        for key, experiment in self.experiments.items():
             try:
-                solution = simulation.solve(inputs={n: values[n] for n in self.inputs})
-                results[key] = Result(solution, spec, trial, self.options)
-            except Exception as err:  # a trial the cell cannot run: far from the data
-                if isinstance(err, InputError):
-                    raise
-                results[key] = None
+                results[key] = self.runs.run(experiment, values, key=key)
+            except SimulationError as err:  # a trial the cell cannot run: far from the data
+                results[key] = getattr(err, "result", None)
         return results
 
     def residuals(self, values):
         results = self.simulate(values)
         return np.concatenate([d.residuals(results[d.experiment]) for d in self.datasets])
-
-
-__all__ = ["Problem", "Dataset", "input_capable", "SimulationError"]

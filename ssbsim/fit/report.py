@@ -87,7 +87,6 @@ def figures(problem, result, outdir):
     fitted = problem.simulate(result.values)
     for n, data in enumerate(problem.datasets, start=1):
         run = fitted[data.experiment]
-        simulated = data.simulated(run) if run is not None else np.full(len(data), np.nan)
         fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.4, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
         xlabel = "time [h]" if data.quantity == TIME_SERIES else "cycle"
         x = data.x / 3600 if data.quantity == TIME_SERIES else data.x

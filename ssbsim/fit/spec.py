@@ -25,10 +25,9 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..observables.cycles import COLUMNS
-from ..parameters import load_parameter_set
 from ..parameters.loader import check_value
-from ..protocol import load_experiment
-from ..resources import resolve
+from ..resources import is_path, resolve
+from ..specs import load_named_experiment, load_setup
 from ..tomlfile import array_of_tables, line_of, read_toml
 
 TOP_LEVEL = {"description", "experiment", "parameter_set", "starts", "options", "data", "fit"}
@@ -93,23 +92,10 @@ def load_fit_spec(name_or_path):
     for key in data:
         if key not in TOP_LEVEL:
             raise InputError(path, f"unknown key {key!r} (allowed: {', '.join(sorted(TOP_LEVEL))})", line_of(text, key))
-    for key in ("experiment", "data", "fit"):
+    for key in ("data", "fit"):
         if key not in data:
-            raise InputError(path, f"missing {key!r}" + (" tables" if key != "experiment" else ""))
-    if not isinstance(data["experiment"], str):
-        raise InputError(path, "'experiment' must name an experiment", line_of(text, "experiment"))
-    experiment = _experiment(data["experiment"], path, line_of(text, "experiment"))
-    pset_name = data.get("parameter_set", "asakura2020")
-    if not isinstance(pset_name, str):
-        raise InputError(path, "'parameter_set' must name a parameter set", line_of(text, "parameter_set"))
-    try:
-        pset = load_parameter_set(_beside(path, pset_name))
-    except InputError as err:
-        raise InputError(path, f"'parameter_set': {err}", line_of(text, "parameter_set"))
-    options = data.get("options", {})
-    if not isinstance(options, dict):
-        raise InputError(path, "'options' must be a table", line_of(text, "options"))
-    pset.model_options(options, source=path)
+            raise InputError(path, f"missing {key!r} tables")
+    _, pset, options = load_setup(path, data, text)
     starts = data.get("starts", 3)
     if isinstance(starts, bool) or not isinstance(starts, int) or not 1 <= starts <= 50:
         raise InputError(path, f"'starts' must be an integer from 1 to 50, got {starts!r}", line_of(text, "starts"))
@@ -133,7 +119,7 @@ def load_fit_spec(name_or_path):
         data_experiment = entry.get("experiment", data["experiment"])
         if not isinstance(data_experiment, str):
             raise InputError(path, f"data {n + 1}: 'experiment' must name an experiment", where)
-        _experiment(data_experiment, path, where)
+        load_named_experiment(path, data_experiment, where)
         datasets.append(DataSpec(file, quantity, data_experiment, float(weight), where))
 
     raw_fit = data["fit"]
@@ -176,7 +162,7 @@ def load_fit_spec(name_or_path):
 
 def _resolve(name_or_path):
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.parent != Path("."):
+    if is_path(name_or_path):
         if not path.is_file():
             raise InputError(path, "fit spec file not found")
         return path
@@ -184,18 +170,3 @@ def _resolve(name_or_path):
     if not candidate.is_file():
         raise InputError(name_or_path, "no shipped fit spec of this name (give a path to a .toml file)")
     return candidate
-
-
-def _beside(path, name):
-    """A relative file path is taken beside the spec; a bare name is a shipped stem."""
-    ref = Path(name)
-    if (ref.suffix == ".toml" or ref.parent != Path(".")) and not ref.is_absolute():
-        return path.parent / ref
-    return name
-
-
-def _experiment(name, path, where):
-    try:
-        return load_experiment(_beside(path, name))
-    except InputError as err:
-        raise InputError(path, f"'experiment': {err}", where)

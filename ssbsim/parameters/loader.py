@@ -16,13 +16,12 @@ key. ``source`` records provenance: ``doi:...``, ``estimate: why`` or
 
 import difflib
 from collections.abc import Mapping
-from pathlib import Path
 
 from ..errors import InputError
 from ..model.interphase import count_anions
 from ..model.ocp import ocp_function
 from ..model.options import ModelOptions
-from ..resources import resolve
+from ..resources import beside, resolve
 from ..tomlfile import line_of, read_toml
 from . import schema
 from .derived import derive
@@ -139,7 +138,7 @@ def load_parameter_set(name_or_path, _seen=()):
         if not isinstance(extends, str):
             raise InputError(path, "'extends' must name a parameter set", where)
         try:
-            base_path = resolve(_beside(path, extends), "parameter_sets")
+            base_path = resolve(beside(path, extends), "parameter_sets")
         except InputError as err:
             raise InputError(path, f"'extends': {err}", where)
         seen = _seen + (path.resolve(),)
@@ -185,10 +184,3 @@ def load_parameter_set(name_or_path, _seen=()):
     description = data.get("description", "")
     return ParameterSet(values, provenance, description, options, path, anions)
 
-
-def _beside(path, name):
-    """``name`` from an ``extends`` in ``path``: a relative file path is taken beside ``path``."""
-    ref = Path(name)
-    if (ref.suffix == ".toml" or ref.parent != Path(".")) and not ref.is_absolute():
-        return path.parent / ref
-    return name

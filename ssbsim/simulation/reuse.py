@@ -1,0 +1,88 @@
+"""Build a run once, re-solve it many times: the set-up is most of a short run.
+
+Parameters that enter the equations only as themselves become PyBaMM input parameters;
+changing them re-solves the compiled model. A parameter that shapes the mesh or a derived
+quantity (a particle radius, the composite make-up, the OCP table, the temperature of the
+OCP table) is frozen into the build: changing it builds again, once per distinct value.
+Fits (``ssbsim fit``) and studies (``ssbsim study``) both go through here.
+"""
+
+from ..errors import InputError
+from ..model import CellModel
+from ..parameters.derived import derive
+from .progress import CycleProgress
+from .pybamm_simulation import Simulation
+from .result import Result
+
+GEOMETRIC = ("Positive particle radius",)
+
+
+def input_capable(name, pset, options):
+    """Whether ``name`` can be a PyBaMM input: it enters the equations only as itself,
+    not through the mesh, a derived quantity or the OCP table."""
+    if name.startswith(GEOMETRIC) or name.startswith("Positive electrode host site") or name == "Ambient temperature [K]":
+        return False
+    base = derive(dict(pset), options, source=pset.source)
+    trial = dict(pset)
+    trial[name] = pset[name] * 1.01 if pset[name] else 1e-6
+    changed = derive(trial, options, source=pset.source)
+    return all(changed[k] == base[k] for k in base if k != name)
+
+
+class ReusableRuns:
+    """Runs of experiments on ``base`` with the parameters ``names`` changing from call to
+    call; each (experiment, frozen values) pair is built once."""
+
+    def __init__(self, base, names, options=None, source="runs"):
+        self.base = base
+        self.option_overrides = dict(options or {})
+        self.options = base.model_options(self.option_overrides, source=source)
+        self.names = list(names)
+        self.inputs = [n for n in self.names if input_capable(n, base, self.options)]
+        self.source = str(source)
+        self._built = {}
+        self.n_builds = 0
+        self.n_solves = 0
+
+    def _simulation(self, key, experiment, values):
+        from .run import prepare
+
+        frozen = tuple((n, values[n]) for n in self.names if n not in self.inputs)
+        cached = self._built.get((key, frozen))
+        if cached is not None:
+            return cached
+        spec, pset, options = prepare(experiment, self.base.with_overrides(dict(frozen), source=self.source), options=self.option_overrides)
+        parameter_values = pset.pybamm_values(options)
+        for name in self.inputs:
+            parameter_values[name] = "[input]"
+        model = CellModel(options)
+        simulation = Simulation(
+            model, parameter_values=parameter_values, experiment=spec.pybamm_experiment(),
+            solver=model.default_solver, experiment_model_mode="unified",
+        )
+        self._built[(key, frozen)] = (simulation, spec)
+        self.n_builds += 1
+        return simulation, spec
+
+    def run(self, experiment, values, key=None):
+        """Result of ``experiment`` (an ExperimentSpec) at the parameter ``values``; the
+        runs that fail raise SimulationError (with ``.result`` if some cycles completed)."""
+        from ..errors import SimulationError
+
+        simulation, spec = self._simulation(key or experiment.name, experiment, values)
+        self.n_solves += 1
+        trial = self.base.with_overrides(values, source=self.source)
+        tracker = CycleProgress(spec.n_cycles, show=False)
+        try:
+            solution = simulation.solve(inputs={n: values[n] for n in self.inputs}, callbacks=[tracker])
+        except InputError:
+            raise
+        except Exception as err:
+            raise SimulationError(" ".join(str(err).split())) from err
+        result = Result(solution, spec, trial, self.options)
+        if len(result.cycles) < spec.n_cycles:
+            reason = tracker.stop_reason or "the experiment became infeasible"
+            error = SimulationError(f"stopped after {len(result.cycles)} of {spec.n_cycles} cycles: {reason}")
+            error.result = result
+            raise error
+        return result

@@ -1,0 +1,40 @@
+"""What fit and study specs share: the experiment, the parameter set and the model options
+they name, read and checked with messages that point into the spec."""
+
+from .errors import InputError
+from .parameters import load_parameter_set
+from .protocol import load_experiment
+from .resources import beside
+from .tomlfile import line_of
+
+
+def load_setup(path, data, text):
+    """(ExperimentSpec, ParameterSet, options) named by the spec at ``path``."""
+    if "experiment" not in data:
+        raise InputError(path, "missing 'experiment'")
+    if not isinstance(data["experiment"], str):
+        raise InputError(path, "'experiment' must name an experiment", line_of(text, "experiment"))
+    try:
+        experiment = load_experiment(beside(path, data["experiment"]))
+    except InputError as err:
+        raise InputError(path, f"'experiment': {err}", line_of(text, "experiment"))
+    name = data.get("parameter_set", "asakura2020")
+    if not isinstance(name, str):
+        raise InputError(path, "'parameter_set' must name a parameter set", line_of(text, "parameter_set"))
+    try:
+        pset = load_parameter_set(beside(path, name))
+    except InputError as err:
+        raise InputError(path, f"'parameter_set': {err}", line_of(text, "parameter_set"))
+    options = data.get("options", {})
+    if not isinstance(options, dict):
+        raise InputError(path, "'options' must be a table", line_of(text, "options"))
+    pset.model_options(options, source=path)
+    return experiment, pset, dict(options)
+
+
+def load_named_experiment(path, name, where):
+    """An experiment named inside the spec at ``path`` (line ``where``)."""
+    try:
+        return load_experiment(beside(path, name))
+    except InputError as err:
+        raise InputError(path, f"'experiment': {err}", where)

@@ -1,0 +1,1 @@
+"""Batch parameter studies on a distributed engine (Dask): ``ssbsim study``."""

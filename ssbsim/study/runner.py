@@ -1,0 +1,85 @@
+"""Running a study: cases to Dask workers, rows to the store, then figures and Sobol
+indices.
+
+Dask distributed is the engine (BSD-3, the scheduler of the PyData ecosystem PyBaMM
+lives in): with no address it starts a local cluster of worker processes (one thread
+each: the solver is single-threaded and holds the GIL); with ``--scheduler ADDRESS`` it
+joins an existing cluster, whose workers need ssbsim installed. Each case is one task;
+results are stored as they complete, in whatever order; a task that dies with its worker
+is recorded as failed and the study goes on.
+"""
+
+import logging
+import os
+
+from .design import cases as design_cases
+from .store import Store
+from .worker import payload, run_case
+
+
+def _client(scheduler, workers):
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler, timeout="20s")
+    cluster = LocalCluster(
+        n_workers=workers or os.cpu_count() or 1,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        silence_logs=logging.ERROR,
+    )
+    client = Client(cluster)
+    client._ssbsim_cluster = cluster
+    return client
+
+
+def run_study(spec, outdir, scheduler=None, workers=None, progress=True):
+    """Run (or resume) ``spec`` into ``outdir``; returns the cases DataFrame."""
+    from distributed import as_completed
+    from tqdm.auto import tqdm
+
+    all_cases = design_cases(spec)
+    store = Store(outdir, spec, len(all_cases))
+    pending = [(n, values) for n, values in enumerate(all_cases) if n not in store.done]
+    failed = sum(1 for r in store.rows.values() if r.get("status") != "ok")
+    bar = tqdm(total=len(all_cases), initial=len(store.done), unit="case", disable=not progress, desc=spec.name)
+    bar.set_postfix(failed=failed)
+    try:
+        if pending:
+            client = _client(scheduler, workers)
+            try:
+                study = client.scatter(payload(spec), broadcast=True)
+                futures = {client.submit(run_case, study, n, values, pure=False): (n, values) for n, values in pending}
+                for future in as_completed(futures):
+                    n, values = futures[future]
+                    try:
+                        row = future.result()
+                    except Exception as err:  # the worker died, or the task was lost
+                        row = {"case": n, **values, "status": "failed", "error": f"{type(err).__name__}: {err}", "wall_s": float("nan")}
+                    store.add(row)
+                    failed += row["status"] != "ok"
+                    bar.update(1)
+                    bar.set_postfix(failed=failed)
+            finally:
+                cluster = getattr(client, "_ssbsim_cluster", None)
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+    finally:
+        bar.close()
+        store.close()
+    return store.frame
+
+
+def summarise(spec, frame, outdir):
+    """Figures, and Sobol indices for a Sobol design. Returns the files written."""
+    from .figures import study_figures
+    from .sensitivity import sobol_indices
+
+    written = study_figures(spec, frame, outdir)
+    if spec.design == "sobol":
+        written += sobol_indices(spec, frame, outdir)
+    return written
+
+
