@@ -8,10 +8,8 @@ Fits (``ssbsim fit``) and studies (``ssbsim study``) both go through here.
 """
 
 from ..errors import InputError
-from ..model import CellModel
 from ..parameters.derived import derive
 from .progress import CycleProgress
-from .pybamm_simulation import Simulation
 from .result import Result
 
 GEOMETRIC = ("Positive particle radius",)
@@ -45,21 +43,14 @@ class ReusableRuns:
         self.n_solves = 0
 
     def _simulation(self, key, experiment, values):
-        from .run import prepare
+        from .run import build_simulation, prepare
 
         frozen = tuple((n, values[n]) for n in self.names if n not in self.inputs)
         cached = self._built.get((key, frozen))
         if cached is not None:
             return cached
         spec, pset, options = prepare(experiment, self.base.with_overrides(dict(frozen), source=self.source), options=self.option_overrides)
-        parameter_values = pset.pybamm_values(options)
-        for name in self.inputs:
-            parameter_values[name] = "[input]"
-        model = CellModel(options)
-        simulation = Simulation(
-            model, parameter_values=parameter_values, experiment=spec.pybamm_experiment(),
-            solver=model.default_solver, experiment_model_mode="unified",
-        )
+        simulation = build_simulation(spec, pset, options, inputs=self.inputs)
         self._built[(key, frozen)] = (simulation, spec)
         self.n_builds += 1
         return simulation, spec

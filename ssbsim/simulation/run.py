@@ -56,8 +56,9 @@ def prepare(experiment, parameter_set=None, overrides=None, options=None):
     return spec, pset, model_options
 
 
-def build_simulation(spec, pset, model_options, solver=None):
-    """A ``pybamm.Simulation`` of ``spec`` on the checked cell.
+def build_simulation(spec, pset, model_options, solver=None, inputs=()):
+    """A ``pybamm.Simulation`` of ``spec`` on the checked cell; the parameters named in
+    ``inputs`` are left as PyBaMM input parameters (set at each solve).
 
     PyBaMM's "unified" experiment mode processes and compiles one model for all steps
     (the control switches on a step-index input) instead of one per distinct step: the
@@ -65,9 +66,12 @@ def build_simulation(spec, pset, model_options, solver=None):
     the cutoff sweep (benchmarks/bench_cutoff_sweep.py): interphase model 0.39 s unified
     vs 0.7-1.0 s per-step; explicit model 0.34 s vs 0.36-0.45 s."""
     model = CellModel(model_options)
+    parameter_values = pset.pybamm_values(model_options)
+    for name in inputs:
+        parameter_values[name] = "[input]"
     return Simulation(
         model,
-        parameter_values=pset.pybamm_values(model_options),
+        parameter_values=parameter_values,
         experiment=spec.pybamm_experiment(),
         solver=solver or model.default_solver,
         experiment_model_mode="unified",
