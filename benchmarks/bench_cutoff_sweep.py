@@ -83,7 +83,9 @@ def main(argv=None):
             "integration_s": statistics.median(v[1] for v in values),
             "cycles": values[0][2],
         }
-    print(f"{args.experiment}: {spec.n_cycles} cycles, Cell A, {args.repeats} repeats (median), options {model_options!r}")
+    print(
+        f"{args.experiment}: {spec.n_cycles} cycles, Cell A, {args.repeats} repeats (median), options {model_options!r}"
+    )
     print(f"{'':34s} {'wall [s]':>9s} {'integration [s]':>16s} {'cycles':>7s}")
     for name, r in rows.items():
         print(f"{name:34s} {r['wall_s']:9.3f} {r['integration_s']:16.3f} {r['cycles']:7d}")

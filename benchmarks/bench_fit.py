@@ -61,7 +61,11 @@ def recovery_spec(folder):
     for q in quantities:
         lines += ["[[data]]", 'file = "synthetic.csv"', f'quantity = "{q}"']
     for n in names:
-        lines += [f'[fit."{n}"]', f"bounds = [{truth[n] / 10:.6g}, {truth[n] * 10:.6g}]", f"initial = {truth[n] * 1.5:.6g}"]
+        lines += [
+            f'[fit."{n}"]',
+            f"bounds = [{truth[n] / 10:.6g}, {truth[n] * 10:.6g}]",
+            f"initial = {truth[n] * 1.5:.6g}",
+        ]
     (folder / "recovery.toml").write_text("\n".join(lines) + "\n")
     return folder / "recovery.toml"
 
@@ -70,7 +74,9 @@ def main_benchmark():
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        rows.append(("shipped calibration, from the shipped values", *timed_fit("asakura2020_interphase", folder / "a")))
+        rows.append(
+            ("shipped calibration, from the shipped values", *timed_fit("asakura2020_interphase", folder / "a"))
+        )
         rows.append(("shipped calibration, cold start (50 % off)", *timed_fit(cold_copy(folder), folder / "b")))
         rows.append(("synthetic recovery (4 parameters, 50 % off)", *timed_fit(recovery_spec(folder), folder / "c")))
     print(f"{'fit':48s} {'exit':>4s} {'wall [s]':>9s} {'solves':>7s} {'cost':>10s}")

@@ -37,7 +37,10 @@ points = {n}
 
 
 def throughput(spec, workers):
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+    ):
         study = client.scatter(payload(spec), broadcast=True)
         start = time.perf_counter()
         futures = [client.submit(run_case, study, n, values, pure=False) for n, values in enumerate(cases(spec))]
@@ -66,8 +69,10 @@ def main(argv=None):
     print(f"throughput, 1 worker : {one:.2f} cases/s")
     print(f"throughput, 2 workers: {two:.2f} cases/s  -> {two / one:.2f}x   (goal >= 1.7x)")
     print(f"first case on a cold worker (set-up + solve): {first:.2f} s")
-    print(f"marginal cost per case on a warm worker: {marginal:.3f} s; integration {integration:.3f} s "
-          f"-> {marginal / integration:.2f}x   (goal <= 1.5x)")
+    print(
+        f"marginal cost per case on a warm worker: {marginal:.3f} s; integration {integration:.3f} s "
+        f"-> {marginal / integration:.2f}x   (goal <= 1.5x)"
+    )
     return 0
 
 

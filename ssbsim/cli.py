@@ -42,7 +42,7 @@ def _number(name, value):
     try:
         return float(value)
     except ValueError:
-        raise InputError("--set", f"{name!r}: value {value!r} is not a number")
+        raise InputError("--set", f"{name!r}: value {value!r} is not a number") from None
 
 
 def format_table(cycles):
@@ -85,8 +85,10 @@ def cmd_run(args):
     result.save(outdir, figures=not args.no_figures)
     if not args.quiet:
         print(format_table(result.cycles))
-    print(f"ssbsim: wrote {outdir}/ (cycles.csv, timeseries.parquet, run.json, figures) "
-          f"in {result.wall_time:.1f} s", file=sys.stderr)
+    print(
+        f"ssbsim: wrote {outdir}/ (cycles.csv, timeseries.parquet, run.json, figures) in {result.wall_time:.1f} s",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -170,11 +172,30 @@ def build_parser():
         help="simulate an experiment on a cell",
         description="Simulate EXPERIMENT on PARAMETER_SET and write cycles.csv, the time series and figures to OUTDIR.",
     )
-    run.add_argument("experiment", help="stem of a shipped experiment (see 'ssbsim list') or path to an experiment TOML")
-    run.add_argument("-p", "--parameter-set", default=None, help="stem of a shipped parameter set or path to a TOML (default: asakura2020)")
-    run.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter by its full name, SI units, e.g. --set 'SE conductivity [S.m-1]=0.2'")
-    run.add_argument("--option", action="append", metavar="KEY=VALUE", help="model option, e.g. --option 'cathode=resolved' (see README)")
-    run.add_argument("-o", "--output", metavar="OUTDIR", default=None, help="output folder (default: results/<experiment>)")
+    run.add_argument(
+        "experiment", help="stem of a shipped experiment (see 'ssbsim list') or path to an experiment TOML"
+    )
+    run.add_argument(
+        "-p",
+        "--parameter-set",
+        default=None,
+        help="stem of a shipped parameter set or path to a TOML (default: asakura2020)",
+    )
+    run.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="override a parameter by its full name, SI units, e.g. --set 'SE conductivity [S.m-1]=0.2'",
+    )
+    run.add_argument(
+        "--option",
+        action="append",
+        metavar="KEY=VALUE",
+        help="model option, e.g. --option 'cathode=resolved' (see README)",
+    )
+    run.add_argument(
+        "-o", "--output", metavar="OUTDIR", default=None, help="output folder (default: results/<experiment>)"
+    )
     run.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
     run.set_defaults(func=cmd_run)
@@ -184,12 +205,15 @@ def build_parser():
         description="Fit the parameters of SPEC to its data; write fit.json, fitted_parameter_set.toml and figures to OUTDIR.",
     )
     fit.add_argument("spec", help="fit spec TOML (see README), or the stem of a shipped calibration")
-    fit.add_argument("-o", "--output", metavar="OUTDIR", default=None, help="output folder (default: results/fit_<spec>)")
+    fit.add_argument(
+        "-o", "--output", metavar="OUTDIR", default=None, help="output folder (default: results/fit_<spec>)"
+    )
     fit.add_argument("--starts", type=int, default=None, help="number of starts (default: the spec's)")
     fit.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     fit.add_argument("-v", "--verbose", action="store_true", help="print every trial")
     fit.add_argument(
-        "--update", action="store_true",
+        "--update",
+        action="store_true",
         help="also write the fitted values, with their provenance, into the spec's parameter set file (for maintainers)",
     )
     fit.set_defaults(func=cmd_fit)
@@ -199,12 +223,25 @@ def build_parser():
         description="Run the cases of SPEC on a local Dask cluster (or the one at --scheduler); write cases.parquet, figures and, for Sobol designs, sensitivity.csv to OUTDIR. Rerunning resumes.",
     )
     study.add_argument("spec", help="study spec TOML (see README), or the stem of a shipped study")
-    study.add_argument("-o", "--output", metavar="OUTDIR", default=None, help="output folder (default: results/study_<spec>)")
-    study.add_argument("--scheduler", metavar="ADDRESS", default=None, help="address of a running Dask scheduler (default: a local cluster)")
-    study.add_argument("--workers", type=int, default=None, help="worker processes of the local cluster (default: one per core)")
+    study.add_argument(
+        "-o", "--output", metavar="OUTDIR", default=None, help="output folder (default: results/study_<spec>)"
+    )
+    study.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="address of a running Dask scheduler (default: a local cluster)",
+    )
+    study.add_argument(
+        "--workers", type=int, default=None, help="worker processes of the local cluster (default: one per core)"
+    )
     study.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     study.set_defaults(func=cmd_study)
-    lst = sub.add_parser("list", help="list shipped parameter sets and experiments", description="List shipped parameter sets and experiments with their descriptions.")
+    lst = sub.add_parser(
+        "list",
+        help="list shipped parameter sets and experiments",
+        description="List shipped parameter sets and experiments with their descriptions.",
+    )
     lst.set_defaults(func=cmd_list)
     return parser
 

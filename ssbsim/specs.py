@@ -17,14 +17,14 @@ def load_setup(path, data, text):
     try:
         experiment = load_experiment(beside(path, data["experiment"]))
     except InputError as err:
-        raise InputError(path, f"'experiment': {err}", line_of(text, "experiment"))
+        raise InputError(path, f"'experiment': {err}", line_of(text, "experiment")) from None
     name = data.get("parameter_set", "asakura2020")
     if not isinstance(name, str):
         raise InputError(path, "'parameter_set' must name a parameter set", line_of(text, "parameter_set"))
     try:
         pset = load_parameter_set(beside(path, name))
     except InputError as err:
-        raise InputError(path, f"'parameter_set': {err}", line_of(text, "parameter_set"))
+        raise InputError(path, f"'parameter_set': {err}", line_of(text, "parameter_set")) from None
     options = data.get("options", {})
     if not isinstance(options, dict):
         raise InputError(path, "'options' must be a table", line_of(text, "options"))
@@ -37,4 +37,4 @@ def load_named_experiment(path, name, where):
     try:
         return load_experiment(beside(path, name))
     except InputError as err:
-        raise InputError(path, f"'experiment': {err}", where)
+        raise InputError(path, f"'experiment': {err}", where) from None

@@ -12,9 +12,7 @@ def line_of(text, key):
     """1-based line where ``key`` is first written in ``text`` (quoted or bare, as a key or
     a table header), or None."""
     k = re.escape(key)
-    pattern = re.compile(
-        r'^[ \t]*(?:("?)' + k + r'\1[ \t]*=|\[\[?[ \t]*("?)' + k + r'\2[ \t]*\])', re.MULTILINE
-    )
+    pattern = re.compile(r'^[ \t]*(?:("?)' + k + r'\1[ \t]*=|\[\[?[ \t]*("?)' + k + r"\2[ \t]*\])", re.MULTILINE)
     m = pattern.search(text)
     if m is None:
         m = re.search(re.escape(f'"{key}"'), text)
@@ -27,16 +25,16 @@ def read_toml(path):
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as err:
-        raise InputError(path, f"cannot read: {err.strerror}")
+        raise InputError(path, f"cannot read: {err.strerror}") from None
     except UnicodeDecodeError as err:
         line = err.object.count(b"\n", 0, err.start) + 1
-        raise InputError(path, f"not UTF-8 text (byte {err.start})", line)
+        raise InputError(path, f"not UTF-8 text (byte {err.start})", line) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as err:
         m = re.search(r"\(at line (\d+), column \d+\)", str(err))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
-        raise InputError(path, f"not valid TOML: {message}", m.group(1) if m else None)
+        raise InputError(path, f"not valid TOML: {message}", m.group(1) if m else None) from None
 
 
 def array_of_tables(path, text, value, header, allowed, label):
@@ -53,7 +51,9 @@ def array_of_tables(path, text, value, header, allowed, label):
         unknown = set(entry) - set(allowed)
         if unknown:
             raise InputError(
-                path, f"{label} {n + 1}: unknown key {sorted(unknown)[0]!r} (allowed: {', '.join(sorted(allowed))})", where
+                path,
+                f"{label} {n + 1}: unknown key {sorted(unknown)[0]!r} (allowed: {', '.join(sorted(allowed))})",
+                where,
             )
         entries.append((entry, where))
     return entries

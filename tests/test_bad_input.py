@@ -174,13 +174,16 @@ CASES = {
         ["cell.toml:particle:", "'bimodal'"],
     ),
     "size distribution without a median inside": (
-        {"cell.toml": cell('"Positive particle minimum radius [m]" = 3e-6').replace(
-            "[parameters]", '[options]\nparticle = "distribution"\n[parameters]')},
+        {
+            "cell.toml": cell('"Positive particle minimum radius [m]" = 3e-6').replace(
+                "[parameters]", '[options]\nparticle = "distribution"\n[parameters]'
+            )
+        },
         ["cutoff_sweep", "-p", "cell.toml"],
         ["cell.toml:Positive particle radius [m]:", "minimum < radius < maximum"],
     ),
     "parameter set not UTF-8": (
-        {"cell.toml": cell('# 25 \xb0C').encode("latin-1")},
+        {"cell.toml": cell("# 25 \xb0C").encode("latin-1")},
         ["cutoff_sweep", "-p", "cell.toml"],
         ["cell.toml:4:", "UTF-8"],
     ),
@@ -440,7 +443,11 @@ def test_bad_input_command(case, tmp_path):
     env = {**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true", "MPLBACKEND": "Agg"}
     done = subprocess.run(
         [sys.executable, "-m", "ssbsim", "run", *argv, "-o", "out", "-q"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.stdout == ""
     check(done.returncode, done.stderr, tmp_path, fragments)
@@ -457,7 +464,10 @@ def test_bad_input_command(case, tmp_path):
 def test_bad_command_line(argv, fragments, tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "ssbsim", "run", *argv, "-o", "out"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.stdout == ""
     check(done.returncode, done.stderr, tmp_path, fragments)

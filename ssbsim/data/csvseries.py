@@ -47,7 +47,9 @@ def read_csv_series(path):
     missing = [q for q in QUANTITIES if q not in found]
     if missing:
         raise InputError(
-            path, f"no {missing[0]} column (e.g. {QUANTITIES[missing[0]]!r}); the columns are: {', '.join(map(repr, header))}", 1
+            path,
+            f"no {missing[0]} column (e.g. {QUANTITIES[missing[0]]!r}); the columns are: {', '.join(map(repr, header))}",
+            1,
         )
     converted = {q: numbers(values[c], c, path, lines) * f for q, (c, f) in found.items()}
     where = lines.__getitem__

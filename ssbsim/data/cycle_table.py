@@ -65,7 +65,9 @@ def read_cycle_table(path):
         if name.endswith("_sigma"):
             bad = [i for i, v in enumerate(data[name]) if not v > 0 and v == v]
             if bad:
-                raise InputError(path, f"column {name!r}: an uncertainty must be positive, got {data[name][bad[0]]:g}", lines[bad[0]])
+                raise InputError(
+                    path, f"column {name!r}: an uncertainty must be positive, got {data[name][bad[0]]:g}", lines[bad[0]]
+                )
         if name.endswith("_min") and name[:-4] + "_max" in data:
             low, high = data[name], data[name[:-4] + "_max"]
             above = [i for i in range(len(rows)) if low[i] > high[i]]

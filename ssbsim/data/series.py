@@ -6,6 +6,7 @@ import pandas as pd
 
 from ..errors import InputError
 
+
 def cycles_from_current(current):
     """Cycle numbers from 1: a new cycle starts at each charge (current < 0) that follows
     a discharge (current > 0). Currents below 1e-3 of the largest (rests) are ignored."""

@@ -13,7 +13,7 @@ def read_text(path, encoding="utf-8-sig"):
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise InputError(path, f"cannot read: {err.strerror}")
+        raise InputError(path, f"cannot read: {err.strerror}") from None
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError:
@@ -42,13 +42,11 @@ def read_csv(path):
                 continue
             if len(row) != len(header):
                 cut = " (the file looks truncated)" if reader.line_num == last else ""
-                raise InputError(
-                    path, f"{len(row)} fields where the header has {len(header)}{cut}", reader.line_num
-                )
+                raise InputError(path, f"{len(row)} fields where the header has {len(header)}{cut}", reader.line_num)
             rows.append(row)
             lines.append(reader.line_num)
     except csv.Error as err:
-        raise InputError(path, f"not valid CSV: {err}", reader.line_num)
+        raise InputError(path, f"not valid CSV: {err}", reader.line_num) from None
     return header, rows, lines
 
 

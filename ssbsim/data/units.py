@@ -16,7 +16,5 @@ def factor(quantity, column, unit, source, where=None):
     allowed = UNITS[quantity]
     if unit not in allowed:
         said = f"unit {unit!r}" if unit else "no unit"
-        raise InputError(
-            source, f"column {column!r}: {said} for {quantity} (allowed: {', '.join(allowed)})", where
-        )
+        raise InputError(source, f"column {column!r}: {said} for {quantity} (allowed: {', '.join(allowed)})", where)
     return allowed[unit]

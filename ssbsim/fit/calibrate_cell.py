@@ -34,7 +34,10 @@ def calibrate(base, verbose=False):
         {
             "Positive particle diffusivity [m2.s-1]": (base["Positive particle diffusivity [m2.s-1]"], 1e-17, 1e-13),
             "Positive electrode electrochemically active fraction": (
-                base["Positive electrode electrochemically active fraction"], 0.3, 1.0),
+                base["Positive electrode electrochemically active fraction"],
+                0.3,
+                1.0,
+            ),
         },
         [t for t in CELL_A_TARGETS if t.id == "T2"],
         base,

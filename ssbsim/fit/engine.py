@@ -69,7 +69,9 @@ def fit(problem, starts=None, seed=0, verbose=False):
     points, low, high = _start_points(parameters, starts or problem.spec.starts, seed)
     runs = []
     for u0 in points:
-        solution = least_squares(residuals, np.clip(u0, low, high), bounds=(low, high), diff_step=DIFF_STEP, x_scale=1.0)
+        solution = least_squares(
+            residuals, np.clip(u0, low, high), bounds=(low, high), diff_step=DIFF_STEP, x_scale=1.0
+        )
         runs.append((u0, solution))
     best = min(runs, key=lambda run: run[1].cost)[1]
     names = [p.name for p in parameters]

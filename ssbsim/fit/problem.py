@@ -15,8 +15,8 @@ import numpy as np
 from ..errors import InputError, SimulationError
 from ..protocol import load_experiment
 from ..protocol.experiment_file import truncated
-from ..simulation.reuse import ReusableRuns
 from ..resources import beside
+from ..simulation.reuse import ReusableRuns
 from .spec import TIME_SERIES
 
 FAILED_RESIDUAL = 100.0
@@ -44,14 +44,20 @@ class Dataset:
             q = spec.quantity
             columns = [c for c in (q, f"{q}_min", f"{q}_max") if c in frame.columns]
             if not columns:
-                raise InputError(source, f"data file {spec.file.name} has no column {q!r}, {q}_min or {q}_max", spec.line)
+                raise InputError(
+                    source, f"data file {spec.file.name} has no column {q!r}, {q}_min or {q}_max", spec.line
+                )
             rows = frame[frame[columns].notna().any(axis=1)]
             self.x = rows["cycle"].to_numpy(dtype=int)
             self.values = rows[q].to_numpy(dtype=float) if q in rows else np.full(len(rows), np.nan)
             self.low = rows[f"{q}_min"].to_numpy(dtype=float) if f"{q}_min" in rows else np.full(len(rows), np.nan)
             self.high = rows[f"{q}_max"].to_numpy(dtype=float) if f"{q}_max" in rows else np.full(len(rows), np.nan)
-            self.sigma = rows[f"{q}_sigma"].to_numpy(dtype=float) if f"{q}_sigma" in rows else np.full(len(rows), np.nan)
-        reference = np.where(np.isfinite(self.values), self.values, np.where(np.isfinite(self.low), self.low, self.high))
+            self.sigma = (
+                rows[f"{q}_sigma"].to_numpy(dtype=float) if f"{q}_sigma" in rows else np.full(len(rows), np.nan)
+            )
+        reference = np.where(
+            np.isfinite(self.values), self.values, np.where(np.isfinite(self.low), self.low, self.high)
+        )
         self.sigma = np.where(np.isfinite(self.sigma), self.sigma, DEFAULT_RELATIVE_SIGMA * np.abs(reference))
         self.sigma = np.where(self.sigma > 0, self.sigma, DEFAULT_RELATIVE_SIGMA)
         self.frame = frame

@@ -94,7 +94,14 @@ def figures(problem, result, outdir):
             c = run.cycles
             top.plot(c["cycle"], c[data.quantity], "-", color="C0", lw=1, label="fitted simulation")
         elif run is not None:
-            top.plot(run.solution.t / 3600, run.solution["Voltage [V]"].entries, "-", color="C0", lw=1, label="fitted simulation")
+            top.plot(
+                run.solution.t / 3600,
+                run.solution["Voltage [V]"].entries,
+                "-",
+                color="C0",
+                lw=1,
+                label="fitted simulation",
+            )
         top.plot(x, data.values, "o", color="k", ms=4, label="data")
         if np.isfinite(data.high).any():
             top.plot(x, data.high, "v", color="C3", ms=5, label="data: upper bound")

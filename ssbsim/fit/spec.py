@@ -108,7 +108,9 @@ def load_fit_spec(name_or_path):
         quantity = entry["quantity"]
         if quantity != TIME_SERIES and quantity not in COLUMNS and not quantity.startswith("decomposition_charge_"):
             raise InputError(
-                path, f"data {n + 1}: quantity {quantity!r} is neither 'voltage' nor a cycles.csv column ({', '.join(COLUMNS[1:])})", where
+                path,
+                f"data {n + 1}: quantity {quantity!r} is neither 'voltage' nor a cycles.csv column ({', '.join(COLUMNS[1:])})",
+                where,
             )
         weight = entry.get("weight", 1.0)
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight > 0:
@@ -124,7 +126,7 @@ def load_fit_spec(name_or_path):
 
     raw_fit = data["fit"]
     if not isinstance(raw_fit, dict) or not raw_fit:
-        raise InputError(path, "needs at least one [fit.\"<parameter name>\"] table", line_of(text, "fit"))
+        raise InputError(path, 'needs at least one [fit."<parameter name>"] table', line_of(text, "fit"))
     parameters = []
     for name, entry in raw_fit.items():
         where = _where(text, f'fit."{name}"', line_of(text, name))
@@ -132,14 +134,17 @@ def load_fit_spec(name_or_path):
             raise InputError(path, f"fit {name!r} must be a table with 'bounds'", where)
         unknown = set(entry) - FIT_KEYS
         if unknown:
-            raise InputError(path, f"fit {name!r}: unknown key {sorted(unknown)[0]!r} (allowed: bounds, initial, scale)", where)
+            raise InputError(
+                path, f"fit {name!r}: unknown key {sorted(unknown)[0]!r} (allowed: bounds, initial, scale)", where
+            )
         if name not in pset:
             # a name the set could hold but does not (unknown, derived, wrong unit) gets the loader's message
             check_value(name, 1.0, path, where)
             raise InputError(path, f"fit {name!r}: not a parameter of {pset.source}", where)
         bounds = entry.get("bounds")
         if (
-            not isinstance(bounds, list) or len(bounds) != 2
+            not isinstance(bounds, list)
+            or len(bounds) != 2
             or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
         ):
             raise InputError(path, f"fit {name!r}: 'bounds' must be [low, high], got {bounds!r}", where)
@@ -150,14 +155,18 @@ def load_fit_spec(name_or_path):
             check_value(name, b, path, where)
         scale = entry.get("scale", "log" if low > 0 else "linear")
         if scale not in ("log", "linear"):
-            raise InputError(path, f"fit {name!r}: 'scale' must be \"log\" or \"linear\", got {scale!r}", where)
+            raise InputError(path, f'fit {name!r}: \'scale\' must be "log" or "linear", got {scale!r}', where)
         if scale == "log" and not low > 0:
             raise InputError(path, f"fit {name!r}: a log scale needs positive bounds, got [{low:g}, {high:g}]", where)
         initial = entry.get("initial", min(max(pset[name], low), high))
         if isinstance(initial, bool) or not isinstance(initial, (int, float)) or not low <= initial <= high:
-            raise InputError(path, f"fit {name!r}: 'initial' must be a number within the bounds, got {initial!r}", where)
+            raise InputError(
+                path, f"fit {name!r}: 'initial' must be a number within the bounds, got {initial!r}", where
+            )
         parameters.append(FitParameter(name, low, high, float(initial), scale))
-    return FitSpec(path, data["experiment"], pset, datasets, parameters, dict(options), starts, data.get("description", ""))
+    return FitSpec(
+        path, data["experiment"], pset, datasets, parameters, dict(options), starts, data.get("description", "")
+    )
 
 
 def _resolve(name_or_path):

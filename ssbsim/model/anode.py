@@ -74,9 +74,7 @@ class SodiumMetalAnode(Submodel):
         n_Na = variables["Na metal anode inventory [mol.m-2]"]
         k_s = pybamm.Parameter("Anode contact loss coefficient [m2.C-1]")
         k_p = pybamm.Parameter("Anode contact recovery coefficient [m2.C-1]")
-        self.rhs[contact] = -k_s * contact * pybamm.maximum(i, 0) + k_p * (
-            1 - contact
-        ) * pybamm.maximum(-i, 0)
+        self.rhs[contact] = -k_s * contact * pybamm.maximum(i, 0) + k_p * (1 - contact) * pybamm.maximum(-i, 0)
         self.rhs[n_Na] = -i / pybamm.constants.F
 
     def set_initial_conditions(self, variables):

@@ -57,9 +57,7 @@ class ExternalCircuit(Submodel):
         na_cathode = 0
         for label in self.options.particle_labels:
             w = pybamm.Parameter(f"Positive particle volume share{label}")
-            x_av = pybamm.x_average(
-                variables[f"Positive particle{label} average stoichiometry"]
-            )
+            x_av = pybamm.x_average(variables[f"Positive particle{label} average stoichiometry"])
             na_cathode = na_cathode + w * x_av
         na_cathode = A * c_max * L * eps * na_cathode
         na_anode = A * variables["Na metal anode inventory [mol.m-2]"]
@@ -81,10 +79,6 @@ class ExternalCircuit(Submodel):
     def add_events_from(self, variables):
         V = variables["Voltage [V]"]
         self.events += [
-            pybamm.Event(
-                "Minimum voltage [V]", V - pybamm.Parameter("Lower voltage cut-off [V]")
-            ),
-            pybamm.Event(
-                "Maximum voltage [V]", pybamm.Parameter("Upper voltage cut-off [V]") - V
-            ),
+            pybamm.Event("Minimum voltage [V]", V - pybamm.Parameter("Lower voltage cut-off [V]")),
+            pybamm.Event("Maximum voltage [V]", pybamm.Parameter("Upper voltage cut-off [V]") - V),
         ]

@@ -46,18 +46,13 @@ class AveragedComposite(Submodel):
         R_c = L / (3 * effective_conductivity())
         return {
             "Composite ionic resistance [Ohm.m2]": R_c,
-            "Average SE potential in the cathode [V]": variables[
-                "SE potential at the cathode [V]"
-            ]
-            - i * R_c,
+            "Average SE potential in the cathode [V]": variables["SE potential at the cathode [V]"] - i * R_c,
         }
 
 
 class ResolvedComposite(Submodel):
     def get_fundamental_variables(self):
-        phi_e = pybamm.Variable(
-            "SE potential in the cathode [V]", domain="positive electrode"
-        )
+        phi_e = pybamm.Variable("SE potential in the cathode [V]", domain="positive electrode")
         return {
             "SE potential in the cathode [V]": phi_e,
             "Average SE potential in the cathode [V]": pybamm.x_average(phi_e),
@@ -73,9 +68,7 @@ class ResolvedComposite(Submodel):
         L = pybamm.Parameter("Positive electrode thickness [m]")
         sigma = effective_conductivity()
         # scaled by L^2/sigma so the residual is a potential (better conditioned)
-        self.algebraic[phi_e] = (
-            pybamm.div(sigma * pybamm.grad(phi_e)) - a_j
-        ) * L**2 / sigma
+        self.algebraic[phi_e] = (pybamm.div(sigma * pybamm.grad(phi_e)) - a_j) * L**2 / sigma
 
     def set_boundary_conditions(self, variables):
         phi_e = variables["SE potential in the cathode [V]"]
@@ -85,6 +78,4 @@ class ResolvedComposite(Submodel):
         }
 
     def set_initial_conditions(self, variables):
-        self.initial_conditions[variables["SE potential in the cathode [V]"]] = (
-            pybamm.Scalar(0)
-        )
+        self.initial_conditions[variables["SE potential in the cathode [V]"]] = pybamm.Scalar(0)

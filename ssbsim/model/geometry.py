@@ -10,7 +10,7 @@ import pybamm
 
 
 def particle_domain(label):
-    """"positive particle" or "positive bin k particle" (PyBaMM's r-averages need the
+    """ "positive particle" or "positive bin k particle" (PyBaMM's r-averages need the
     domain name to end in "particle")."""
     return f"positive bin{label} particle" if label else "positive particle"
 

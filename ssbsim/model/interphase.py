@@ -145,7 +145,10 @@ class DecompositionInterphase(Submodel):
         T = temperature()
         F_RT = pybamm.constants.F / (pybamm.constants.R * T)
         return [
-            -p["fraction"] * arrhenius(p["rate"], p["energy"], T) * pybamm.exp(p["alpha"] * F_RT * (E - p["potential"])) * f
+            -p["fraction"]
+            * arrhenius(p["rate"], p["energy"], T)
+            * pybamm.exp(p["alpha"] * F_RT * (E - p["potential"]))
+            * f
             for p, f in zip(self.p, passivation)
         ]
 

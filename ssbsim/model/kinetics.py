@@ -94,12 +94,10 @@ class ButlerVolmerIntercalation(Submodel):
             name = f"Positive particle{label} intercalation current density [A.m-2]"
             variables[name] = pybamm.Variable(name, domain=domain)
         if self.resolved:
-            variables["Positive electrode potential [V]"] = pybamm.Variable(
-                "Positive electrode potential [V]"
-            )
+            variables["Positive electrode potential [V]"] = pybamm.Variable("Positive electrode potential [V]")
         else:
-            variables["Positive electrode surface potential difference [V]"] = (
-                pybamm.Variable("Positive electrode surface potential difference [V]")
+            variables["Positive electrode surface potential difference [V]"] = pybamm.Variable(
+                "Positive electrode surface potential difference [V]"
             )
         return variables
 
@@ -125,9 +123,7 @@ class ButlerVolmerIntercalation(Submodel):
             out[f"Positive particle{label} exchange-current density [A.m-2]"] = j0
             out[f"Positive particle{label} reaction overpotential [V]"] = eta
             out[f"Positive particle{label} film overpotential [V]"] = -rho * j
-            out[f"Positive particle{label} surface potential difference [V]"] = (
-                U_s + eta - rho * j
-            )
+            out[f"Positive particle{label} surface potential difference [V]"] = U_s + eta - rho * j
             a_j_total = a_j_total + a * (j + j_dec)
         out["Volumetric current density into particles [A.m-3]"] = a_j_total
         if self.explicit:
@@ -136,13 +132,11 @@ class ButlerVolmerIntercalation(Submodel):
             out["Positive electrode potential [V]"] = delta_phi + phi_e_av
         elif not self.resolved:
             out["Positive electrode potential [V]"] = (
-                variables["Positive electrode surface potential difference [V]"]
-                + phi_e_av
+                variables["Positive electrode surface potential difference [V]"] + phi_e_av
             )
         else:
             out["Positive electrode surface potential difference [V]"] = (
-                variables["Positive electrode potential [V]"]
-                - variables["SE potential in the cathode [V]"]
+                variables["Positive electrode potential [V]"] - variables["SE potential in the cathode [V]"]
             )
         if len(self.labels) == 1:
             out["Positive electrode reaction overpotential [V]"] = pybamm.x_average(
@@ -158,14 +152,10 @@ class ButlerVolmerIntercalation(Submodel):
         delta_phi = variables["Positive electrode surface potential difference [V]"]
         for label in self.labels:
             j = variables[f"Positive particle{label} intercalation current density [A.m-2]"]
-            self.algebraic[j] = delta_phi - variables[
-                f"Positive particle{label} surface potential difference [V]"
-            ]
+            self.algebraic[j] = delta_phi - variables[f"Positive particle{label} surface potential difference [V]"]
         a_j = variables["Volumetric current density into particles [A.m-3]"]
         # the cell current closes the balance; scaled to a potential-like residual
-        scale = pybamm.Parameter("Nominal cell capacity [A.h]") / pybamm.Parameter(
-            "Electrode area [m2]"
-        )
+        scale = pybamm.Parameter("Nominal cell capacity [A.h]") / pybamm.Parameter("Electrode area [m2]")
         if self.resolved:
             x = pybamm.SpatialVariable("x_p", domain="positive electrode")
             total = pybamm.Integral(a_j, x)
@@ -184,12 +174,10 @@ class ButlerVolmerIntercalation(Submodel):
         )
         for label in self.labels:
             j = variables[f"Positive particle{label} intercalation current density [A.m-2]"]
-            self.initial_conditions[j] = pybamm.Scalar(0) if not self.resolved else (
-                pybamm.PrimaryBroadcast(0, "positive electrode")
+            self.initial_conditions[j] = (
+                pybamm.Scalar(0) if not self.resolved else (pybamm.PrimaryBroadcast(0, "positive electrode"))
             )
         if self.resolved:
             self.initial_conditions[variables["Positive electrode potential [V]"]] = U0
         else:
-            self.initial_conditions[
-                variables["Positive electrode surface potential difference [V]"]
-            ] = U0
+            self.initial_conditions[variables["Positive electrode surface potential difference [V]"]] = U0

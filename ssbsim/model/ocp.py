@@ -60,24 +60,17 @@ class MSMR:
         """From a mapping of parameter name -> number (reactions counted if not given)."""
         if n_reactions is None:
             n_reactions = count_reactions(values)
-        reactions = [
-            tuple(float(values[name]) for name in reaction_names(j))
-            for j in range(n_reactions)
-        ]
+        reactions = [tuple(float(values[name]) for name in reaction_names(j)) for j in range(n_reactions)]
         return cls(reactions, np.exp)
 
     def _z(self, U, T, U0, w):
         return F / (R * T) * (U - U0) / w
 
     def occupancy(self, U, T):
-        return sum(
-            X * _logistic(-self._z(U, T, U0, w), self.exp) for U0, X, w in self.reactions
-        )
+        return sum(X * _logistic(-self._z(U, T, U0, w), self.exp) for U0, X, w in self.reactions)
 
     def vacancy(self, U, T):
-        return sum(
-            X * _logistic(self._z(U, T, U0, w), self.exp) for U0, X, w in self.reactions
-        )
+        return sum(X * _logistic(self._z(U, T, U0, w), self.exp) for U0, X, w in self.reactions)
 
     def differential_occupancy(self, U, T):
         """dx/dU [V-1] (negative: filling lowers the potential)."""
@@ -95,6 +88,7 @@ class MSMR:
         from scipy.optimize import brentq
 
         x = np.atleast_1d(np.asarray(x, dtype=float))
+
         # in logit form, so that fillings near 0 or 1 are resolved
         def residual(U, xi):
             return np.log(self.occupancy(U, T) / self.vacancy(U, T)) - np.log(xi / (1 - xi))

@@ -45,9 +45,7 @@ class ModelOptions(Mapping):
         values = {key: default for key, (default, _, _) in OPTIONS.items()}
         for key, value in dict(options or {}).items():
             if key not in OPTIONS:
-                raise InputError(
-                    source, f"unknown model option (known: {', '.join(OPTIONS)})", key
-                )
+                raise InputError(source, f"unknown model option (known: {', '.join(OPTIONS)})", key)
             _, allowed, _ = OPTIONS[key]
             if allowed in (int, "count"):
                 if isinstance(value, str) and value.strip().lstrip("+").isdigit():
@@ -58,9 +56,7 @@ class ModelOptions(Mapping):
                 if value < minimum:
                     raise InputError(source, f"must be at least {minimum}, got {value}", key)
             elif value not in allowed:
-                raise InputError(
-                    source, f"must be one of {', '.join(allowed)}, got {value!r}", key
-                )
+                raise InputError(source, f"must be one of {', '.join(allowed)}, got {value!r}", key)
             values[key] = value
         self._values = values
 

@@ -43,9 +43,7 @@ class FickianParticle(Submodel):
         x = pybamm.Variable(self._name("stoichiometry"), domain=self.domain, auxiliary_domains=aux)
         x_surf = pybamm.surf(x)
         c_max = pybamm.Parameter("Maximum concentration in positive electrode [mol.m-3]")
-        ocp = pybamm.FunctionParameter(
-            "Positive electrode OCP [V]", {"Positive particle stoichiometry": x_surf}
-        )
+        ocp = pybamm.FunctionParameter("Positive electrode OCP [V]", {"Positive particle stoichiometry": x_surf})
         return {
             self._name("stoichiometry"): x,
             self._name("surface stoichiometry"): x_surf,

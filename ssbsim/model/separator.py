@@ -37,6 +37,5 @@ class SolidElectrolyteSeparator(Submodel):
             "SE conductivity at temperature [S.m-1]": sigma,
             "Electrolyte resistance [Ohm.m2]": R0,
             "Separator ohmic drop [V]": i * R0,
-            "SE potential at the cathode [V]": variables["SE potential at the anode [V]"]
-            - i * R0,
+            "SE potential at the cathode [V]": variables["SE potential at the anode [V]"] - i * R0,
         }

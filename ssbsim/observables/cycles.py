@@ -47,17 +47,13 @@ COLUMNS = [
 def decomposition_column(name):
     return f"decomposition_charge_{name}_mAh_g"
 
+
 _VOLTS = re.compile(r"(?:until|at)\s+([0-9.]+)\s*V\b")
 
 
 def upper_cutoff(steps):
     """Highest voltage a cycle's charge and hold steps aim at (from the step strings)."""
-    volts = [
-        float(v)
-        for s in steps
-        if s.split()[0].lower() in ("charge", "hold")
-        for v in _VOLTS.findall(s)
-    ]
+    volts = [float(v) for s in steps if s.split()[0].lower() in ("charge", "hold") for v in _VOLTS.findall(s)]
     return max(volts) if volts else np.nan
 
 

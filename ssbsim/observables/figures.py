@@ -78,7 +78,9 @@ def interphase(result):
     c = result.cycles
     anions = [col for col in c.columns if col.startswith("decomposition_charge_")]
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.4, 6.4), sharex=True)
-    top.semilogy(c["cycle"], c["cathode_interphase_resistance_ohm_cm2"].clip(lower=1e-3), "o-", ms=3, color="C2", label="R2")
+    top.semilogy(
+        c["cycle"], c["cathode_interphase_resistance_ohm_cm2"].clip(lower=1e-3), "o-", ms=3, color="C2", label="R2"
+    )
     top.set_ylabel("R2 [$\\Omega$ cm$^2$]")
     cut = top.twinx()
     cut.step(c["cycle"], c["upper_cutoff_V"], where="mid", color="0.5", lw=1, label="upper cutoff")
@@ -87,7 +89,9 @@ def interphase(result):
     for col in anions:
         name = col.removeprefix("decomposition_charge_").removesuffix("_mAh_g")
         bottom.semilogy(c["cycle"], c[col].clip(lower=1e-6), "o-", ms=3, label=f"[{name}] decomposed")
-    bottom.semilogy(c["cycle"], c["irreversible_capacity_mAh_g"].clip(lower=1e-6), "k:", lw=1, label="charge - discharge")
+    bottom.semilogy(
+        c["cycle"], c["irreversible_capacity_mAh_g"].clip(lower=1e-6), "k:", lw=1, label="charge - discharge"
+    )
     bottom.set_ylabel("per cycle [mAh g$^{-1}$]")
     bottom.set_xlabel("cycle")
     bottom.legend(fontsize="small")

@@ -35,8 +35,7 @@ def _size_bins(values, n_bins, source):
     if not r_min < mean < r_max:
         raise InputError(
             source,
-            f"the size distribution needs minimum < radius < maximum, got "
-            f"{r_min:g} < {mean:g} < {r_max:g}",
+            f"the size distribution needs minimum < radius < maximum, got {r_min:g} < {mean:g} < {r_max:g}",
             "Positive particle radius [m]",
         )
     s2 = math.log(1 + (sd / mean) ** 2)
@@ -64,8 +63,7 @@ def derive(values, options, source="parameter set"):
             "Positive electrode active material mass fraction",
         )
     specific_volumes = {
-        "active material": fractions["active material"]
-        / v["Positive electrode active material density [kg.m-3]"],
+        "active material": fractions["active material"] / v["Positive electrode active material density [kg.m-3]"],
         "SE": fractions["SE"] / v["SE density [kg.m-3]"],
         "carbon": fractions["carbon"] / v["Carbon density [kg.m-3]"],
     }
@@ -107,7 +105,9 @@ def derive(values, options, source="parameter set"):
     if n_anions:
         total = sum(v[anion_names(k)["fraction"]] for k in range(n_anions))
         if abs(total - 1) > 1e-6:
-            raise InputError(source, f"SE anion mole fractions must sum to 1, got {total:g}", anion_names(0)["fraction"])
+            raise InputError(
+                source, f"SE anion mole fractions must sum to 1, got {total:g}", anion_names(0)["fraction"]
+            )
 
     if options["particle"] == "single":
         v["Positive particle volume share"] = 1.0

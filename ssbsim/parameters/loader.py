@@ -36,7 +36,9 @@ def check_value(name, value, source, where=None):
     if entry is None:
         if schema.is_derived(name):
             raise InputError(
-                source, f"{name!r} is derived ({schema.DERIVED.get(name, 'from other parameters')}); set those instead", where
+                source,
+                f"{name!r} is derived ({schema.DERIVED.get(name, 'from other parameters')}); set those instead",
+                where,
             )
         base, unit = schema.split_unit(name)
         for known in schema.known_names():
@@ -101,7 +103,9 @@ class ParameterSet(Mapping):
         merged = ModelOptions({**self.options, **options, "SE anions": count_anions(self._values)}, source=source)
         if merged["interphase"] == "decomposition" and merged["SE anions"] == 0:
             raise InputError(
-                self.source, "interphase = \"decomposition\" needs the SE anion parameters ('SE anion (0) ...')", "interphase"
+                self.source,
+                "interphase = \"decomposition\" needs the SE anion parameters ('SE anion (0) ...')",
+                "interphase",
             )
         return merged
 
@@ -129,9 +133,7 @@ def load_parameter_set(name_or_path, _seen=()):
     data, text = read_toml(path)
     for key in data:
         if key not in TOP_LEVEL:
-            raise InputError(
-                path, f"unknown key {key!r} (allowed: {', '.join(sorted(TOP_LEVEL))})", line_of(text, key)
-            )
+            raise InputError(path, f"unknown key {key!r} (allowed: {', '.join(sorted(TOP_LEVEL))})", line_of(text, key))
     values, provenance, options, anions = {}, {}, {}, []
     if "extends" in data:
         extends, where = data["extends"], line_of(text, "extends")
@@ -140,7 +142,7 @@ def load_parameter_set(name_or_path, _seen=()):
         try:
             base_path = resolve(beside(path, extends), "parameter_sets")
         except InputError as err:
-            raise InputError(path, f"'extends': {err}", where)
+            raise InputError(path, f"'extends': {err}", where) from None
         seen = _seen + (path.resolve(),)
         if base_path.resolve() in seen:
             raise InputError(path, f"'extends' {extends!r} forms a cycle", where)
@@ -160,9 +162,7 @@ def load_parameter_set(name_or_path, _seen=()):
         if isinstance(entry, dict):
             unknown = set(entry) - {"value", "source"}
             if unknown or "value" not in entry:
-                raise InputError(
-                    path, f"{name!r} must be a number or {{ value = ..., source = \"...\" }}", where
-                )
+                raise InputError(path, f'{name!r} must be a number or {{ value = ..., source = "..." }}', where)
             value, source = entry["value"], entry.get("source", "")
             if not isinstance(source, str):
                 raise InputError(path, f"{name!r}: source must be text", where)
@@ -172,15 +172,20 @@ def load_parameter_set(name_or_path, _seen=()):
         provenance[name] = source
     missing = [name for name in schema.REQUIRED if name not in values]
     if missing:
-        raise InputError(path, f"missing required parameter {missing[0]!r}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+        raise InputError(
+            path,
+            f"missing required parameter {missing[0]!r}"
+            + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+        )
     if "anions" in data:
         anions = data["anions"]
         if not isinstance(anions, list) or not all(isinstance(a, str) and a.isidentifier() for a in anions):
             raise InputError(path, "'anions' must be a list of names (letters, digits, _)", line_of(text, "anions"))
     if anions and len(anions) != count_anions(values):
         raise InputError(
-            path, f"'anions' names {len(anions)} anions but the parameters describe {count_anions(values)}", line_of(text, "anions")
+            path,
+            f"'anions' names {len(anions)} anions but the parameters describe {count_anions(values)}",
+            line_of(text, "anions"),
         )
     description = data.get("description", "")
     return ParameterSet(values, provenance, description, options, path, anions)
-

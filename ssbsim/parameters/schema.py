@@ -40,45 +40,105 @@ REQUIRED = {
     "Positive electrode porosity": (OPEN_FRACTION, "void fraction of the pressed composite"),
     "Positive electrode Bruggeman coefficient": (NONNEGATIVE, "tortuosity exponent of the SE in the composite"),
     "Positive electrode active material molar mass [kg.mol-1]": (POSITIVE, "molar mass per formula unit"),
-    "Positive electrode cycled Na per formula unit": (POSITIVE, "Na exchanged per formula unit over the full window (defines 1C)"),
-    "Positive electrode electrochemically active fraction": (FRACTION, "share of the active material connected to both SE and carbon"),
+    "Positive electrode cycled Na per formula unit": (
+        POSITIVE,
+        "Na exchanged per formula unit over the full window (defines 1C)",
+    ),
+    "Positive electrode electrochemically active fraction": (
+        FRACTION,
+        "share of the active material connected to both SE and carbon",
+    ),
     "Positive particle radius [m]": (POSITIVE, "equivalent-sphere radius (single size; median of a distribution)"),
-    "Positive particle diffusivity [m2.s-1]": (POSITIVE, "Na diffusivity in the active material at the reference temperature"),
-    "Positive particle diffusivity activation energy [J.mol-1]": (NONNEGATIVE, "Arrhenius activation energy of the diffusivity"),
-    "Positive electrode exchange-current density [A.m-2]": (POSITIVE, "intercalation exchange-current density at half filling, reference temperature"),
-    "Positive electrode exchange-current density activation energy [J.mol-1]": (NONNEGATIVE, "Arrhenius activation energy of the intercalation exchange current"),
-    "Initial positive electrode stoichiometry": (STOICHIOMETRY, "initial filling of the cycled Na window (1 = fully sodiated)"),
+    "Positive particle diffusivity [m2.s-1]": (
+        POSITIVE,
+        "Na diffusivity in the active material at the reference temperature",
+    ),
+    "Positive particle diffusivity activation energy [J.mol-1]": (
+        NONNEGATIVE,
+        "Arrhenius activation energy of the diffusivity",
+    ),
+    "Positive electrode exchange-current density [A.m-2]": (
+        POSITIVE,
+        "intercalation exchange-current density at half filling, reference temperature",
+    ),
+    "Positive electrode exchange-current density activation energy [J.mol-1]": (
+        NONNEGATIVE,
+        "Arrhenius activation energy of the intercalation exchange current",
+    ),
+    "Initial positive electrode stoichiometry": (
+        STOICHIOMETRY,
+        "initial filling of the cycled Na window (1 = fully sodiated)",
+    ),
     # Na metal anode
-    "Na metal exchange-current density [A.m-2]": (POSITIVE, "plating/stripping exchange-current density at full contact, reference temperature"),
-    "Na metal exchange-current density activation energy [J.mol-1]": (NONNEGATIVE, "Arrhenius activation energy of the Na exchange current"),
+    "Na metal exchange-current density [A.m-2]": (
+        POSITIVE,
+        "plating/stripping exchange-current density at full contact, reference temperature",
+    ),
+    "Na metal exchange-current density activation energy [J.mol-1]": (
+        NONNEGATIVE,
+        "Arrhenius activation energy of the Na exchange current",
+    ),
     "Na metal anode thickness [m]": (POSITIVE, "initial Na foil thickness"),
     "Na metal density [kg.m-3]": (POSITIVE, "density of Na metal"),
     "Na molar mass [kg.mol-1]": (POSITIVE, "molar mass of Na"),
     "Anode contact loss coefficient [m2.C-1]": (NONNEGATIVE, "contact area lost per stripped charge (void formation)"),
-    "Anode contact recovery coefficient [m2.C-1]": (NONNEGATIVE, "contact area regained per plated charge (voids refilled)"),
+    "Anode contact recovery coefficient [m2.C-1]": (
+        NONNEGATIVE,
+        "contact area regained per plated charge (voids refilled)",
+    ),
 }
 
 OPTIONAL = {
-    "Positive particle radius standard deviation [m]": (POSITIVE, "lognormal size distribution: standard deviation of the radius"),
+    "Positive particle radius standard deviation [m]": (
+        POSITIVE,
+        "lognormal size distribution: standard deviation of the radius",
+    ),
     "Positive particle minimum radius [m]": (POSITIVE, "size distribution: smallest radius"),
     "Positive particle maximum radius [m]": (POSITIVE, "size distribution: largest radius"),
 }
 
 #: indexed families: regex -> (range, meaning); the index is the MSMR reaction number
 PATTERNS = {
-    r"Positive electrode host site standard potential \((\d+)\) \[V\]": (POTENTIAL, "MSMR plateau potential of reaction j"),
-    r"Positive electrode host site occupancy fraction \((\d+)\)": (FRACTION, "MSMR share of the cycled Na held by reaction j"),
-    r"Positive electrode host site ideality factor \((\d+)\)": (POSITIVE, "MSMR ideality factor of reaction j (smaller = flatter plateau)"),
+    r"Positive electrode host site standard potential \((\d+)\) \[V\]": (
+        POTENTIAL,
+        "MSMR plateau potential of reaction j",
+    ),
+    r"Positive electrode host site occupancy fraction \((\d+)\)": (
+        FRACTION,
+        "MSMR share of the cycled Na held by reaction j",
+    ),
+    r"Positive electrode host site ideality factor \((\d+)\)": (
+        POSITIVE,
+        "MSMR ideality factor of reaction j (smaller = flatter plateau)",
+    ),
     # SE anion families k (the interphase): see ssbsim/model/interphase.py
     r"SE anion \((\d+)\) mole fraction": (FRACTION, "share of anion k among the SE's anions"),
-    r"SE anion \((\d+)\) decomposition potential \[V\]": (POTENTIAL, "reference potential of the Tafel law of anion k (kinetic, not a measured onset)"),
-    r"SE anion \((\d+)\) decomposition rate constant \[A.m-2\]": (POSITIVE, "decomposition current density of pure anion k at its reference potential, film-free, reference temperature"),
-    r"SE anion \((\d+)\) decomposition transfer coefficient": (FRACTION, "anodic transfer coefficient of the decomposition"),
-    r"SE anion \((\d+)\) decomposition activation energy \[J.mol-1\]": (NONNEGATIVE, "Arrhenius activation energy of the decomposition"),
+    r"SE anion \((\d+)\) decomposition potential \[V\]": (
+        POTENTIAL,
+        "reference potential of the Tafel law of anion k (kinetic, not a measured onset)",
+    ),
+    r"SE anion \((\d+)\) decomposition rate constant \[A.m-2\]": (
+        POSITIVE,
+        "decomposition current density of pure anion k at its reference potential, film-free, reference temperature",
+    ),
+    r"SE anion \((\d+)\) decomposition transfer coefficient": (
+        FRACTION,
+        "anodic transfer coefficient of the decomposition",
+    ),
+    r"SE anion \((\d+)\) decomposition activation energy \[J.mol-1\]": (
+        NONNEGATIVE,
+        "Arrhenius activation energy of the decomposition",
+    ),
     r"SE anion \((\d+)\) electrons per decomposed anion": (POSITIVE, "charge per decomposed anion, in electrons"),
-    r"SE anion \((\d+)\) product molar volume \[m3.mol-1\]": (POSITIVE, "film volume formed per mole of decomposed anion"),
+    r"SE anion \((\d+)\) product molar volume \[m3.mol-1\]": (
+        POSITIVE,
+        "film volume formed per mole of decomposed anion",
+    ),
     r"SE anion \((\d+)\) product resistivity \[Ohm.m\]": (NONNEGATIVE, "Na+ resistivity of the product layer"),
-    r"SE anion \((\d+)\) product passivation length \[m\]": (POSITIVE, "product thickness that cuts electron transfer by a factor e"),
+    r"SE anion \((\d+)\) product passivation length \[m\]": (
+        POSITIVE,
+        "product thickness that cuts electron transfer by a factor e",
+    ),
 }
 
 DERIVED = {

@@ -18,7 +18,11 @@ R_GAS = 8.314462618
 
 
 def _arrhenius(Ea, T_ref):
-    return lambda T: np.exp(Ea / R_GAS * (1 / T_ref - 1 / T)) if not isinstance(T, pybamm.Symbol) else pybamm.exp(Ea / R_GAS * (1 / T_ref - 1 / T))
+    return lambda T: (
+        np.exp(Ea / R_GAS * (1 / T_ref - 1 / T))
+        if not isinstance(T, pybamm.Symbol)
+        else pybamm.exp(Ea / R_GAS * (1 / T_ref - 1 / T))
+    )
 
 
 def stock_half_cell_parameters(pset):
@@ -42,7 +46,8 @@ def stock_half_cell_parameters(pset):
             "Positive electrode OCP [V]": ocp,
             "Positive electrode OCP entropic change [V.K-1]": 0.0,
             "Maximum concentration in positive electrode [mol.m-3]": c_max,
-            "Initial concentration in positive electrode [mol.m-3]": v["Initial positive electrode stoichiometry"] * c_max,
+            "Initial concentration in positive electrode [mol.m-3]": v["Initial positive electrode stoichiometry"]
+            * c_max,
             "Positive electrode active material volume fraction": v["Positive electrode active volume fraction"],
             "Positive electrode porosity": v["Positive electrode SE volume fraction"],
             "Positive electrode Bruggeman coefficient (electrolyte)": v["Positive electrode Bruggeman coefficient"],
@@ -65,7 +70,8 @@ def stock_half_cell_parameters(pset):
             "Exchange-current density for lithium metal electrode [A.m-2]": lambda c_e, c_Li, T: j0_Na * arr_Na(T),
             "Negative electrode thickness [m]": v["Na metal anode thickness [m]"],
             "Negative electrode conductivity [S.m-1]": 1e8,
-            "Lithium metal partial molar volume [m3.mol-1]": v["Na molar mass [kg.mol-1]"] / v["Na metal density [kg.m-3]"],
+            "Lithium metal partial molar volume [m3.mol-1]": v["Na molar mass [kg.mol-1]"]
+            / v["Na metal density [kg.m-3]"],
             "Electrode width [m]": side,
             "Electrode height [m]": side,
             "Number of cells connected in series to make a battery": 1,
@@ -79,4 +85,3 @@ def stock_half_cell_parameters(pset):
             "Current function [A]": 0.0,
         }
     )
-

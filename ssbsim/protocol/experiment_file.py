@@ -96,7 +96,7 @@ def check_step(text, source, where):
     try:
         step = pybamm.step.string(text)
     except Exception as err:  # pybamm raises ValueError, TypeError, ZeroDivisionError
-        raise InputError(source, f"step {text!r}: {_one_line(err)}", where)
+        raise InputError(source, f"step {text!r}: {_one_line(err)}", where) from None
     value = step.value
     if isinstance(value, (int, float)):
         kind = text.split()[0].lower()
@@ -125,19 +125,27 @@ def load_experiment(name_or_path):
     temperature = data.get("temperature_C")
     if temperature is not None:
         if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
-            raise InputError(path, f"'temperature_C' must be a number in °C, got {temperature!r}", line_of(text, "temperature_C"))
+            raise InputError(
+                path, f"'temperature_C' must be a number in °C, got {temperature!r}", line_of(text, "temperature_C")
+            )
         if not -120 <= temperature <= 400:
-            raise InputError(path, f"'temperature_C' must be in °C between -120 and 400, got {temperature:g}", line_of(text, "temperature_C"))
+            raise InputError(
+                path,
+                f"'temperature_C' must be in °C between -120 and 400, got {temperature:g}",
+                line_of(text, "temperature_C"),
+            )
     period = data.get("period")
     if period is not None:
         import pybamm
 
         if isinstance(period, bool) or not isinstance(period, (str, int, float)):
-            raise InputError(path, f"'period' must be a time such as \"5 minutes\", got {period!r}", line_of(text, "period"))
+            raise InputError(
+                path, f"'period' must be a time such as \"5 minutes\", got {period!r}", line_of(text, "period")
+            )
         try:
             seconds = pybamm.Experiment(["Rest for 1 hour"], period=period).steps[0].period
         except Exception as err:
-            raise InputError(path, f"'period' {period!r}: {_one_line(err)}", line_of(text, "period"))
+            raise InputError(path, f"'period' {period!r}: {_one_line(err)}", line_of(text, "period")) from None
         if not seconds > 0:
             raise InputError(path, f"'period' {period!r}: must be a positive time", line_of(text, "period"))
     blocks = []

@@ -29,12 +29,9 @@ class Result:
         self.wall_time = wall_time
         self.reference = None  # a run this one is compared with (calibration ratios)
         self.active_mass_kg = (
-            parameters["Positive electrode active material loading [kg.m-2]"]
-            * parameters["Electrode area [m2]"]
+            parameters["Positive electrode active material loading [kg.m-2]"] * parameters["Electrode area [m2]"]
         )
-        self.cycles = cycle_table(
-            solution, experiment.cycles(), self.active_mass_kg, anions=anion_labels(parameters)
-        )
+        self.cycles = cycle_table(solution, experiment.cycles(), self.active_mass_kg, anions=anion_labels(parameters))
 
     @cached_property
     def timeseries(self):

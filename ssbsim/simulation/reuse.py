@@ -18,7 +18,11 @@ GEOMETRIC = ("Positive particle radius",)
 def input_capable(name, pset, options):
     """Whether ``name`` can be a PyBaMM input: it enters the equations only as itself,
     not through the mesh, a derived quantity or the OCP table."""
-    if name.startswith(GEOMETRIC) or name.startswith("Positive electrode host site") or name == "Ambient temperature [K]":
+    if (
+        name.startswith(GEOMETRIC)
+        or name.startswith("Positive electrode host site")
+        or name == "Ambient temperature [K]"
+    ):
         return False
     base = derive(dict(pset), options, source=pset.source)
     trial = dict(pset)
@@ -49,7 +53,9 @@ class ReusableRuns:
         cached = self._built.get((key, frozen))
         if cached is not None:
             return cached
-        spec, pset, options = prepare(experiment, self.base.with_overrides(dict(frozen), source=self.source), options=self.option_overrides)
+        spec, pset, options = prepare(
+            experiment, self.base.with_overrides(dict(frozen), source=self.source), options=self.option_overrides
+        )
         simulation = build_simulation(spec, pset, options, inputs=self.inputs)
         self._built[(key, frozen)] = (simulation, spec)
         self.n_builds += 1

@@ -34,9 +34,7 @@ def prepare(experiment, parameter_set=None, overrides=None, options=None):
     else:
         pset = load_parameter_set(parameter_set or DEFAULT_PARAMETER_SET)
     if spec.temperature_C is not None:
-        pset = pset.with_overrides(
-            {"Ambient temperature [K]": spec.temperature_C + 273.15}, source=spec.source
-        )
+        pset = pset.with_overrides({"Ambient temperature [K]": spec.temperature_C + 273.15}, source=spec.source)
     if overrides:
         if not isinstance(overrides, dict):
             raise InputError("overrides", "must map full parameter names to numbers")

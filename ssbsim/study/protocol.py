@@ -40,7 +40,9 @@ def vary_protocol(experiment, values, source="study"):
             check_step(s, source, None)
         blocks.append(Block(steps, block.repeat, block.lines))
     temperature = values.get("protocol: temperature [C]", experiment.temperature_C)
-    varied = ExperimentSpec(experiment.name, blocks, experiment.description, temperature, experiment.period, experiment.source)
+    varied = ExperimentSpec(
+        experiment.name, blocks, experiment.description, temperature, experiment.period, experiment.source
+    )
     if varied.cycles() == experiment.cycles() and temperature == experiment.temperature_C:
         return experiment
     return varied

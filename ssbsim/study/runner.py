@@ -56,7 +56,13 @@ def run_study(spec, outdir, scheduler=None, workers=None, progress=True):
                     try:
                         row = future.result()
                     except Exception as err:  # the worker died, or the task was lost
-                        row = {"case": n, **values, "status": "failed", "error": f"{type(err).__name__}: {err}", "wall_s": float("nan")}
+                        row = {
+                            "case": n,
+                            **values,
+                            "status": "failed",
+                            "error": f"{type(err).__name__}: {err}",
+                            "wall_s": float("nan"),
+                        }
                     store.add(row)
                     failed += row["status"] != "ok"
                     bar.update(1)
@@ -81,5 +87,3 @@ def summarise(spec, frame, outdir):
     if spec.design == "sobol":
         written += sobol_indices(spec, frame, outdir)
     return written
-
-

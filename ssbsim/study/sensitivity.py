@@ -23,17 +23,39 @@ def sobol_indices(spec, frame, outdir):
     for m in _metric_columns(frame):
         y = frame.sort_values("case")[m].to_numpy(dtype=float)
         if not np.all(np.isfinite(y)):
-            rows.append({"metric": m, "parameter": "", "S1": np.nan, "S1_conf": np.nan, "ST": np.nan, "ST_conf": np.nan,
-                         "note": f"{int((~np.isfinite(y)).sum())} cases without a value"})
+            rows.append(
+                {
+                    "metric": m,
+                    "parameter": "",
+                    "S1": np.nan,
+                    "S1_conf": np.nan,
+                    "ST": np.nan,
+                    "ST_conf": np.nan,
+                    "note": f"{int((~np.isfinite(y)).sum())} cases without a value",
+                }
+            )
             continue
         if np.ptp(y) == 0:
-            indices = {"S1": np.zeros(problem["num_vars"]), "S1_conf": np.zeros(problem["num_vars"]),
-                       "ST": np.zeros(problem["num_vars"]), "ST_conf": np.zeros(problem["num_vars"])}
+            indices = {
+                "S1": np.zeros(problem["num_vars"]),
+                "S1_conf": np.zeros(problem["num_vars"]),
+                "ST": np.zeros(problem["num_vars"]),
+                "ST_conf": np.zeros(problem["num_vars"]),
+            }
         else:
             indices = sobol.analyze(problem, y, calc_second_order=False, seed=spec.seed)
         for k, name in enumerate(problem["names"]):
-            rows.append({"metric": m, "parameter": name, "S1": indices["S1"][k], "S1_conf": indices["S1_conf"][k],
-                         "ST": indices["ST"][k], "ST_conf": indices["ST_conf"][k], "note": ""})
+            rows.append(
+                {
+                    "metric": m,
+                    "parameter": name,
+                    "S1": indices["S1"][k],
+                    "S1_conf": indices["S1_conf"][k],
+                    "ST": indices["ST"][k],
+                    "ST_conf": indices["ST_conf"][k],
+                    "note": "",
+                }
+            )
     table = pd.DataFrame(rows)
     with atomic.atomic_path(outdir / "sensitivity.csv") as tmp:
         table.to_csv(tmp, index=False, float_format="%.6g")
@@ -46,7 +68,9 @@ def sobol_indices(spec, frame, outdir):
         import matplotlib.pyplot as plt
 
         metrics = list(dict.fromkeys(good["metric"]))
-        fig, axes = plt.subplots(len(metrics), 1, figsize=(6.4, 1.8 + 1.2 * len(metrics) * max(1, len(problem["names"])) / 3), squeeze=False)
+        fig, axes = plt.subplots(
+            len(metrics), 1, figsize=(6.4, 1.8 + 1.2 * len(metrics) * max(1, len(problem["names"])) / 3), squeeze=False
+        )
         for ax, m in zip(axes[:, 0], metrics):
             part = good[good["metric"] == m]
             y = np.arange(len(part))

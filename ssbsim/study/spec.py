@@ -131,7 +131,11 @@ def load_study_spec(name_or_path):
     samples = data.get("samples")
     if design != "grid":
         if not _number(samples) or isinstance(samples, float) or not 2 <= samples <= 100_000:
-            raise InputError(path, f"design {design!r} needs 'samples', an integer from 2 to 100000, got {samples!r}", line_of(text, "samples") or line_of(text, "design"))
+            raise InputError(
+                path,
+                f"design {design!r} needs 'samples', an integer from 2 to 100000, got {samples!r}",
+                line_of(text, "samples") or line_of(text, "design"),
+            )
     seed = data.get("seed", 0)
     if not _number(seed) or isinstance(seed, float):
         raise InputError(path, f"'seed' must be an integer, got {seed!r}", line_of(text, "seed"))
@@ -140,7 +144,9 @@ def load_study_spec(name_or_path):
         raise InputError(path, "'metrics' must be a list of cycles.csv column names", line_of(text, "metrics"))
     for m in metrics:
         if m not in COLUMNS[1:] and not m.startswith("decomposition_charge_"):
-            raise InputError(path, f"metric {m!r} is not a cycles.csv column ({', '.join(COLUMNS[1:])})", line_of(text, "metrics"))
+            raise InputError(
+                path, f"metric {m!r} is not a cycles.csv column ({', '.join(COLUMNS[1:])})", line_of(text, "metrics")
+            )
 
     vary = data["vary"]
     if not isinstance(vary, dict) or not vary:
@@ -152,7 +158,11 @@ def load_study_spec(name_or_path):
             raise InputError(path, f"vary {name!r} must be a table with 'values' or 'range'", where)
         unknown = set(entry) - VARY_KEYS
         if unknown:
-            raise InputError(path, f"vary {name!r}: unknown key {sorted(unknown)[0]!r} (allowed: {', '.join(sorted(VARY_KEYS))})", where)
+            raise InputError(
+                path,
+                f"vary {name!r}: unknown key {sorted(unknown)[0]!r} (allowed: {', '.join(sorted(VARY_KEYS))})",
+                where,
+            )
         if name not in PROTOCOL and name.startswith("protocol:"):
             raise InputError(path, f"vary {name!r}: unknown protocol quantity (known: {', '.join(PROTOCOL)})", where)
         if name not in PROTOCOL and name not in pset:
@@ -162,13 +172,15 @@ def load_study_spec(name_or_path):
             raise InputError(path, f"vary {name!r}: give either 'values' or 'range'", where)
         scale = entry.get("scale", "linear")
         if scale not in ("linear", "log"):
-            raise InputError(path, f"vary {name!r}: 'scale' must be \"linear\" or \"log\", got {scale!r}", where)
+            raise InputError(path, f'vary {name!r}: \'scale\' must be "linear" or "log", got {scale!r}', where)
         if "values" in entry:
             values = entry["values"]
             if not isinstance(values, list) or not values:
                 raise InputError(path, f"vary {name!r}: 'values' must be a non-empty list", where)
             if design != "grid":
-                raise InputError(path, f"vary {name!r}: design {design!r} samples a 'range'; 'values' lists are for grids", where)
+                raise InputError(
+                    path, f"vary {name!r}: design {design!r} samples a 'range'; 'values' lists are for grids", where
+                )
             varied.append(Varied(name, [_check_varied_value(name, v, path, where) for v in values]))
             continue
         bounds = entry["range"]
@@ -184,5 +196,6 @@ def load_study_spec(name_or_path):
             if not _number(points) or isinstance(points, float) or points < 2:
                 raise InputError(path, f"vary {name!r}: a grid over a 'range' needs 'points', an integer >= 2", where)
         varied.append(Varied(name, None, low, high, scale, points))
-    return StudySpec(path, experiment, pset, design, varied, samples, int(seed), options, list(metrics), data.get("description", ""))
-
+    return StudySpec(
+        path, experiment, pset, design, varied, samples, int(seed), options, list(metrics), data.get("description", "")
+    )

@@ -36,10 +36,16 @@ class Store:
             atomic.write_text(
                 meta,
                 json.dumps(
-                    {"fingerprint": fingerprint, "spec": str(spec.source), "cases": n_cases,
-                     "varied": [v.name for v in spec.varied], "design": spec.design},
+                    {
+                        "fingerprint": fingerprint,
+                        "spec": str(spec.source),
+                        "cases": n_cases,
+                        "varied": [v.name for v in spec.varied],
+                        "design": spec.design,
+                    },
                     indent=2,
-                ) + "\n",
+                )
+                + "\n",
             )
         self.rows = {}
         if self.parquet.is_file():

@@ -90,7 +90,12 @@ def run_case(study, case, values):
     try:
         e = study["experiment"]
         experiment = ExperimentSpec(
-            e["name"], [Block(b["steps"], b["repeat"]) for b in e["blocks"]], e["description"], e["temperature_C"], e["period"], e["source"]
+            e["name"],
+            [Block(b["steps"], b["repeat"]) for b in e["blocks"]],
+            e["description"],
+            e["temperature_C"],
+            e["period"],
+            e["source"],
         )
         experiment = vary_protocol(experiment, values)
         parameters = {k: v for k, v in values.items() if not k.startswith("protocol: ")}

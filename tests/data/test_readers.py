@@ -115,15 +115,17 @@ def test_mpt_wrong_first_line(tmp_path):
     lines = peis_lines()
     lines[0] = "Some other ASCII FILE"
     message = error(write(tmp_path / "first.mpt", lines))
-    assert f"first.mpt:1:" in message and "'EC-Lab ASCII FILE'" in message
+    assert "first.mpt:1:" in message and "'EC-Lab ASCII FILE'" in message
 
 
 @needs_files
 @pytest.mark.parametrize(
     "line, fragment",
-    [("Nb header lines : 500", "'Nb header lines : 500' but the file has only 104 lines"),
-     ("Nb header lines : lots", "expected 'Nb header lines : N'"),
-     ("Number of lines 61", "expected 'Nb header lines : N'")],
+    [
+        ("Nb header lines : 500", "'Nb header lines : 500' but the file has only 104 lines"),
+        ("Nb header lines : lots", "expected 'Nb header lines : N'"),
+        ("Number of lines 61", "expected 'Nb header lines : N'"),
+    ],
 )
 def test_mpt_bad_header_count(tmp_path, line, fragment):
     lines = peis_lines()
@@ -167,8 +169,11 @@ def mpt(path, header, rows):
 
 
 def test_mpt_column_choice_units_and_cycles(tmp_path):
-    path = mpt(tmp_path / "gcpl.mpt", ["time/s", "Ewe/V", "Ecell/V", "I/mA", "cycle number", "half cycle"],
-               [[0, 1.5, 3.5, -1, 0, 0], [1, 1.4, 3.4, -1, 0, 0], [2, 1.9, 3.9, 2, 1, 2]])
+    path = mpt(
+        tmp_path / "gcpl.mpt",
+        ["time/s", "Ewe/V", "Ecell/V", "I/mA", "cycle number", "half cycle"],
+        [[0, 1.5, 3.5, -1, 0, 0], [1, 1.4, 3.4, -1, 0, 0], [2, 1.9, 3.9, 2, 1, 2]],
+    )
     frame = read_timeseries(path)
     assert list(frame["voltage_V"]) == [3.5, 3.4, 3.9]  # Ecell, the full cell, before Ewe
     np.testing.assert_allclose(frame["current_A"], [1e-3, 1e-3, -2e-3])  # -I/mA, in A
@@ -177,8 +182,11 @@ def test_mpt_column_choice_units_and_cycles(tmp_path):
 
 
 def test_mpt_half_cycles_and_units(tmp_path):
-    path = mpt(tmp_path / "half.mpt", ["time/min", "Ewe/mV", "<I>/uA", "half cycle"],
-               [[0, 3500, 5, 0], [1, 3400, 5, 1], [2, 3900, -5, 2], [3, 3800, 5, 3]])
+    path = mpt(
+        tmp_path / "half.mpt",
+        ["time/min", "Ewe/mV", "<I>/uA", "half cycle"],
+        [[0, 3500, 5, 0], [1, 3400, 5, 1], [2, 3900, -5, 2], [3, 3800, 5, 3]],
+    )
     frame = read_timeseries(path)
     np.testing.assert_allclose(frame["time_s"], [0, 60, 120, 180])
     np.testing.assert_allclose(frame["voltage_V"], [3.5, 3.4, 3.9, 3.8])
@@ -189,8 +197,11 @@ def test_mpt_half_cycles_and_units(tmp_path):
 
 def test_mpt_current_from_charge(tmp_path):
     """No current column (as in some GCPL files): from the charge, 1 mA.h per hour = 1 mA."""
-    path = mpt(tmp_path / "q.mpt", ["time/h", "Ewe/V", "(Q-Qo)/mA.h"],
-               [[0, 3.0, 0], [1, 3.5, 1], [2, 3.9, 2], [3, 3.5, 1], [4, 3.6, 1.5]])
+    path = mpt(
+        tmp_path / "q.mpt",
+        ["time/h", "Ewe/V", "(Q-Qo)/mA.h"],
+        [[0, 3.0, 0], [1, 3.5, 1], [2, 3.9, 2], [3, 3.5, 1], [4, 3.6, 1.5]],
+    )
     frame = read_timeseries(path)
     np.testing.assert_allclose(frame["current_A"], [-1e-3, -1e-3, -1e-3, 1e-3, -0.5e-3])
     assert list(frame["cycle"]) == [1, 1, 1, 1, 2]
@@ -199,12 +210,18 @@ def test_mpt_current_from_charge(tmp_path):
 
 @pytest.mark.parametrize(
     "header, rows, where, fragment",
-    [(["time/s", "Ewe/V", "I/mA"], [], None, "no data after the column names (line 4)"),
-     (["time/s", "Ewe/V", "I/mA"], [[0, 3, 1], [2, 3, 1], [1, 3, 1]], 7, "time goes back, from 2 s to 1 s"),
-     (["time/s", "Ewe/V", "I"], [[0, 3, 1]], 4, "column 'I': no unit for current"),
-     (["time/s", "Ewe/V", "I/mA", "cycle number"], [[0, 3, 1, 0], [1, 3, 1, 0.5]], 6,
-      "column 'cycle number': 0.5 is not a whole number"),
-     (["time/s", "Ewe/V", "control/V/mA"], [[0, 3, 1]], 4, "no current column")],
+    [
+        (["time/s", "Ewe/V", "I/mA"], [], None, "no data after the column names (line 4)"),
+        (["time/s", "Ewe/V", "I/mA"], [[0, 3, 1], [2, 3, 1], [1, 3, 1]], 7, "time goes back, from 2 s to 1 s"),
+        (["time/s", "Ewe/V", "I"], [[0, 3, 1]], 4, "column 'I': no unit for current"),
+        (
+            ["time/s", "Ewe/V", "I/mA", "cycle number"],
+            [[0, 3, 1, 0], [1, 3, 1, 0.5]],
+            6,
+            "column 'cycle number': 0.5 is not a whole number",
+        ),
+        (["time/s", "Ewe/V", "control/V/mA"], [[0, 3, 1]], 4, "no current column"),
+    ],
 )
 def test_bad_small_mpt(tmp_path, header, rows, where, fragment):
     path = mpt(tmp_path / "small.mpt", header, rows)
@@ -270,8 +287,7 @@ def test_mpr_without_galvani(tmp_path, monkeypatch):
     path = tmp_path / "any.mpr"
     path.write_bytes(b"")
     assert error(path) == (
-        f"{path}: reading EC-Lab .mpr files needs the optional extra: "
-        "pip install 'ssbsim[mpr]' (galvani, GPL-3.0)"
+        f"{path}: reading EC-Lab .mpr files needs the optional extra: pip install 'ssbsim[mpr]' (galvani, GPL-3.0)"
     )
 
 
@@ -292,11 +308,13 @@ def csv(path, text):
 
 @pytest.mark.parametrize(
     "header, scale",
-    [("time_s,voltage_V,current_A", (1, 1, 1)),
-     ("time_h,voltage_mV,current_mA", (3600, 1e-3, 1e-3)),
-     ("time/min,voltage/V,current/uA", (60, 1, 1e-6)),
-     ("time [s],voltage [V],current [\u00b5A]", (1, 1, 1e-6)),
-     ("Time (h),Voltage (V),Current (mA)", (3600, 1, 1e-3))],
+    [
+        ("time_s,voltage_V,current_A", (1, 1, 1)),
+        ("time_h,voltage_mV,current_mA", (3600, 1e-3, 1e-3)),
+        ("time/min,voltage/V,current/uA", (60, 1, 1e-6)),
+        ("time [s],voltage [V],current [\u00b5A]", (1, 1, 1e-6)),
+        ("Time (h),Voltage (V),Current (mA)", (3600, 1, 1e-3)),
+    ],
 )
 def test_csv_units(tmp_path, header, scale):
     path = csv(tmp_path / "series.csv", f"{header},step\n0,3.5,1,a\n1,3.4,1,a\n2,3.3,-2,b\n")
@@ -313,8 +331,15 @@ def test_csv_units(tmp_path, header, scale):
 def test_csv_in_ssbsims_own_format(tmp_path):
     """ssbsim's timeseries.csv reads back: time_s is used, time_h kept, cycle taken as is."""
     written = pd.DataFrame(
-        {"time_s": [0.0, 10, 20], "time_h": [0, 10 / 3600, 20 / 3600], "cycle": [1, 1, 2], "step": [1, 2, 1],
-         "current_A": [-1e-4, 1e-4, -1e-4], "voltage_V": [3.0, 3.9, 3.2], "discharge_capacity_Ah": [0, 1e-6, 0]}
+        {
+            "time_s": [0.0, 10, 20],
+            "time_h": [0, 10 / 3600, 20 / 3600],
+            "cycle": [1, 1, 2],
+            "step": [1, 2, 1],
+            "current_A": [-1e-4, 1e-4, -1e-4],
+            "voltage_V": [3.0, 3.9, 3.2],
+            "discharge_capacity_Ah": [0, 1e-6, 0],
+        }
     )
     written.to_csv(tmp_path / "timeseries.csv", index=False)
     frame = read_timeseries(tmp_path / "timeseries.csv")
@@ -330,18 +355,24 @@ def test_cycles_from_current():
 
 @pytest.mark.parametrize(
     "text, where, fragment",
-    [("time_s,voltage_V,current_A\n0,3.5,1\n5,3.4,1\n4,3.3,1\n", 4, "time goes back, from 5 s to 4 s"),
-     ("time_s,voltage_V,current_A\n0,3.5,1\n1,three,1\n", 3, "column 'voltage_V': 'three' is not a number"),
-     ("time_s,voltage_V,current_A\n0,3.5,1\n1,,1\n", 3, "column 'voltage_V': empty cell"),
-     ("time_s,voltage_V,current_A\n0,3.5,1\n1,3.4\n", 3, "2 fields where the header has 3"),
-     ("time_s,voltage_V,current_A\n0,3.5,1\n1,3.4", 3, "(the file looks truncated)"),
-     ("time_s,current_A,temperature_C\n0,1,25\n", 1, "no voltage column (e.g. 'voltage_V'); the columns are: 'time_s', 'current_A'"),
-     ("time_s,voltage_V,current_kA\n0,3.5,1\n", 1, "column 'current_kA': unit 'kA' for current (allowed: A, mA,"),
-     ("time_s,voltage_V,current\n0,3.5,1\n", 1, "column 'current': no unit for current"),
-     ("time_s,voltage_V,current_A,cycle\n0,3.5,1,1\n1,3.5,1,1.5\n", 3, "column 'cycle': 1.5 is not a whole number"),
-     ("time_s,voltage_V,current_A,cycle\n0,3.5,1,0\n", 2, "cycle numbers start at 1, found 0"),
-     ("time_s,voltage_V,time_s\n0,3.5,1\n", 1, "column 'time_s' appears twice"),
-     ("", 1, "empty file")],
+    [
+        ("time_s,voltage_V,current_A\n0,3.5,1\n5,3.4,1\n4,3.3,1\n", 4, "time goes back, from 5 s to 4 s"),
+        ("time_s,voltage_V,current_A\n0,3.5,1\n1,three,1\n", 3, "column 'voltage_V': 'three' is not a number"),
+        ("time_s,voltage_V,current_A\n0,3.5,1\n1,,1\n", 3, "column 'voltage_V': empty cell"),
+        ("time_s,voltage_V,current_A\n0,3.5,1\n1,3.4\n", 3, "2 fields where the header has 3"),
+        ("time_s,voltage_V,current_A\n0,3.5,1\n1,3.4", 3, "(the file looks truncated)"),
+        (
+            "time_s,current_A,temperature_C\n0,1,25\n",
+            1,
+            "no voltage column (e.g. 'voltage_V'); the columns are: 'time_s', 'current_A'",
+        ),
+        ("time_s,voltage_V,current_kA\n0,3.5,1\n", 1, "column 'current_kA': unit 'kA' for current (allowed: A, mA,"),
+        ("time_s,voltage_V,current\n0,3.5,1\n", 1, "column 'current': no unit for current"),
+        ("time_s,voltage_V,current_A,cycle\n0,3.5,1,1\n1,3.5,1,1.5\n", 3, "column 'cycle': 1.5 is not a whole number"),
+        ("time_s,voltage_V,current_A,cycle\n0,3.5,1,0\n", 2, "cycle numbers start at 1, found 0"),
+        ("time_s,voltage_V,time_s\n0,3.5,1\n", 1, "column 'time_s' appears twice"),
+        ("", 1, "empty file"),
+    ],
 )
 def test_bad_csv_series(tmp_path, text, where, fragment):
     path = csv(tmp_path / "bad.csv", text)
@@ -363,8 +394,13 @@ def test_cycle_table(tmp_path):
     )
     frame = read_cycle_table(path)
     assert list(frame.columns) == [
-        "cycle", "coulombic_efficiency", "discharge_capacity_mAh_g", "coulombic_efficiency_min",
-        "decomposition_charge_B12H12_mAh_g", "source", "note",
+        "cycle",
+        "coulombic_efficiency",
+        "discharge_capacity_mAh_g",
+        "coulombic_efficiency_min",
+        "decomposition_charge_B12H12_mAh_g",
+        "source",
+        "note",
     ]
     assert list(frame["cycle"]) == [1, 2, 10] and frame["cycle"].dtype == np.int64
     np.testing.assert_allclose(frame["coulombic_efficiency"], [0.82, np.nan, 0.991])
@@ -389,16 +425,25 @@ def test_resistance_table(tmp_path):
 
 @pytest.mark.parametrize(
     "text, where, fragment",
-    [("cycle,coulombic_efficency\n1,0.9\n", 1, "unknown column 'coulombic_efficency'; did you mean 'coulombic_efficiency'?"),
-     ("cycle,cathode_interphase_resistance_ohm\n1,30\n", 1, "did you mean 'cathode_interphase_resistance_ohm_cm2'?"),
-     ("cycle,colour\n1,red\n", 1, "unknown column 'colour'"),
-     ("coulombic_efficiency\n0.9\n", 1, "no 'cycle' column"),
-     ("cycle,coulombic_efficiency\n1,0.9\n2.5,0.95\n", 3, "column 'cycle': 2.5 is not a whole number"),
-     ("cycle,coulombic_efficiency\n1,0.9\n0,0.95\n", 3, "column 'cycle': 0 is not a positive cycle number"),
-     ("cycle,coulombic_efficiency\n1,0.9\n,0.95\n", 3, "column 'cycle': empty cell"),
-     ("cycle,coulombic_efficiency\n1,0.9\n2,95%\n", 3, "column 'coulombic_efficiency': '95%' is not a number"),
-     ("cycle,energy_efficiency_min,energy_efficiency_max\n1,0.9,0.8\n", 2,
-      "'energy_efficiency_min' (0.9) is above 'energy_efficiency_max' (0.8)")],
+    [
+        (
+            "cycle,coulombic_efficency\n1,0.9\n",
+            1,
+            "unknown column 'coulombic_efficency'; did you mean 'coulombic_efficiency'?",
+        ),
+        ("cycle,cathode_interphase_resistance_ohm\n1,30\n", 1, "did you mean 'cathode_interphase_resistance_ohm_cm2'?"),
+        ("cycle,colour\n1,red\n", 1, "unknown column 'colour'"),
+        ("coulombic_efficiency\n0.9\n", 1, "no 'cycle' column"),
+        ("cycle,coulombic_efficiency\n1,0.9\n2.5,0.95\n", 3, "column 'cycle': 2.5 is not a whole number"),
+        ("cycle,coulombic_efficiency\n1,0.9\n0,0.95\n", 3, "column 'cycle': 0 is not a positive cycle number"),
+        ("cycle,coulombic_efficiency\n1,0.9\n,0.95\n", 3, "column 'cycle': empty cell"),
+        ("cycle,coulombic_efficiency\n1,0.9\n2,95%\n", 3, "column 'coulombic_efficiency': '95%' is not a number"),
+        (
+            "cycle,energy_efficiency_min,energy_efficiency_max\n1,0.9,0.8\n",
+            2,
+            "'energy_efficiency_min' (0.9) is above 'energy_efficiency_max' (0.8)",
+        ),
+    ],
 )
 def test_bad_cycle_table(tmp_path, text, where, fragment):
     path = csv(tmp_path / "table.csv", text)

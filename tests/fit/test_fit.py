@@ -15,11 +15,21 @@ QUANTITIES = ["cathode_interphase_resistance_ohm_cm2", "irreversible_capacity_mA
 
 
 def write_spec(path, data_file, names, truth, factor=1.5, extra=""):
-    lines = ['description = "synthetic recovery"', 'experiment = "cutoff_sweep"', 'parameter_set = "asakura2020"', "starts = 1", extra]
+    lines = [
+        'description = "synthetic recovery"',
+        'experiment = "cutoff_sweep"',
+        'parameter_set = "asakura2020"',
+        "starts = 1",
+        extra,
+    ]
     for q in QUANTITIES:
         lines += ["[[data]]", f'file = "{data_file}"', f'quantity = "{q}"']
     for n in names:
-        lines += [f'[fit."{n}"]', f"bounds = [{truth[n] / 10:.6g}, {truth[n] * 10:.6g}]", f"initial = {truth[n] * factor:.6g}"]
+        lines += [
+            f'[fit."{n}"]',
+            f"bounds = [{truth[n] / 10:.6g}, {truth[n] * 10:.6g}]",
+            f"initial = {truth[n] * factor:.6g}",
+        ]
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -87,8 +97,16 @@ FIT = '[fit."SE anion (1) product resistivity [Ohm.m]"]\nbounds = [1e6, 1e8]\n'
         (HEAD + '[fit."SE anion (1) product resistivity [Ohm.m]"]\nbounds = [1e8, 1e6]\n', GOOD_DATA, "low < high"),
         (HEAD + '[fit."SE anion (1) product resistivity [Ohm.m]"]\nbounds = [-1, 1e6]\n', GOOD_DATA, "non-negative"),
         (HEAD + '[fit."SE anion (1) product resistivity [Ohm.m]"]\nbounds = "wide"\n', GOOD_DATA, "[low, high]"),
-        (HEAD + '[fit."SE anion (1) product resistivity [Ohm.m]"]\nbounds = [1e6, 1e8]\nscale = "cubic"\n', GOOD_DATA, "scale"),
-        (HEAD + '[fit."SE anion (1) product resistivity [Ohm.m]"]\nbounds = [1e6, 1e8]\ninitial = 1e9\n', GOOD_DATA, "within the bounds"),
+        (
+            HEAD + '[fit."SE anion (1) product resistivity [Ohm.m]"]\nbounds = [1e6, 1e8]\nscale = "cubic"\n',
+            GOOD_DATA,
+            "scale",
+        ),
+        (
+            HEAD + '[fit."SE anion (1) product resistivity [Ohm.m]"]\nbounds = [1e6, 1e8]\ninitial = 1e9\n',
+            GOOD_DATA,
+            "within the bounds",
+        ),
         (HEAD + '[fit."Positive electrode thickness [m]"]\nbounds = [1e-6, 1e-5]\n', GOOD_DATA, "derived"),
         ('experiment = "cutoff_sweep"\n' + FIT, GOOD_DATA, "missing 'data'"),
         (HEAD, GOOD_DATA, "missing 'fit'"),

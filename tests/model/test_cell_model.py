@@ -56,11 +56,19 @@ def test_ohmic_drop_is_IL_over_sigma(cell_a, temperature_C):
     sigma = values["SE conductivity [S.m-1]"] * np.exp(
         values["SE conductivity activation energy [J.mol-1]"] / R * (1 / 298.15 - 1 / T)
     )
-    sigma_eff = sigma * values["Positive electrode SE volume fraction"] ** values["Positive electrode Bruggeman coefficient"]
-    expected = I / A * (values["Separator thickness [m]"] / sigma + values["Positive electrode thickness [m]"] / (3 * sigma_eff))
+    sigma_eff = (
+        sigma * values["Positive electrode SE volume fraction"] ** values["Positive electrode Bruggeman coefficient"]
+    )
+    expected = (
+        I
+        / A
+        * (values["Separator thickness [m]"] / sigma + values["Positive electrode thickness [m]"] / (3 * sigma_eff))
+    )
     assert drop == pytest.approx(expected, rel=1e-4)
     # R0 = L/sigma is what cycles.csv reports
-    assert loaded["Electrolyte resistance [Ohm.m2]"].entries[0] == pytest.approx(values["Separator thickness [m]"] / sigma)
+    assert loaded["Electrolyte resistance [Ohm.m2]"].entries[0] == pytest.approx(
+        values["Separator thickness [m]"] / sigma
+    )
 
 
 @pytest.mark.parametrize("fixture", ["sweep", "sweep_none"])
@@ -140,7 +148,10 @@ def test_transport_is_faster_at_60C(cell_a):
     spec = protocol("Charge at 1C until 4.15 V", "Discharge at 1C until 2.5 V")
     cold = ssbsim.run(spec, cell_a)
     hot = ssbsim.run(spec, cell_a, overrides={"Ambient temperature [K]": 333.15})
-    assert hot.cycles["electrolyte_resistance_ohm_cm2"].iloc[0] < 0.4 * cold.cycles["electrolyte_resistance_ohm_cm2"].iloc[0]
+    assert (
+        hot.cycles["electrolyte_resistance_ohm_cm2"].iloc[0]
+        < 0.4 * cold.cycles["electrolyte_resistance_ohm_cm2"].iloc[0]
+    )
     assert hot.cycles["discharge_capacity_mAh_g"].iloc[0] > cold.cycles["discharge_capacity_mAh_g"].iloc[0] + 5
 
 

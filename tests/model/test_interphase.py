@@ -49,10 +49,12 @@ def test_raising_the_cutoff_starts_new_decomposition(raised):
     """Voltage memory: after a first cycle to 4.05 V, a second charge to a higher cutoff
     decomposes more than a second charge to the same cutoff."""
     first = ("Charge at C/10 until 4.05 V", "Discharge at C/10 until 2.5 V")
+
     def second(cutoff):
         spec = ExperimentSpec("memory", [Block(list(first)), Block([f"Charge at C/10 until {cutoff} V", first[1]])])
         c = ssbsim.run(spec).cycles
         return c.loc[1, B12] + c.loc[1, CB11]
+
     assert second(raised) > 1.05 * second(4.05)
 
 

@@ -45,7 +45,9 @@ def test_agrees_with_stock_pybamm(cell_a, options, stock, stock_rtol):
     stock_values["Current function [A]"] = current
     var_pts = {**model.default_var_pts, "r_p": opts["radial points"], "x_p": opts["through-thickness points"], "x_s": 5}
     theirs = pybamm.Simulation(
-        model, parameter_values=stock_values, var_pts=var_pts,
+        model,
+        parameter_values=stock_values,
+        var_pts=var_pts,
         solver=pybamm.IDAKLUSolver(rtol=stock_rtol, atol=stock_rtol * 1e-2),
     ).solve([0, 4000])
 

@@ -36,5 +36,8 @@ def test_formation_protocols(name, cycles, cutoff):
 
 
 def test_upper_cutoff_reads_charge_and_hold_steps():
-    assert upper_cutoff(["Charge at C/10 until 4.2 V", "Hold at 4.25 V until C/50", "Discharge at C/10 until 2.5 V"]) == 4.25
+    assert (
+        upper_cutoff(["Charge at C/10 until 4.2 V", "Hold at 4.25 V until C/50", "Discharge at C/10 until 2.5 V"])
+        == 4.25
+    )
     assert upper_cutoff(["Rest for 1 hour"]) != upper_cutoff(["Rest for 1 hour"])  # NaN

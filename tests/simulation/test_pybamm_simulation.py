@@ -12,8 +12,15 @@ def test_same_step_terminations_as_pybamm(cell_a):
     spec = ExperimentSpec(
         "terminations",
         [
-            Block(["Charge at C/5 until 4.1 V", "Hold at 4.1 V until C/50", "Rest for 10 minutes",
-                   "Discharge at C/5 until 2.5 V"], 2),
+            Block(
+                [
+                    "Charge at C/5 until 4.1 V",
+                    "Hold at 4.1 V until C/50",
+                    "Rest for 10 minutes",
+                    "Discharge at C/5 until 2.5 V",
+                ],
+                2,
+            ),
             Block(["Charge at 1C for 20 minutes or until 4.3 V", "Discharge at 1C until 2.5 V"], 1),
         ],
     )
@@ -22,8 +29,11 @@ def test_same_step_terminations_as_pybamm(cell_a):
     for simulation in (pybamm.Simulation, Simulation):
         model = CellModel(options)
         solution = simulation(
-            model, parameter_values=cell_a.pybamm_values(options), experiment=spec.pybamm_experiment(),
-            solver=model.default_solver, experiment_model_mode="unified",
+            model,
+            parameter_values=cell_a.pybamm_values(options),
+            experiment=spec.pybamm_experiment(),
+            solver=model.default_solver,
+            experiment_model_mode="unified",
         ).solve()
         terminations.append([step.termination for cycle in solution.cycles for step in cycle.steps])
     assert terminations[0] == terminations[1]

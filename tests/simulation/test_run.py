@@ -65,10 +65,20 @@ def test_command_writes_the_contract(tmp_path):
 
 def test_set_and_option_on_the_command_line(tmp_path):
     out = tmp_path / "o"
-    status = main([
-        "run", "rate_test", "-o", str(out), "-q", "--no-figures",
-        "--set", "SE conductivity [S.m-1]=0.24", "--option", "cathode=resolved",
-    ])
+    status = main(
+        [
+            "run",
+            "rate_test",
+            "-o",
+            str(out),
+            "-q",
+            "--no-figures",
+            "--set",
+            "SE conductivity [S.m-1]=0.24",
+            "--option",
+            "cathode=resolved",
+        ]
+    )
     assert status == 0
     meta = json.loads((out / "run.json").read_text())
     assert meta["overrides"]["SE conductivity [S.m-1]"] == 0.24
@@ -81,11 +91,22 @@ def test_simulation_failure_exits_1_with_the_reason(tmp_path):
     discharge. The completed cycle is kept, the reason is given."""
     run = subprocess.run(
         [
-            sys.executable, "-m", "ssbsim", "run", "cutoff_sweep", "-o", str(tmp_path / "out"), "-q",
-            "--set", "Na metal anode thickness [m]=1e-9",
-            "--set", "Initial positive electrode stoichiometry=0.5",
+            sys.executable,
+            "-m",
+            "ssbsim",
+            "run",
+            "cutoff_sweep",
+            "-o",
+            str(tmp_path / "out"),
+            "-q",
+            "--set",
+            "Na metal anode thickness [m]=1e-9",
+            "--set",
+            "Initial positive electrode stoichiometry=0.5",
         ],
-        capture_output=True, text=True, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert run.returncode == 1
     assert "Traceback" not in run.stderr

@@ -74,8 +74,21 @@ def test_failing_cases_are_recorded_and_the_rest_complete(tmp_path, cluster):
 
 
 def test_killed_study_resumes_with_one_row_per_case(tmp_path):
-    spec = write(tmp_path, 'design = "grid"\n[vary."SE conductivity [S.m-1]"]\nrange = [0.02, 0.3]\nscale = "log"\npoints = 14\n')
-    command = [sys.executable, "-m", "ssbsim", "study", str(spec.source), "-o", str(tmp_path / "out"), "--workers", "2", "-q"]
+    spec = write(
+        tmp_path, 'design = "grid"\n[vary."SE conductivity [S.m-1]"]\nrange = [0.02, 0.3]\nscale = "log"\npoints = 14\n'
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "ssbsim",
+        "study",
+        str(spec.source),
+        "-o",
+        str(tmp_path / "out"),
+        "--workers",
+        "2",
+        "-q",
+    ]
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     journal = tmp_path / "out" / "cases.jsonl"
     deadline = time.time() + 120
@@ -117,12 +130,20 @@ def test_sobol_indices_rank_the_influential_parameter(tmp_path, cluster):
 
 
 def test_designs(tmp_path):
-    grid = write(tmp_path, 'design = "grid"\n[vary."SE conductivity [S.m-1]"]\nrange = [0.01, 1.0]\nscale = "log"\npoints = 3\n'
-                 '[vary."protocol: temperature [C]"]\nvalues = [25, 60]\n')
+    grid = write(
+        tmp_path,
+        'design = "grid"\n[vary."SE conductivity [S.m-1]"]\nrange = [0.01, 1.0]\nscale = "log"\npoints = 3\n'
+        '[vary."protocol: temperature [C]"]\nvalues = [25, 60]\n',
+    )
     points = cases(grid)
     assert len(points) == 6
     assert [p[SIGMA] for p in points[::2]] == pytest.approx([0.01, 0.1, 1.0])
-    lhs = write(tmp_path, 'design = "latin_hypercube"\nsamples = 10\n[vary."SE conductivity [S.m-1]"]\nrange = [0.0, 1.0]\n'.replace("0.0, 1.0", "0.01, 1.01"))
+    lhs = write(
+        tmp_path,
+        'design = "latin_hypercube"\nsamples = 10\n[vary."SE conductivity [S.m-1]"]\nrange = [0.0, 1.0]\n'.replace(
+            "0.0, 1.0", "0.01, 1.01"
+        ),
+    )
     values = sorted(p[SIGMA] for p in cases(lhs))
     strata = np.floor((np.array(values) - 0.01) / 0.1)
     assert sorted(strata) == list(range(10))  # one sample in each tenth of the range
