@@ -35,6 +35,7 @@ Taking the Na metal at zero potential, the SE next to the anode sits at
 
 import pybamm
 
+from . import capacitance
 from .base import Submodel, arrhenius, temperature
 
 
@@ -44,7 +45,10 @@ class SodiumMetalAnode(Submodel):
         n_Na = pybamm.Variable("Na metal anode inventory [mol.m-2]")
         rho = pybamm.Parameter("Na metal density [kg.m-3]")
         M = pybamm.Parameter("Na molar mass [kg.mol-1]")
-        return {
+        extra = {}
+        if capacitance.enabled(self.options):  # the overpotential becomes a state
+            extra["Anode overpotential [V]"] = pybamm.Variable("Anode overpotential [V]")
+        return extra | {
             "Anode contact fraction": contact,
             "Na metal anode inventory [mol.m-2]": n_Na,
             "Na metal anode thickness [m]": n_Na * M / rho,
@@ -60,8 +64,12 @@ class SodiumMetalAnode(Submodel):
             T,
         )
         RT_F = pybamm.constants.R * T / pybamm.constants.F
-        eta = 2 * RT_F * pybamm.arcsinh(i / (2 * j0 * contact))
+        if capacitance.enabled(self.options):
+            eta = variables["Anode overpotential [V]"]
+        else:
+            eta = 2 * RT_F * pybamm.arcsinh(i / (2 * j0 * contact))
         return {
+            "Anode faradaic current density [A.m-2]": 2 * j0 * contact * pybamm.sinh(eta / (2 * RT_F)),
             "Anode exchange-current density [A.m-2]": j0 * contact,
             "Anode overpotential [V]": eta,
             "Anode interface resistance [Ohm.m2]": RT_F / (j0 * contact),
@@ -76,6 +84,9 @@ class SodiumMetalAnode(Submodel):
         k_p = pybamm.Parameter("Anode contact recovery coefficient [m2.C-1]")
         self.rhs[contact] = -k_s * contact * pybamm.maximum(i, 0) + k_p * (1 - contact) * pybamm.maximum(-i, 0)
         self.rhs[n_Na] = -i / pybamm.constants.F
+        if capacitance.enabled(self.options):
+            i_F = variables["Anode faradaic current density [A.m-2]"]
+            self.rhs[variables["Anode overpotential [V]"]] = (i - i_F) / (capacitance.anode_double_layer() * contact)
 
     def set_initial_conditions(self, variables):
         self.initial_conditions[variables["Anode contact fraction"]] = pybamm.Scalar(1)
@@ -84,6 +95,9 @@ class SodiumMetalAnode(Submodel):
             * pybamm.Parameter("Na metal density [kg.m-3]")
             / pybamm.Parameter("Na molar mass [kg.mol-1]")
         )
+
+        if capacitance.enabled(self.options):
+            self.initial_conditions[variables["Anode overpotential [V]"]] = pybamm.Scalar(0)
 
     def add_events_from(self, variables):
         self.events.append(

@@ -25,6 +25,11 @@ OPTIONS = {
         ("none", "decomposition"),
         "cathode/SE interphase: none, or passivating decomposition of the SE anions",
     ),
+    "capacitance": (
+        "none",
+        ("none", "double layers"),
+        "interface double layers and SE geometric capacitance (impedance runs): none, or on",
+    ),
     "SE anions": (0, "count", "number of SE anion families (set from the parameter set)"),
     "current balance": (
         "explicit",

@@ -95,6 +95,10 @@ OPTIONAL = {
     ),
     "Positive particle minimum radius [m]": (POSITIVE, "size distribution: smallest radius"),
     "Positive particle maximum radius [m]": (POSITIVE, "size distribution: largest radius"),
+    # capacitances: impedance only (ssbsim/model/capacitance.py)
+    "Anode double-layer capacitance [F.m-2]": (POSITIVE, "Na|SE double layer per contact area"),
+    "Positive electrode double-layer capacitance [F.m-2]": (POSITIVE, "cathode|SE double layer per particle area"),
+    "SE relative permittivity": (POSITIVE, "dielectric constant of the SE (geometric capacitance)"),
 }
 
 #: indexed families: regex -> (range, meaning); the index is the MSMR reaction number

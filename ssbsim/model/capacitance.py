@@ -1,0 +1,56 @@
+r"""Capacitances of the cell, for small-signal (impedance) runs.
+
+With the model option ``capacitance = "double layers"`` the potential differences across
+the two interfaces and across the SE become differential states instead of following the
+current instantly:
+
+- Na|SE double layer (per geometric area, scaled by the contact fraction :math:`\phi_c`):
+
+  .. math:: C_{a}\,\phi_c\,\frac{\mathrm{d}\eta_a}{\mathrm{d}t} = i - i_F(\eta_a),
+     \qquad i_F = 2 j_{0,a}\phi_c \sinh\frac{F\eta_a}{2RT};
+
+- SE separator, its geometric (dielectric) capacitance in parallel with its resistance:
+
+  .. math:: C_g \frac{\mathrm{d}v_s}{\mathrm{d}t} = i - \frac{v_s}{R_0}, \qquad
+     C_g = \frac{\varepsilon_r \varepsilon_0}{L_s};
+
+- cathode|SE double layer across the whole particle/SE interface (the film, a resistor
+  without a capacitance of its own, sits in the faradaic branch), per particle area:
+
+  .. math:: C_{c} \sum_k a_k L_p\, \frac{\mathrm{d}(\phi_s - \phi_e)}{\mathrm{d}t}
+     = \sum_k a_k L_p\,(j_k + j_{\mathrm{dec},k}) - i .
+
+At a steady current the capacitive currents vanish and the option leaves the
+galvanostatic behaviour unchanged; the ``"none"`` form (default) drops them, which is
+what the cycling runs use. Impedance (``ssbsim/simulation/impedance.py``) linearises the
+model with this option on. Only the averaged composite has the cathode double layer.
+"""
+
+import pybamm
+
+EPSILON_0 = 8.8541878128e-12  # F.m-1, CODATA 2018
+
+NAMES = {
+    "anode": "Anode double-layer capacitance [F.m-2]",
+    "cathode": "Positive electrode double-layer capacitance [F.m-2]",
+    "permittivity": "SE relative permittivity",
+}
+
+
+def enabled(options):
+    return options["capacitance"] != "none"
+
+
+def anode_double_layer():
+    """C_a [F.m-2] per contact area of the Na|SE interface."""
+    return pybamm.Parameter(NAMES["anode"])
+
+
+def cathode_double_layer():
+    """C_c [F.m-2] per particle surface area of the cathode|SE interface."""
+    return pybamm.Parameter(NAMES["cathode"])
+
+
+def separator_geometric():
+    """C_g [F.m-2]: the SE separator as a parallel-plate capacitor."""
+    return pybamm.Parameter(NAMES["permittivity"]) * EPSILON_0 / pybamm.Parameter("Separator thickness [m]")
