@@ -9,7 +9,8 @@
     repeat = 5                    # every repeat of a block is one cycle
     steps = ["Charge at C/10 until 4.05 V", "Discharge at C/10 until 2.5 V"]
 
-Steps are PyBaMM step strings. C-rates refer to the cathode's theoretical capacity
+Steps are PyBaMM step strings, or ``"Impedance from 200 kHz to 10 mHz"`` (a spectrum
+recorded at that point, ``impedance_step.py``). C-rates refer to the cathode's theoretical capacity
 times its loading. Errors name the file, the line and the step.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..resources import resolve
 from ..tomlfile import array_of_tables, line_of, read_toml
+from .impedance_step import is_impedance, parse_impedance_step
 
 TOP_LEVEL = {"description", "temperature_C", "period", "block"}
 _VOLTS = re.compile(r"([0-9.]+)\s*V\b")
@@ -45,7 +47,22 @@ class ExperimentSpec:
     source: str = "<memory>"
 
     def cycles(self):
-        return [tuple(b.steps) for b in self.blocks for _ in range(b.repeat)]
+        """The cycling steps of each cycle (impedance steps left out)."""
+        return [tuple(s for s in b.steps if not is_impedance(s)) for b in self.blocks for _ in range(b.repeat)]
+
+    def impedance_requests(self):
+        """[(cycle index from 0, cycling steps done before it in that cycle, ImpedanceStep)]."""
+        out, cycle = [], 0
+        for block in self.blocks:
+            for _ in range(block.repeat):
+                done = 0
+                for text in block.steps:
+                    if is_impedance(text):
+                        out.append((cycle, done, parse_impedance_step(text, self.source)))
+                    else:
+                        done += 1
+                cycle += 1
+        return out
 
     @property
     def n_cycles(self):
@@ -93,6 +110,8 @@ def check_step(text, source, where):
 
     if not isinstance(text, str) or not text.strip():
         raise InputError(source, f"a step must be a non-empty string, got {text!r}", where)
+    if is_impedance(text):
+        return parse_impedance_step(text, source, where)
     try:
         step = pybamm.step.string(text)
     except Exception as err:  # pybamm raises ValueError, TypeError, ZeroDivisionError
@@ -160,6 +179,8 @@ def load_experiment(name_or_path):
         for step in steps:
             lines.append(_line_of_step(text, step, where))
             check_step(step, path, lines[-1])
+        if all(is_impedance(step) for step in steps):
+            raise InputError(path, f"block {n + 1}: a cycle needs at least one step besides impedance", where)
         blocks.append(Block(steps=list(steps), repeat=repeat, lines=lines))
     return ExperimentSpec(
         name=Path(path).stem,

@@ -67,6 +67,7 @@ class ImpedanceModel:
         """The impedance model's state vector from point ``index`` (first or last) of a
         cycling ``solution`` (a step's solution), with the current at zero."""
         point = solution.last_state if index == -1 else solution.first_state
+
         model = point.all_models[-1]
         y_run = point.all_ys[-1][:, -1]
         run_slices = {var.name: slices[0] for var, slices in model.y_slices.items()}
@@ -83,3 +84,60 @@ class ImpedanceModel:
     def spectrum(self, y, freqs, inputs=None):
         """Z(f) per geometric area [Ohm.m2] about state ``y``."""
         return self.simulation.impedance(y, freqs, inputs=inputs) * self.area
+
+
+COLUMNS = ["spectrum", "cycle", "frequency_Hz", "z_real_ohm_cm2", "z_imag_ohm_cm2"]
+OHM_M2_TO_OHM_CM2 = 1e4
+
+
+def _last_step(steps):
+    """The last step of ``steps`` that has points (a step that ended at once has none)."""
+    for step in reversed(steps):
+        if not isinstance(step, pybamm.EmptySolution) and len(step.t):
+            return step
+    return None
+
+
+def state_point(solution, cycle, done):
+    """(step solution, -1 or 0): where a spectrum asked for after ``done`` cycling steps of
+    cycle ``cycle`` (from 0) is taken -- the solver's last point of that step (not an
+    interpolated output point), or the initial state. None if the run did not get there."""
+    cycles = solution.cycles
+    if cycle >= len(cycles) or len(cycles[cycle].steps) < done:
+        return None
+    if done:
+        step = _last_step(cycles[cycle].steps[:done])
+        if step is not None:
+            return step, -1
+    for earlier in range(cycle - 1, -1, -1):
+        step = _last_step(cycles[earlier].steps)
+        if step is not None:
+            return step, -1
+    first = next((s for s in cycles[0].steps if not isinstance(s, pybamm.EmptySolution)), None)
+    return (first, 0) if first is not None else None
+
+
+def record_spectra(model, solution, requests, inputs=None):
+    """DataFrame (COLUMNS) of the spectra ``requests`` (ExperimentSpec.impedance_requests())
+    at the states of ``solution``; the spectra the run did not reach are left out."""
+    import pandas as pd
+
+    frames = []
+    for cycle, done, step in requests:
+        where = state_point(solution, cycle, done)
+        if where is None:
+            continue
+        freqs = step.frequencies()
+        z = model.spectrum(model.state_from(*where), freqs, inputs=inputs) * OHM_M2_TO_OHM_CM2
+        frames.append(
+            pd.DataFrame(
+                {
+                    "spectrum": len(frames),
+                    "cycle": cycle + 1,
+                    "frequency_Hz": freqs,
+                    "z_real_ohm_cm2": z.real,
+                    "z_imag_ohm_cm2": z.imag,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)

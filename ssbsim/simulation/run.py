@@ -19,6 +19,7 @@ from ..parameters import ParameterSet, load_parameter_set  # noqa: E402
 from ..protocol import ExperimentSpec, load_experiment  # noqa: E402
 from .progress import CycleProgress  # noqa: E402
 from .pybamm_simulation import Simulation  # noqa: E402
+from .impedance import ImpedanceModel, record_spectra  # noqa: E402
 from .result import Result  # noqa: E402
 
 DEFAULT_PARAMETER_SET = "asakura2020"
@@ -67,13 +68,23 @@ def build_simulation(spec, pset, model_options, solver=None, inputs=()):
     parameter_values = pset.pybamm_values(model_options)
     for name in inputs:
         parameter_values[name] = "[input]"
-    return Simulation(
+    simulation = Simulation(
         model,
         parameter_values=parameter_values,
         experiment=spec.pybamm_experiment(),
         solver=solver or model.default_solver,
         experiment_model_mode="unified",
     )
+    # impedance steps: a second model, with capacitances, linearised at their states
+    simulation.impedance_model = ImpedanceModel(parameter_values, model_options) if spec.impedance_requests() else None
+    return simulation
+
+
+def spectra(simulation, solution, spec, inputs=None):
+    """The spectra the experiment asks for (None if it asks for none)."""
+    if simulation.impedance_model is None:
+        return None
+    return record_spectra(simulation.impedance_model, solution, spec.impedance_requests(), inputs)
 
 
 def run(experiment, parameter_set=None, overrides=None, options=None, progress=False, solver=None):
@@ -97,7 +108,8 @@ def run(experiment, parameter_set=None, overrides=None, options=None, progress=F
             raise SimulationError(f"failed before the first cycle completed: {reason}") from err
         tracker.stop_reason = tracker.stop_reason or f"solver failed: {reason}"
         solution = partial
-    result = Result(solution, spec, pset, model_options, wall_time=time.perf_counter() - start)
+    impedance = spectra(sim, solution, spec)
+    result = Result(solution, spec, pset, model_options, wall_time=time.perf_counter() - start, impedance=impedance)
     if len(result.cycles) < spec.n_cycles:
         error = SimulationError(
             f"stopped after {len(result.cycles)} of {spec.n_cycles} cycles: "
