@@ -23,6 +23,7 @@ from types import SimpleNamespace
 
 import pybamm
 
+from ..errors import InputError
 from . import geometry as geometry_module
 from .anode import SodiumMetalAnode
 from .cell import ExternalCircuit
@@ -53,6 +54,8 @@ class CellModel(pybamm.BaseModel):
 
     def _submodels(self):
         opts = self.options
+        if opts["capacitance"] != "none" and opts["cathode"] != "averaged":
+            raise InputError("options", 'capacitance = "double layers" needs cathode = "averaged"', "capacitance")
         composite = AveragedComposite if opts["cathode"] == "averaged" else ResolvedComposite
         submodels = {
             "external circuit": ExternalCircuit(opts),

@@ -17,9 +17,9 @@ from ..errors import InputError, SimulationError  # noqa: E402
 from ..model import CellModel  # noqa: E402
 from ..parameters import ParameterSet, load_parameter_set  # noqa: E402
 from ..protocol import ExperimentSpec, load_experiment  # noqa: E402
+from .impedance import ImpedanceModel, record_spectra  # noqa: E402
 from .progress import CycleProgress  # noqa: E402
 from .pybamm_simulation import Simulation  # noqa: E402
-from .impedance import ImpedanceModel, record_spectra  # noqa: E402
 from .result import Result  # noqa: E402
 
 DEFAULT_PARAMETER_SET = "asakura2020"
