@@ -17,7 +17,7 @@ from ..protocol import load_experiment
 from ..protocol.experiment_file import truncated
 from ..resources import beside
 from ..simulation.reuse import ReusableRuns
-from .spec import TIME_SERIES
+from .spec import CIRCUIT_FITTED, SPECTRUM, TIME_SERIES
 
 FAILED_RESIDUAL = 100.0
 DEFAULT_RELATIVE_SIGMA = 0.01
@@ -33,7 +33,16 @@ class Dataset:
         self.quantity = spec.quantity
         self.experiment = spec.experiment
         self.weight = spec.weight
-        if spec.quantity == TIME_SERIES:
+        if spec.quantity == SPECTRUM:
+            from ..data.spectrum import read_spectrum
+
+            frame = read_spectrum(spec.file, spec.area_cm2)
+            self.x = frame["frequency_Hz"].to_numpy()
+            z = frame["z_real_ohm_cm2"].to_numpy() + 1j * frame["z_imag_ohm_cm2"].to_numpy()
+            self.values = np.concatenate([z.real, z.imag])  # real parts, then imaginary parts
+            self.low = self.high = np.full_like(self.values, np.nan)
+            self.sigma = np.tile(DEFAULT_RELATIVE_SIGMA * np.abs(z), 2)  # 1 % of |Z|
+        elif spec.quantity == TIME_SERIES:
             frame = read_timeseries(spec.file)
             self.x = frame["time_s"].to_numpy()
             self.values = frame["voltage_V"].to_numpy()
@@ -63,7 +72,7 @@ class Dataset:
         self.frame = frame
 
     def __len__(self):
-        return len(self.x)
+        return len(self.values)
 
     def simulated(self, result):
         """The simulated quantity at the data's cycles or times (NaN where missing)."""
@@ -73,13 +82,29 @@ class Dataset:
             out = np.full(len(t), np.nan)
             out[inside] = result.solution["Voltage [V]"](t[inside])
             return out
+        if self.quantity == SPECTRUM:
+            sim = result.impedance
+            sim = sim[sim["spectrum"] == self.spec.spectrum] if sim is not None else sim
+            if sim is None or not len(sim):
+                return np.full(len(self.values), np.nan)
+            order = np.argsort(sim["frequency_Hz"].to_numpy())
+            logf = np.log(sim["frequency_Hz"].to_numpy()[order])
+            inside = (np.log(self.x) >= logf[0]) & (np.log(self.x) <= logf[-1])
+            parts = []
+            for column in ("z_real_ohm_cm2", "z_imag_ohm_cm2"):
+                part = np.interp(np.log(self.x), logf, sim[column].to_numpy()[order])
+                parts.append(np.where(inside, part, np.nan))
+            return np.concatenate(parts)
+        if self.quantity in CIRCUIT_FITTED:
+            fits = result.impedance_fits.drop_duplicates("cycle", keep="last").set_index("cycle")
+            return fits[self.quantity].reindex(self.x).to_numpy(dtype=float)
         cycles = result.cycles.set_index("cycle")
         if self.quantity not in cycles.columns:
             return np.full(len(self.x), np.nan)
         return cycles[self.quantity].reindex(self.x).to_numpy(dtype=float)
 
     def residuals(self, result):
-        sim = self.simulated(result) if result is not None else np.full(len(self.x), np.nan)
+        sim = self.simulated(result) if result is not None else np.full(len(self.values), np.nan)
         r = np.where(np.isfinite(self.values), sim - self.values, 0.0)
         margin = self.sigma / 2
         r = r + np.where(np.isfinite(self.high), np.maximum(sim - (self.high - margin), 0.0), 0.0)
@@ -101,7 +126,7 @@ class Problem:
         for key in dict.fromkeys(d.experiment for d in spec.data):
             experiment = load_experiment(beside(spec.source, key))
             uses = [d for d in self.datasets if d.experiment == key]
-            if all(d.quantity != TIME_SERIES for d in uses):
+            if all(d.quantity not in (TIME_SERIES, SPECTRUM) for d in uses):
                 # cycles after the last one with data would be simulated for nothing
                 last = max(int(d.x.max()) for d in uses if len(d))
                 if last > experiment.n_cycles:

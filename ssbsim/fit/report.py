@@ -87,6 +87,8 @@ def figures(problem, result, outdir):
     fitted = problem.simulate(result.values)
     for n, data in enumerate(problem.datasets, start=1):
         run = fitted[data.experiment]
+        if len(data.x) != len(data.values) or data.quantity not in run.cycles.columns and data.quantity != TIME_SERIES:
+            continue  # spectra and circuit-fitted values: see the run's nyquist.png / resistances_fitted.png
         fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.4, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
         xlabel = "time [h]" if data.quantity == TIME_SERIES else "cycle"
         x = data.x / 3600 if data.quantity == TIME_SERIES else data.x
