@@ -21,7 +21,7 @@ import numpy as np
 import ssbsim
 from ssbsim.cli import main
 from ssbsim.fit.spec import load_fit_spec
-from ssbsim.model.interphase import anion_names
+from ssbsim.parameters.registry import anion_names
 
 
 def timed_fit(spec_path, outdir):

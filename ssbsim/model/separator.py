@@ -14,25 +14,19 @@ R0 ≈ 50 Ω cm², Asakura et al., Energy Environ. Sci. 13 (2020) 5048,
 doi:10.1039/d0ee01569e).
 """
 
-import pybamm
-
-from .base import Submodel, arrhenius, temperature
+from .base import Submodel, arrhenius
 
 
-def se_conductivity():
+def se_conductivity(param):
     """σ(T) of the solid electrolyte [S.m-1]."""
-    return arrhenius(
-        pybamm.Parameter("SE conductivity [S.m-1]"),
-        pybamm.Parameter("SE conductivity activation energy [J.mol-1]"),
-        temperature(),
-    )
+    return arrhenius(param, param.se.sigma_ref, param.se.E_sigma)
 
 
 class SolidElectrolyteSeparator(Submodel):
     def get_coupled_variables(self, variables):
         i = variables["Current density [A.m-2]"]
-        sigma = se_conductivity()
-        R0 = pybamm.Parameter("Separator thickness [m]") / sigma
+        sigma = se_conductivity(self.param)
+        R0 = self.param.se.L_s / sigma
         return {
             "SE conductivity at temperature [S.m-1]": sigma,
             "Electrolyte resistance [Ohm.m2]": R0,

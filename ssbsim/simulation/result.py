@@ -6,9 +6,9 @@ from functools import cached_property
 from pathlib import Path
 
 from .. import atomic
-from ..model.interphase import count_anions
 from ..observables.cycles import cycle_table
 from ..observables.timeseries import timeseries
+from ..parameters.registry import count_anions
 
 
 def anion_labels(parameters):
