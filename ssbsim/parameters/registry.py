@@ -7,7 +7,10 @@ simulation (``INPUT``: a PyBaMM input, re-solved without rebuilding; ``MESH``,
 ``DERIVES``, ``OCP_TABLE``: rebuilt), and its meaning. Families (per MSMR reaction
 ``j``, per SE anion ``k``, per size bin) are defined by one name template each. Derived
 quantities (``derived.py``) are registered with how they follow from the others and may
-not be set. Nothing here imports PyBaMM.
+not be set. Every value is a number in SI units. Provenance: a settable value carries the
+``source`` its parameter set gives (``doi:``, ``estimate:``, ``fitted:``; ``override:``
+for ``--set``), a derived value the rule it is derived by (``how``). Nothing here imports
+PyBaMM.
 """
 
 from .entries import (
@@ -26,7 +29,6 @@ from .entries import (
     Family,
     Group,
     Parameter,
-    split_unit,
 )
 
 # fmt: off
@@ -216,6 +218,3 @@ def count_anions(values):
 def count_reactions(values):
     """Number of consecutive MSMR reactions (0), (1), ... given in ``values``."""
     return MSMR.count(values)
-
-
-__all__ = ["lookup", "known_names", "split_unit"]
