@@ -2,12 +2,16 @@
 
 import pytest
 
-from ssbsim.fit.targets import CELL_A_INTERPHASE_TARGETS, CELL_A_TARGETS, evaluate, simulate
+from ssbsim.fit.targets import evaluate, load_targets, simulate
+
+TARGETS = load_targets()  # parameter_sets/calibration/asakura2020_targets.csv
+CELL_A_TARGETS = [t for t in TARGETS if t.group == "cell"]
+CELL_A_INTERPHASE_TARGETS = [t for t in TARGETS if t.group == "interphase"]
 
 
 @pytest.fixture(scope="module")
 def table(sweep, rate):
-    return evaluate({"cutoff_sweep": sweep, "rate_test": rate})
+    return evaluate({"cutoff_sweep": sweep, "rate_test": rate}, CELL_A_TARGETS)
 
 
 @pytest.fixture(scope="module")
