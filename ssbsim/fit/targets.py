@@ -175,7 +175,7 @@ class Target:
 
 
 def _from_data(path, row, line):
-    """(value, rule, tolerance) of a target whose number is in the data table ``path``."""
+    """(value, rule, tolerance, source) of a target whose number is in the data table ``path``."""
     from ..data import read_cycle_table
 
     frame = read_cycle_table(path).set_index("cycle")
@@ -187,7 +187,8 @@ def _from_data(path, row, line):
             sigmas = rows.loc[rows[column].notna(), f"{q}_sigma"].unique() if f"{q}_sigma" in rows else []
             if len(values) != 1 or len(sigmas) != 1:
                 raise InputError(path, f"target on line {line}: needs one {column} and one {q}_sigma at {cycles}")
-            return float(values[0]), rule, float(sigmas[0])
+            sources = rows.loc[rows[column].notna(), "source"].unique() if "source" in rows else []
+            return float(values[0]), rule, float(sigmas[0]), f"{path.name}: {' / '.join(sources)}"
     raise InputError(path, f"target on line {line}: no {q}, {q}_min or {q}_max at cycles {cycles}")
 
 
@@ -202,34 +203,27 @@ def load_targets(table=None):
         if row["metric"] not in METRICS or row["experiment"] not in RUNS:
             raise InputError(path, f"unknown metric {row['metric']!r} or run {row['experiment']!r}", n)
         if row["data"]:
-            value, rule, tolerance = _from_data(path.parent / row["data"], row, n)
+            value, rule, tolerance, source = _from_data(path.parent / row["data"], row, n)
         else:
             if row["rule"] not in RULES:
                 raise InputError(path, f"rule must be one of {', '.join(RULES)}, got {row['rule']!r}", n)
-            value, rule, tolerance = float(row["value"]), row["rule"], float(row["tolerance"])
+            value, rule, tolerance, source = float(row["value"]), row["rule"], float(row["tolerance"]), row["source"]
         fields = {k: row[k] for k in ("id", "group", "quantity", "experiment", "metric", "unit", "column")}
-        fields.update({k: row[k] for k in ("cycles", "argument", "source", "known_gap")})
-        targets.append(Target(value=value, rule=rule, tolerance=tolerance, **fields))
+        fields.update({k: row[k] for k in ("cycles", "argument", "known_gap")})
+        targets.append(Target(value=value, rule=rule, tolerance=tolerance, source=source, **fields))
     return targets
 
 
-def simulate(targets, parameter_set, cycles=None, run=None):
-    """Results of the runs ``targets`` need, on ``parameter_set``: key -> Result.
-    ``cycles`` caps the number of cycles of each run (for fast fits)."""
-    from .. import load_experiment
-    from .. import run as run_experiment
-    from ..protocol.experiment_file import truncated
+def simulate(targets, parameter_set):
+    """Results of the runs ``targets`` need, on ``parameter_set``: key -> Result."""
+    from .. import load_experiment, run
 
-    run = run or run_experiment
     keys = list(dict.fromkeys(t.experiment for t in targets))
     keys += [RUNS[k][2] for k in keys if RUNS[k][2] and RUNS[k][2] not in keys]
     results = {}
     for key in sorted(keys, key=lambda k: RUNS[k][2] is not None):
         experiment, overrides, reference = RUNS[key]
-        spec = load_experiment(experiment)
-        if cycles:
-            spec = truncated(spec, cycles)
-        results[key] = run(spec, parameter_set, overrides=overrides or None)
+        results[key] = run(load_experiment(experiment), parameter_set, overrides=overrides or None)
         results[key].reference = results.get(reference)
     return results
 
