@@ -6,8 +6,7 @@ Each run a data set needs is built once and re-solved for every trial
 Residuals, per data point: (simulated - measured) / sigma, times the data set's weight.
 sigma is the table's ``<quantity>_sigma`` column, else 1 % of the measured value. A value
 given only as a bound (``<quantity>_min`` / ``_max``) contributes only when the
-simulation comes within sigma/2 of it or beyond, so that a fit does not settle on the
-bound itself.
+simulation comes within sigma/2 of it or beyond (``residual.bound_residual``).
 """
 
 import numpy as np
@@ -17,6 +16,7 @@ from ..protocol import load_experiment
 from ..protocol.experiment_file import truncated
 from ..resources import beside
 from ..simulation.reuse import ReusableRuns
+from .residual import bound_residual
 from .spec import TIME_SERIES
 
 FAILED_RESIDUAL = 100.0
@@ -80,11 +80,7 @@ class Dataset:
 
     def residuals(self, result):
         sim = self.simulated(result) if result is not None else np.full(len(self.x), np.nan)
-        r = np.where(np.isfinite(self.values), sim - self.values, 0.0)
-        margin = self.sigma / 2
-        r = r + np.where(np.isfinite(self.high), np.maximum(sim - (self.high - margin), 0.0), 0.0)
-        r = r + np.where(np.isfinite(self.low), np.minimum(sim - (self.low + margin), 0.0), 0.0)
-        r = self.weight * r / self.sigma
+        r = self.weight * bound_residual(sim, self.values, self.low, self.high, self.sigma)
         return np.where(np.isfinite(r), r, FAILED_RESIDUAL)
 
 
