@@ -95,10 +95,12 @@ def cmd_run(args):
 def cmd_fit(args):
     from .fit.engine import fit
     from .fit.problem import Problem
-    from .fit.report import update_parameter_set, write
+    from .fit.report import check_update, update_parameter_set, write
     from .fit.spec import load_fit_spec
 
     spec = load_fit_spec(args.spec)
+    if args.update:
+        check_update(spec)  # before anything is computed
     problem = Problem(spec)  # reads and checks the data before anything is solved
     outdir = args.output or f"results/fit_{spec.name}"
     print(
@@ -111,8 +113,8 @@ def cmd_fit(args):
         raise SimulationError("no trial point could be simulated")
     write(spec, problem, result, outdir, with_figures=not args.no_figures)
     if args.update:
-        update_parameter_set(spec, result)
-        print(f"ssbsim: updated {spec.parameter_set.source}", file=sys.stderr)
+        backup = update_parameter_set(spec, result)
+        print(f"ssbsim: updated {spec.parameter_set.source} (the original kept as {backup})", file=sys.stderr)
     for name in result.names:
         lo, hi = result.ci95[name]
         print(f"{name} = {result.values[name]:.5g}  (95 % interval {lo:.4g} to {hi:.4g})")

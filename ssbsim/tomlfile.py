@@ -1,10 +1,17 @@
 """Reading the TOML files users write (parameter sets, experiments, specs), with errors
-that name the file and the line."""
+that name the file and the line; and writing every TOML file ssbsim writes (through
+tomlkit: strings are escaped, a rewritten file keeps its comments and layout; the text is
+re-parsed before it is written, and written atomically)."""
 
+import os
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
+import tomlkit
+
+from . import atomic
 from .errors import InputError
 
 
@@ -57,3 +64,86 @@ def array_of_tables(path, text, value, header, allowed, label):
             )
         entries.append((entry, where))
     return entries
+
+
+def _checked_text(path, document):
+    """The text of a tomlkit ``document``, parsed back (InputError if it does not parse)."""
+    text = tomlkit.dumps(document)
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(path, f"refusing to write invalid TOML ({err})") from None
+    return text
+
+
+def write_toml(path, document):
+    """Write a tomlkit ``document`` to ``path`` atomically, once its text parses back."""
+    atomic.write_text(path, _checked_text(path, document))
+
+
+def parameter_entry(value, source):
+    """``{ value = ..., source = "..." }`` of a parameter set."""
+    entry = tomlkit.inline_table()
+    entry.update({"value": float(value), "source": str(source)})
+    return entry
+
+
+def write_parameter_set(path, comment, description, extends, entries):
+    """Write a parameter set: ``entries`` maps names to (value, source)."""
+    document = tomlkit.document()
+    for line in str(comment).splitlines():
+        document.add(tomlkit.comment(line))
+    document["description"] = str(description)
+    document["extends"] = str(extends)
+    parameters = tomlkit.table()
+    for name, (value, source) in entries.items():
+        parameters[name] = parameter_entry(value, source)
+    document["parameters"] = parameters
+    write_toml(path, document)
+
+
+def check_updatable(path, names):
+    """InputError unless the parameter set at ``path`` is writable and defines each of
+    ``names`` itself (a value inherited through 'extends' lives in another file)."""
+    path = Path(path)
+    data, text = read_toml(path)
+    # a file marked read-only (no write bit) is refused even where the user could override it (root)
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK) or not path.stat().st_mode & 0o222:
+        raise InputError(path, "not writable: cannot update the parameter set (nothing written)")
+    own = data.get("parameters", {})
+    for name in names:
+        if name not in own:
+            where = f" but inherited through 'extends' ({data['extends']})" if "extends" in data else ""
+            raise InputError(
+                path, f"{name!r} is not defined in this file{where}: cannot update it here (nothing written)"
+            )
+    return text
+
+
+def _backup_path(path):
+    backup = path.with_name(path.name + ".bak")
+    n = 1
+    while backup.exists():
+        n += 1
+        backup = path.with_name(f"{path.name}.bak{n}")
+    return backup
+
+
+def update_parameter_set(path, entries):
+    """Replace value and source of each of ``entries`` ({name: (value, source)}) in the
+    parameter set at ``path``, keeping everything else of the file (comments, layout,
+    permissions). The original is kept as ``<file>.bak`` (or ``.bakN``, never overwriting
+    an earlier backup); returns the backup's path."""
+    path = Path(path)
+    document = tomlkit.parse(check_updatable(path, entries))
+    for name, (value, source) in entries.items():
+        entry = document["parameters"][name]
+        if isinstance(entry, dict):  # keep the entry's own layout
+            entry["value"], entry["source"] = float(value), str(source)
+        else:
+            document["parameters"][name] = parameter_entry(value, source)
+    text = _checked_text(path, document)
+    backup = _backup_path(path)
+    shutil.copy2(path, backup)
+    atomic.write_text(path, text)
+    return backup

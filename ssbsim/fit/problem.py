@@ -6,8 +6,7 @@ Each run a data set needs is built once and re-solved for every trial
 Residuals, per data point: (simulated - measured) / sigma, times the data set's weight.
 sigma is the table's ``<quantity>_sigma`` column, else 1 % of the measured value. A value
 given only as a bound (``<quantity>_min`` / ``_max``) contributes only when the
-simulation comes within sigma/2 of it or beyond, so that a fit does not settle on the
-bound itself.
+simulation comes within sigma/2 of it or beyond (``residual.bound_residual``).
 """
 
 import numpy as np
@@ -17,6 +16,7 @@ from ..protocol import load_experiment
 from ..protocol.experiment_file import truncated
 from ..resources import beside
 from ..simulation.reuse import ReusableRuns
+from .residual import bound_residual
 from .spec import CIRCUIT_FITTED, SPECTRUM, TIME_SERIES
 
 FAILED_RESIDUAL = 100.0
@@ -83,18 +83,7 @@ class Dataset:
             out[inside] = result.solution["Voltage [V]"](t[inside])
             return out
         if self.quantity == SPECTRUM:
-            sim = result.impedance
-            sim = sim[sim["spectrum"] == self.spec.spectrum] if sim is not None else sim
-            if sim is None or not len(sim):
-                return np.full(len(self.values), np.nan)
-            order = np.argsort(sim["frequency_Hz"].to_numpy())
-            logf = np.log(sim["frequency_Hz"].to_numpy()[order])
-            inside = (np.log(self.x) >= logf[0]) & (np.log(self.x) <= logf[-1])
-            parts = []
-            for column in ("z_real_ohm_cm2", "z_imag_ohm_cm2"):
-                part = np.interp(np.log(self.x), logf, sim[column].to_numpy()[order])
-                parts.append(np.where(inside, part, np.nan))
-            return np.concatenate(parts)
+            return self._simulated_spectrum(result)
         if self.quantity in CIRCUIT_FITTED:
             fits = result.impedance_fits.drop_duplicates("cycle", keep="last").set_index("cycle")
             return fits[self.quantity].reindex(self.x).to_numpy(dtype=float)
@@ -103,13 +92,25 @@ class Dataset:
             return np.full(len(self.x), np.nan)
         return cycles[self.quantity].reindex(self.x).to_numpy(dtype=float)
 
+    def _simulated_spectrum(self, result):
+        """The run's spectrum number ``spec.spectrum`` at the measured frequencies (log-f
+        interpolation), real parts then imaginary parts; NaN outside its range."""
+        sim = result.impedance
+        sim = sim[sim["spectrum"] == self.spec.spectrum] if sim is not None else sim
+        if sim is None or not len(sim):
+            return np.full(len(self.values), np.nan)
+        order = np.argsort(sim["frequency_Hz"].to_numpy())
+        logf, at = np.log(sim["frequency_Hz"].to_numpy()[order]), np.log(self.x)
+        inside = (at >= logf[0]) & (at <= logf[-1])
+        parts = [
+            np.where(inside, np.interp(at, logf, sim[column].to_numpy()[order]), np.nan)
+            for column in ("z_real_ohm_cm2", "z_imag_ohm_cm2")
+        ]
+        return np.concatenate(parts)
+
     def residuals(self, result):
         sim = self.simulated(result) if result is not None else np.full(len(self.values), np.nan)
-        r = np.where(np.isfinite(self.values), sim - self.values, 0.0)
-        margin = self.sigma / 2
-        r = r + np.where(np.isfinite(self.high), np.maximum(sim - (self.high - margin), 0.0), 0.0)
-        r = r + np.where(np.isfinite(self.low), np.minimum(sim - (self.low + margin), 0.0), 0.0)
-        r = self.weight * r / self.sigma
+        r = self.weight * bound_residual(sim, self.values, self.low, self.high, self.sigma)
         return np.where(np.isfinite(r), r, FAILED_RESIDUAL)
 
 

@@ -1,13 +1,15 @@
 """What ``ssbsim fit`` writes: fit.json, the fitted parameter set, figures of the data
-against the fitted simulation with residuals. Every file is written atomically."""
+against the fitted simulation with residuals. Every file is written atomically, TOML
+through ``ssbsim.tomlfile``; figures use matplotlib's object API (no global state)."""
 
 import datetime
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 
-from .. import atomic
+from .. import atomic, tomlfile
 from .spec import TIME_SERIES
 
 
@@ -35,61 +37,73 @@ def fit_json(spec, result):
     }
 
 
-def fitted_parameter_set(spec, result):
+def _shipped_name(path, kind):
+    """The stem of ``path`` if it is a shipped file of ``kind`` (a name that works from
+    anywhere), else None."""
+    from ..resources import shipped_dir
+
+    path = Path(path).resolve()
+    folder = shipped_dir("parameter_sets")
+    folder = {"parameter_sets": folder, "calibration": folder / "calibration"}[kind]
+    return path.stem if path.parent == folder.resolve() else None
+
+
+def write_fitted_parameter_set(spec, result, path):
     """A parameter set that extends the spec's set with the fitted values, each marked
-    with its provenance."""
+    with its provenance; ``extends`` names a shipped set by its stem and any other set
+    by its path relative to the written file, so that the file loads from anywhere."""
     today = datetime.date.today().isoformat()
-    base = spec.parameter_set.source
-    lines = [
-        f"# Fitted by `ssbsim fit {spec.source}` on {today}.",
-        f'description = "{spec.parameter_set.description} -- fitted with {spec.name}"',
-        f'extends = "{base}"',
-        "",
-        "[parameters]",
-    ]
+    base = Path(spec.parameter_set.source).resolve()
+    extends = _shipped_name(base, "parameter_sets") or os.path.relpath(base, Path(path).resolve().parent)
+    entries = {}
     for name in result.names:
         lo, hi = result.ci95[name]
         source = f"fitted: {spec.source}, {today} (95 % interval {lo:.4g} to {hi:.4g})"
-        lines.append(f'"{name}" = {{ value = {result.values[name]:.6g}, source = "{source}" }}')
-    return "\n".join(lines) + "\n"
+        entries[name] = (float(f"{result.values[name]:.6g}"), source)
+    tomlfile.write_parameter_set(
+        path,
+        f"Fitted by `ssbsim fit {spec.source}` on {today}.",
+        f"{spec.parameter_set.description} -- fitted with {spec.name}",
+        Path(extends).as_posix(),
+        entries,
+    )
+
+
+def check_update(spec):
+    """InputError (before anything is fitted) unless ``--update`` can write every fitted
+    value into the spec's parameter set file."""
+    tomlfile.check_updatable(spec.parameter_set.source, [p.name for p in spec.parameters])
 
 
 def update_parameter_set(spec, result):
     """Write the fitted values into the spec's parameter set file, with provenance
-    pointing at the spec (the shipped calibrations are kept this way)."""
-    import re
-
+    naming the command that reproduces them; returns the backup of the original."""
     path = Path(spec.parameter_set.source)
-    text = path.read_text()
-    try:  # shown from the repository root when the spec lies in it
-        spec_name = spec.source.resolve().relative_to(path.resolve().parent.parent)
-    except ValueError:
-        spec_name = spec.source
+    spec_name = _shipped_name(spec.source, "calibration") or spec.source
+    entries = {}
     for name in result.names:
         lo, hi = result.ci95[name]
-        source = f"fitted: {spec.description or spec.name}, with `ssbsim fit {spec_name}` (95 % interval {lo:.3g} to {hi:.3g})"
-        pattern = re.compile(r'^"' + re.escape(name) + r'" = \{ value = [^,]+, source = "[^"]*" \}$', re.MULTILINE)
-        replacement = f'"{name}" = {{ value = {result.values[name]:.4g}, source = "{source}" }}'
-        text, n = pattern.subn(lambda m: replacement, text)
-        if n != 1:
-            raise SystemExit(f"{path}: cannot find the line of {name!r}")
-    atomic.write_text(path, text)
+        source = (
+            f"fitted: {spec.description or spec.name}, with `ssbsim fit {spec_name}` "
+            f"(95 % interval {lo:.3g} to {hi:.3g})"
+        )
+        entries[name] = (float(f"{result.values[name]:.4g}"), source)
+    return tomlfile.update_parameter_set(path, entries)
 
 
 def figures(problem, result, outdir):
     """One figure per data set: data and fitted simulation, residuals below."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     written = []
     fitted = problem.simulate(result.values)
     for n, data in enumerate(problem.datasets, start=1):
         run = fitted[data.experiment]
-        if len(data.x) != len(data.values) or data.quantity not in run.cycles.columns and data.quantity != TIME_SERIES:
-            continue  # spectra and circuit-fitted values: see the run's nyquist.png / resistances_fitted.png
-        fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.4, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+        if len(data.x) != len(data.values) or (run is not None and data.quantity not in run.cycles.columns):
+            if data.quantity != TIME_SERIES:
+                continue  # spectra, circuit-fitted values: the run's nyquist.png, resistances_fitted.png
+        fig = Figure(figsize=(6.4, 5.6))
+        top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
         xlabel = "time [h]" if data.quantity == TIME_SERIES else "cycle"
         x = data.x / 3600 if data.quantity == TIME_SERIES else data.x
         if run is not None and data.quantity != TIME_SERIES:
@@ -120,7 +134,6 @@ def figures(problem, result, outdir):
         path = Path(outdir) / f"fit_data_{n}_{data.quantity}.png"
         with atomic.atomic_path(path) as tmp:
             fig.savefig(tmp, dpi=120, format="png")
-        plt.close(fig)
         written.append(path)
     return written
 
@@ -129,7 +142,7 @@ def write(spec, problem, result, outdir, with_figures=True):
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     atomic.write_text(outdir / "fit.json", json.dumps(fit_json(spec, result), indent=2) + "\n")
-    atomic.write_text(outdir / "fitted_parameter_set.toml", fitted_parameter_set(spec, result))
+    write_fitted_parameter_set(spec, result, outdir / "fitted_parameter_set.toml")
     written = [outdir / "fit.json", outdir / "fitted_parameter_set.toml"]
     if with_figures:
         written += figures(problem, result, outdir)

@@ -117,7 +117,8 @@ def load_fit_spec(name_or_path):
         ):
             raise InputError(
                 path,
-                f"data {n + 1}: quantity {quantity!r} is neither 'voltage' nor a cycles.csv column ({', '.join(COLUMNS[1:])})",
+                f"data {n + 1}: quantity {quantity!r} is neither 'voltage' nor a cycles.csv column "
+                f"({', '.join(COLUMNS[1:])})",
                 where,
             )
         weight = entry.get("weight", 1.0)

@@ -35,16 +35,16 @@ Taking the Na metal at zero potential, the SE next to the anode sits at
 
 import pybamm
 
+from ..constants import F, R
 from . import capacitance
-from .base import Submodel, arrhenius, temperature
+from .base import Submodel, arrhenius
 
 
 class SodiumMetalAnode(Submodel):
     def get_fundamental_variables(self):
         contact = pybamm.Variable("Anode contact fraction")
         n_Na = pybamm.Variable("Na metal anode inventory [mol.m-2]")
-        rho = pybamm.Parameter("Na metal density [kg.m-3]")
-        M = pybamm.Parameter("Na molar mass [kg.mol-1]")
+        rho, M = self.param.anode.rho, self.param.anode.M
         extra = {}
         if capacitance.enabled(self.options):  # the overpotential becomes a state
             extra["Anode overpotential [V]"] = pybamm.Variable("Anode overpotential [V]")
@@ -55,15 +55,11 @@ class SodiumMetalAnode(Submodel):
         }
 
     def get_coupled_variables(self, variables):
-        T = temperature()
+        anode = self.param.anode
         i = variables["Current density [A.m-2]"]
         contact = variables["Anode contact fraction"]
-        j0 = arrhenius(
-            pybamm.Parameter("Na metal exchange-current density [A.m-2]"),
-            pybamm.Parameter("Na metal exchange-current density activation energy [J.mol-1]"),
-            T,
-        )
-        RT_F = pybamm.constants.R * T / pybamm.constants.F
+        j0 = arrhenius(self.param, anode.j0_ref, anode.E_j0)
+        RT_F = R * self.param.cell.T_amb / F
         if capacitance.enabled(self.options):
             eta = variables["Anode overpotential [V]"]
         else:
@@ -80,22 +76,18 @@ class SodiumMetalAnode(Submodel):
         i = variables["Current density [A.m-2]"]
         contact = variables["Anode contact fraction"]
         n_Na = variables["Na metal anode inventory [mol.m-2]"]
-        k_s = pybamm.Parameter("Anode contact loss coefficient [m2.C-1]")
-        k_p = pybamm.Parameter("Anode contact recovery coefficient [m2.C-1]")
+        k_s, k_p = self.param.anode.k_loss, self.param.anode.k_recovery
         self.rhs[contact] = -k_s * contact * pybamm.maximum(i, 0) + k_p * (1 - contact) * pybamm.maximum(-i, 0)
-        self.rhs[n_Na] = -i / pybamm.constants.F
+        self.rhs[n_Na] = -i / F
         if capacitance.enabled(self.options):
             i_F = variables["Anode faradaic current density [A.m-2]"]
-            self.rhs[variables["Anode overpotential [V]"]] = (i - i_F) / (capacitance.anode_double_layer() * contact)
+            C_a = self.param.capacitance.C_anode
+            self.rhs[variables["Anode overpotential [V]"]] = (i - i_F) / (C_a * contact)
 
     def set_initial_conditions(self, variables):
         self.initial_conditions[variables["Anode contact fraction"]] = pybamm.Scalar(1)
-        self.initial_conditions[variables["Na metal anode inventory [mol.m-2]"]] = (
-            pybamm.Parameter("Na metal anode thickness [m]")
-            * pybamm.Parameter("Na metal density [kg.m-3]")
-            / pybamm.Parameter("Na molar mass [kg.mol-1]")
-        )
-
+        anode = self.param.anode
+        self.initial_conditions[variables["Na metal anode inventory [mol.m-2]"]] = anode.L * anode.rho / anode.M
         if capacitance.enabled(self.options):
             self.initial_conditions[variables["Anode overpotential [V]"]] = pybamm.Scalar(0)
 

@@ -10,11 +10,15 @@ classes and battery options, which do not describe a Na | SE | composite cell.
 
 import pybamm
 
+from ..constants import R
+
 
 class Submodel:
-    """One mechanism: its variables (a dict name -> symbol) and its equations."""
+    """One mechanism: its variables (a dict name -> symbol) and its equations;
+    ``param`` holds the parameter symbols (``cell_parameters.CellParameters``)."""
 
-    def __init__(self, options):
+    def __init__(self, param, options):
+        self.param = param
         self.options = options
         self.rhs = {}
         self.algebraic = {}
@@ -46,13 +50,8 @@ class Submodel:
         """Events that stop the solver (exhausted reservoirs, bounds)."""
 
 
-def arrhenius(reference_value, activation_energy, T):
-    """``reference_value * exp(Ea/R (1/T_ref - 1/T))``, the temperature law of every rate."""
-    T_ref = pybamm.Parameter("Reference temperature [K]")
-    R = pybamm.constants.R
+def arrhenius(param, reference_value, activation_energy):
+    """``reference_value * exp(Ea/R (1/T_ref - 1/T))`` at the cell temperature T, the
+    temperature law of every rate."""
+    T_ref, T = param.cell.T_ref, param.cell.T_amb
     return reference_value * pybamm.exp(activation_energy / R * (1 / T_ref - 1 / T))
-
-
-def temperature():
-    """The cell temperature: isothermal at the ambient temperature of the step."""
-    return pybamm.Parameter("Ambient temperature [K]")

@@ -26,31 +26,15 @@ what the cycling runs use. Impedance (``ssbsim/simulation/impedance.py``) linear
 model with this option on. Only the averaged composite has the cathode double layer.
 """
 
-import pybamm
-
 EPSILON_0 = 8.8541878128e-12  # F.m-1, CODATA 2018
-
-NAMES = {
-    "anode": "Anode double-layer capacitance [F.m-2]",
-    "cathode": "Positive electrode double-layer capacitance [F.m-2]",
-    "permittivity": "SE relative permittivity",
-}
+# the three parameters are registered once, in ssbsim/parameters/registry.py (CAPACITANCE);
+# the submodels read them as param.capacitance.C_anode, .C_cathode, .eps_r
 
 
 def enabled(options):
     return options["capacitance"] != "none"
 
 
-def anode_double_layer():
-    """C_a [F.m-2] per contact area of the Na|SE interface."""
-    return pybamm.Parameter(NAMES["anode"])
-
-
-def cathode_double_layer():
-    """C_c [F.m-2] per particle surface area of the cathode|SE interface."""
-    return pybamm.Parameter(NAMES["cathode"])
-
-
-def separator_geometric():
+def separator_geometric(param):
     """C_g [F.m-2]: the SE separator as a parallel-plate capacitor."""
-    return pybamm.Parameter(NAMES["permittivity"]) * EPSILON_0 / pybamm.Parameter("Separator thickness [m]")
+    return param.capacitance.eps_r * EPSILON_0 / param.se.L_s

@@ -26,14 +26,12 @@ plated) is conserved by construction, which the tests check.
 
 import pybamm
 
-from .base import Submodel, temperature
+from .base import Submodel
 
 
 class ExternalCircuit(Submodel):
     def get_fundamental_variables(self):
-        I = pybamm.FunctionParameter("Current function [A]", {"Time [s]": pybamm.t})
-        A = pybamm.Parameter("Electrode area [m2]")
-        Q_nom = pybamm.Parameter("Nominal cell capacity [A.h]")
+        I, A, Q_nom, T = self.param.current, self.param.cell.A, self.param.derived.Q_nom, self.param.cell.T_amb
         # scaled to O(1) so that the solver's absolute tolerance is meaningful
         Q = pybamm.Variable("Discharge capacity [A.h]", scale=Q_nom)
         return {
@@ -44,19 +42,17 @@ class ExternalCircuit(Submodel):
             "Current density [A.m-2]": I / A,
             "C-rate": I / Q_nom,
             "Discharge capacity [A.h]": Q,
-            "Ambient temperature [K]": temperature(),
-            "Ambient temperature [C]": temperature() - 273.15,
+            "Ambient temperature [K]": T,
+            "Ambient temperature [C]": T - 273.15,
         }
 
     def get_coupled_variables(self, variables):
         V = variables["Positive electrode potential [V]"]
-        A = pybamm.Parameter("Electrode area [m2]")
-        L = pybamm.Parameter("Positive electrode thickness [m]")
-        eps = pybamm.Parameter("Positive electrode active volume fraction")
-        c_max = pybamm.Parameter("Maximum concentration in positive electrode [mol.m-3]")
+        A, derived = self.param.cell.A, self.param.derived
+        L, eps, c_max = derived.L, derived.eps_act, derived.c_max
         na_cathode = 0
         for label in self.options.particle_labels:
-            w = pybamm.Parameter(f"Positive particle volume share{label}")
+            w = self.param.population[label].share
             x_av = pybamm.x_average(variables[f"Positive particle{label} average stoichiometry"])
             na_cathode = na_cathode + w * x_av
         na_cathode = A * c_max * L * eps * na_cathode
@@ -79,6 +75,6 @@ class ExternalCircuit(Submodel):
     def add_events_from(self, variables):
         V = variables["Voltage [V]"]
         self.events += [
-            pybamm.Event("Minimum voltage [V]", V - pybamm.Parameter("Lower voltage cut-off [V]")),
-            pybamm.Event("Maximum voltage [V]", pybamm.Parameter("Upper voltage cut-off [V]") - V),
+            pybamm.Event("Minimum voltage [V]", V - self.param.cell.V_min),
+            pybamm.Event("Maximum voltage [V]", self.param.cell.V_max - V),
         ]

@@ -19,14 +19,13 @@ Each module's docstring states its equations and their sources. The model runs u
 ``"Voltage [V]"`` and ``"Battery voltage [V]"``.
 """
 
-from types import SimpleNamespace
-
 import pybamm
 
 from ..errors import InputError
 from . import geometry as geometry_module
 from .anode import SodiumMetalAnode
 from .cell import ExternalCircuit
+from .cell_parameters import CellParameters
 from .composite import AveragedComposite, ResolvedComposite
 from .interphase import DecompositionInterphase, NoInterphase
 from .kinetics import ButlerVolmerIntercalation
@@ -43,30 +42,26 @@ class CellModel(pybamm.BaseModel):
     def __init__(self, options=None, name="ssbsim cell model"):
         super().__init__(name)
         self.options = ModelOptions(options)
-        # what pybamm.Experiment's control submodels read from a model
-        self.param = SimpleNamespace(
-            Q=pybamm.Parameter("Nominal cell capacity [A.h]"),
-            A_cc=pybamm.Parameter("Electrode area [m2]"),
-        )
+        self.param = CellParameters(self.options)  # pybamm.Experiment reads .Q and .A_cc
         self.submodels = self._submodels()
         self._build()
         self.summary_variables = []  # pybamm.Experiment expects the attribute
 
     def _submodels(self):
-        opts = self.options
+        opts, param = self.options, self.param
         if opts["capacitance"] != "none" and opts["cathode"] != "averaged":
             raise InputError("options", 'capacitance = "double layers" needs cathode = "averaged"', "capacitance")
         composite = AveragedComposite if opts["cathode"] == "averaged" else ResolvedComposite
         submodels = {
-            "external circuit": ExternalCircuit(opts),
-            "anode": SodiumMetalAnode(opts),
-            "separator": SolidElectrolyteSeparator(opts),
-            "composite": composite(opts),
-            "interphase": INTERPHASES[opts["interphase"]](opts),
+            "external circuit": ExternalCircuit(param, opts),
+            "anode": SodiumMetalAnode(param, opts),
+            "separator": SolidElectrolyteSeparator(param, opts),
+            "composite": composite(param, opts),
+            "interphase": INTERPHASES[opts["interphase"]](param, opts),
         }
         for label in opts.particle_labels:
-            submodels[f"particle{label}"] = FickianParticle(opts, label)
-        submodels["kinetics"] = ButlerVolmerIntercalation(opts)
+            submodels[f"particle{label}"] = FickianParticle(param, opts, label)
+        submodels["kinetics"] = ButlerVolmerIntercalation(param, opts)
         return submodels
 
     def _build(self):
@@ -93,19 +88,19 @@ class CellModel(pybamm.BaseModel):
 
     @property
     def default_geometry(self):
-        return geometry_module.geometry(self.options)
+        return geometry_module.geometry(self.param)
 
     @property
     def default_var_pts(self):
-        return geometry_module.var_pts(self.options)
+        return geometry_module.var_pts(self.param)
 
     @property
     def default_submesh_types(self):
-        return geometry_module.submesh_types(self.options)
+        return geometry_module.submesh_types(self.param)
 
     @property
     def default_spatial_methods(self):
-        return geometry_module.spatial_methods(self.options)
+        return geometry_module.spatial_methods(self.param)
 
     @property
     def default_solver(self):

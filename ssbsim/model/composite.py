@@ -33,17 +33,14 @@ from .base import Submodel
 from .separator import se_conductivity
 
 
-def effective_conductivity():
-    eps = pybamm.Parameter("Positive electrode SE volume fraction")
-    b = pybamm.Parameter("Positive electrode Bruggeman coefficient")
-    return se_conductivity() * eps**b
+def effective_conductivity(param):
+    return se_conductivity(param) * param.derived.eps_se**param.composite.b
 
 
 class AveragedComposite(Submodel):
     def get_coupled_variables(self, variables):
         i = variables["Current density [A.m-2]"]
-        L = pybamm.Parameter("Positive electrode thickness [m]")
-        R_c = L / (3 * effective_conductivity())
+        R_c = self.param.derived.L / (3 * effective_conductivity(self.param))
         return {
             "Composite ionic resistance [Ohm.m2]": R_c,
             "Average SE potential in the cathode [V]": variables["SE potential at the cathode [V]"] - i * R_c,
@@ -59,14 +56,13 @@ class ResolvedComposite(Submodel):
         }
 
     def get_coupled_variables(self, variables):
-        L = pybamm.Parameter("Positive electrode thickness [m]")
-        return {"Composite ionic resistance [Ohm.m2]": L / (3 * effective_conductivity())}
+        return {"Composite ionic resistance [Ohm.m2]": self.param.derived.L / (3 * effective_conductivity(self.param))}
 
     def set_algebraic(self, variables):
         phi_e = variables["SE potential in the cathode [V]"]
         a_j = variables["Volumetric current density into particles [A.m-3]"]
-        L = pybamm.Parameter("Positive electrode thickness [m]")
-        sigma = effective_conductivity()
+        L = self.param.derived.L
+        sigma = effective_conductivity(self.param)
         # scaled by L^2/sigma so the residual is a potential (better conditioned)
         self.algebraic[phi_e] = (pybamm.div(sigma * pybamm.grad(phi_e)) - a_j) * L**2 / sigma
 

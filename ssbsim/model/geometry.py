@@ -15,8 +15,9 @@ def particle_domain(label):
     return f"positive bin{label} particle" if label else "positive particle"
 
 
-def spatial_variables(options):
+def spatial_variables(param):
     """domain -> (spatial variable, upper bound parameter, number of cells)."""
+    options = param.options
     resolved = options["cathode"] == "resolved"
     out = {}
     for label in options.particle_labels:
@@ -27,33 +28,29 @@ def spatial_variables(options):
             auxiliary_domains={"secondary": "positive electrode"} if resolved else {},
             coord_sys="spherical polar",
         )
-        out[domain] = (r, pybamm.Parameter(f"Positive particle radius{label} [m]"), options["radial points"])
+        out[domain] = (r, param.population[label].R, options["radial points"])
     if resolved:
         x = pybamm.SpatialVariable("x_p", domain=["positive electrode"])
-        out["positive electrode"] = (
-            x,
-            pybamm.Parameter("Positive electrode thickness [m]"),
-            options["through-thickness points"],
-        )
+        out["positive electrode"] = (x, param.derived.L, options["through-thickness points"])
     return out
 
 
-def geometry(options):
+def geometry(param):
     return pybamm.Geometry(
         {
             domain: {var: {"min": pybamm.Scalar(0), "max": upper}}
-            for domain, (var, upper, _) in spatial_variables(options).items()
+            for domain, (var, upper, _) in spatial_variables(param).items()
         }
     )
 
 
-def var_pts(options):
-    return {var: n for var, _, n in spatial_variables(options).values()}
+def var_pts(param):
+    return {var: n for var, _, n in spatial_variables(param).values()}
 
 
-def submesh_types(options):
-    return {domain: pybamm.Uniform1DSubMesh for domain in spatial_variables(options)}
+def submesh_types(param):
+    return {domain: pybamm.Uniform1DSubMesh for domain in spatial_variables(param)}
 
 
-def spatial_methods(options):
-    return {domain: pybamm.FiniteVolume() for domain in spatial_variables(options)}
+def spatial_methods(param):
+    return {domain: pybamm.FiniteVolume() for domain in spatial_variables(param)}

@@ -61,31 +61,9 @@ becomes diffusion-limited, the current shifts into decomposition.
 
 import pybamm
 
-from .base import Submodel, arrhenius, temperature
+from ..constants import F, R
+from .base import Submodel, arrhenius
 from .kinetics import surface_area_density
-
-
-def anion_names(k):
-    """Parameter names of SE anion ``k``."""
-    p = f"SE anion ({k})"
-    return {
-        "fraction": f"{p} mole fraction",
-        "potential": f"{p} decomposition potential [V]",
-        "rate": f"{p} decomposition rate constant [A.m-2]",
-        "alpha": f"{p} decomposition transfer coefficient",
-        "energy": f"{p} decomposition activation energy [J.mol-1]",
-        "electrons": f"{p} electrons per decomposed anion",
-        "volume": f"{p} product molar volume [m3.mol-1]",
-        "resistivity": f"{p} product resistivity [Ohm.m]",
-        "length": f"{p} product passivation length [m]",
-    }
-
-
-def count_anions(values):
-    n = 0
-    while anion_names(n)["fraction"] in values:
-        n += 1
-    return n
 
 
 class NoInterphase(Submodel):
@@ -103,12 +81,12 @@ class NoInterphase(Submodel):
 class DecompositionInterphase(Submodel):
     """Passivating films grown by the irreversible oxidation of each SE anion."""
 
-    def __init__(self, options):
-        super().__init__(options)
+    def __init__(self, param, options):
+        super().__init__(param, options)
         self.labels = options.particle_labels
         self.anions = range(options["SE anions"])
         self.resolved = options["cathode"] == "resolved"
-        self.p = [{key: pybamm.Parameter(name) for key, name in anion_names(k).items()} for k in self.anions]
+        self.p = param.anion  # per anion k: .fraction, .potential, .rate, ... (parameters/registry.py)
 
     def _thickness(self, k, label):
         return f"Cathode interphase layer {k} thickness{label} [m]"
@@ -116,7 +94,7 @@ class DecompositionInterphase(Submodel):
     def get_fundamental_variables(self):
         variables = {}
         conductance = 0
-        L = pybamm.Parameter("Positive electrode thickness [m]")
+        L = self.param.derived.L
         for label in self.labels:
             delta = [
                 pybamm.Variable(
@@ -126,15 +104,15 @@ class DecompositionInterphase(Submodel):
                 )
                 for k in self.anions
             ]
-            rho = sum(p["resistivity"] * d for p, d in zip(self.p, delta))
+            rho = sum(p.resistivity * d for p, d in zip(self.p, delta))
             for k, d in zip(self.anions, delta):
                 variables[self._thickness(k, label)] = d
             variables[f"Cathode interphase film resistance{label} [Ohm.m2]"] = rho
             for k, (p, d) in enumerate(zip(self.p, delta)):
-                variables[f"Cathode interphase passivation of anion {k}{label}"] = pybamm.exp(-d / p["length"])
+                variables[f"Cathode interphase passivation of anion {k}{label}"] = pybamm.exp(-d / p.length)
             # populations (and positions) in parallel; the floor only avoids 1/0 before
             # any film has formed
-            conductance = conductance + surface_area_density(label) * L * pybamm.x_average(
+            conductance = conductance + surface_area_density(self.param, label) * L * pybamm.x_average(
                 1 / pybamm.maximum(rho, 1e-12)
             )
         variables["Cathode interphase resistance [Ohm.m2]"] = 1 / conductance
@@ -142,13 +120,9 @@ class DecompositionInterphase(Submodel):
 
     def _currents(self, E, passivation):
         """Decomposition current density of each anion [A.m-2] at driving potential E."""
-        T = temperature()
-        F_RT = pybamm.constants.F / (pybamm.constants.R * T)
+        F_RT = F / (R * self.param.cell.T_amb)
         return [
-            -p["fraction"]
-            * arrhenius(p["rate"], p["energy"], T)
-            * pybamm.exp(p["alpha"] * F_RT * (E - p["potential"]))
-            * f
+            -p.fraction * arrhenius(self.param, p.rate, p.energy) * pybamm.exp(p.alpha * F_RT * (E - p.potential)) * f
             for p, f in zip(self.p, passivation)
         ]
 
@@ -159,8 +133,7 @@ class DecompositionInterphase(Submodel):
         return variables["Positive electrode surface potential difference [V]"]
 
     def get_coupled_variables(self, variables):
-        A = pybamm.Parameter("Electrode area [m2]")
-        L = pybamm.Parameter("Positive electrode thickness [m]")
+        A, L = self.param.cell.A, self.param.derived.L
         out = {}
         charge = [0 for _ in self.anions]
         for label in self.labels:
@@ -171,15 +144,15 @@ class DecompositionInterphase(Submodel):
                 out[f"Cathode decomposition current density of anion {k}{label} [A.m-2]"] = j_k
                 total = total + j_k
                 delta = variables[self._thickness(k, label)]
-                charge[k] = charge[k] + surface_area_density(label) * L * A * pybamm.x_average(
-                    delta * p["electrons"] * pybamm.constants.F / p["volume"]
+                charge[k] = charge[k] + surface_area_density(self.param, label) * L * A * pybamm.x_average(
+                    delta * p.electrons * F / p.volume
                 )
             out[f"Cathode decomposition current density{label} [A.m-2]"] = total
             out[f"Cathode decomposition driving potential{label} [V]"] = E
         for k in self.anions:
             out[f"Cathode decomposition charge of anion {k} [A.h]"] = charge[k] / 3600
         # each electron taken from an anion leaves a Na+ in the SE, which is plated
-        out["Na released by SE decomposition [mol]"] = sum(charge) / pybamm.constants.F
+        out["Na released by SE decomposition [mol]"] = sum(charge) / F
         return out
 
     def set_rhs(self, variables):
@@ -187,7 +160,7 @@ class DecompositionInterphase(Submodel):
             for k, p in zip(self.anions, self.p):
                 j_k = variables[f"Cathode decomposition current density of anion {k}{label} [A.m-2]"]
                 delta = variables[self._thickness(k, label)]
-                self.rhs[delta] = -j_k * p["volume"] / (p["electrons"] * pybamm.constants.F)
+                self.rhs[delta] = -j_k * p.volume / (p.electrons * F)
 
     def set_initial_conditions(self, variables):
         for label in self.labels:

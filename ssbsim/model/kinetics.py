@@ -35,16 +35,15 @@ algebraic variables.
 
 import pybamm
 
+from ..constants import F, R
 from . import capacitance
-from .base import Submodel, arrhenius, temperature
+from .base import Submodel, arrhenius
 
 
-def surface_area_density(label):
+def surface_area_density(param, label):
     """a_k [m-1]: particle surface per composite volume for population ``label``."""
-    eps = pybamm.Parameter("Positive electrode active volume fraction")
-    w = pybamm.Parameter(f"Positive particle volume share{label}")
-    R = pybamm.Parameter(f"Positive particle radius{label} [m]")
-    return 3 * eps * w / R
+    population = param.population[label]
+    return 3 * param.derived.eps_act * population.share / population.R
 
 
 def explicit_current_balance(options):
@@ -62,27 +61,23 @@ def explicit_current_balance(options):
     )
 
 
-def exchange_current_density(x_surf):
+def exchange_current_density(param, x_surf):
     """j0 = j0_ref(T) 2 sqrt(x (1 - x)) [A.m-2] at surface filling ``x_surf``."""
-    j0_ref = arrhenius(
-        pybamm.Parameter("Positive electrode exchange-current density [A.m-2]"),
-        pybamm.Parameter("Positive electrode exchange-current density activation energy [J.mol-1]"),
-        temperature(),
-    )
+    j0_ref = arrhenius(param, param.particle.j0_ref, param.particle.E_j0)
     # the floor (1e-12, far below any filling reached before a cutoff) keeps the voltage
     # finite if a trial step overshoots the surface filling, so that voltage events are
     # still located where they belong
     return j0_ref * 2 * pybamm.sqrt(pybamm.maximum(x_surf * (1 - x_surf), 1e-12))
 
 
-def reaction_overpotential(j, j0):
+def reaction_overpotential(param, j, j0):
     """Symmetric Butler-Volmer overpotential [V]; negative for insertion (j > 0)."""
-    return -2 * pybamm.constants.R * temperature() / pybamm.constants.F * pybamm.arcsinh(j / (2 * j0))
+    return -2 * R * param.cell.T_amb / F * pybamm.arcsinh(j / (2 * j0))
 
 
 class ButlerVolmerIntercalation(Submodel):
-    def __init__(self, options):
-        super().__init__(options)
+    def __init__(self, param, options):
+        super().__init__(param, options)
         self.labels = options.particle_labels
         self.resolved = options["cathode"] == "resolved"
         self.explicit = explicit_current_balance(options)
@@ -105,23 +100,23 @@ class ButlerVolmerIntercalation(Submodel):
 
     def get_coupled_variables(self, variables):
         i = variables["Current density [A.m-2]"]
-        L = pybamm.Parameter("Positive electrode thickness [m]")
+        L = self.param.derived.L
         phi_e_av = variables["Average SE potential in the cathode [V]"]
         out = {}
         a_j_total = 0
         for label in self.labels:
-            a = surface_area_density(label)
+            a = surface_area_density(self.param, label)
             j_dec = variables[f"Cathode decomposition current density{label} [A.m-2]"]
             rho = variables[f"Cathode interphase film resistance{label} [Ohm.m2]"]
             U_s = variables[f"Positive particle{label} surface potential [V]"]
-            j0 = exchange_current_density(variables[f"Positive particle{label} surface stoichiometry"])
+            j0 = exchange_current_density(self.param, variables[f"Positive particle{label} surface stoichiometry"])
             name_j = f"Positive particle{label} intercalation current density [A.m-2]"
             if self.explicit:
                 j = i / (a * L) - j_dec
                 out[name_j] = j
             else:
                 j = variables[name_j]
-            eta = reaction_overpotential(j, j0)
+            eta = reaction_overpotential(self.param, j, j0)
             out[f"Positive particle{label} exchange-current density [A.m-2]"] = j0
             out[f"Positive particle{label} reaction overpotential [V]"] = eta
             out[f"Positive particle{label} film overpotential [V]"] = -rho * j
@@ -150,14 +145,14 @@ class ButlerVolmerIntercalation(Submodel):
         if self.explicit:
             return
         i = variables["Current density [A.m-2]"]
-        L = pybamm.Parameter("Positive electrode thickness [m]")
+        L = self.param.derived.L
         delta_phi = variables["Positive electrode surface potential difference [V]"]
         for label in self.labels:
             j = variables[f"Positive particle{label} intercalation current density [A.m-2]"]
             self.algebraic[j] = delta_phi - variables[f"Positive particle{label} surface potential difference [V]"]
         a_j = variables["Volumetric current density into particles [A.m-3]"]
         # the cell current closes the balance; scaled to a potential-like residual
-        scale = pybamm.Parameter("Nominal cell capacity [A.h]") / pybamm.Parameter("Electrode area [m2]")
+        scale = self.param.derived.Q_nom / self.param.cell.A
         if self.resolved:
             x = pybamm.SpatialVariable("x_p", domain="positive electrode")
             total = pybamm.Integral(a_j, x)
@@ -167,18 +162,15 @@ class ButlerVolmerIntercalation(Submodel):
             phi_s = delta_phi
         if capacitance.enabled(self.options) and not self.resolved:
             # the double layer takes what the reactions do not (capacitance.py)
-            area = sum(surface_area_density(label) for label in self.labels) * L
-            self.rhs[phi_s] = (total - i) / (capacitance.cathode_double_layer() * area)
+            area = sum(surface_area_density(self.param, label) for label in self.labels) * L
+            self.rhs[phi_s] = (total - i) / (self.param.capacitance.C_cathode * area)
         else:
             self.algebraic[phi_s] = (total - i) / scale
 
     def set_initial_conditions(self, variables):
         if self.explicit:
             return
-        U0 = pybamm.FunctionParameter(
-            "Positive electrode OCP [V]",
-            {"Positive particle stoichiometry": pybamm.Parameter("Initial positive electrode stoichiometry")},
-        )
+        U0 = self.param.ocp(self.param.particle.x_init)
         for label in self.labels:
             j = variables[f"Positive particle{label} intercalation current density [A.m-2]"]
             self.initial_conditions[j] = (

@@ -30,17 +30,8 @@ The same functions serve symbols (pybamm) and arrays (numpy): ``exp`` is passed 
 import numpy as np
 import pybamm
 
-F = 96485.33212
-R = 8.314462618
-
-
-def reaction_names(j):
-    """Parameter names of MSMR reaction ``j`` (PyBaMM's MSMR naming)."""
-    return (
-        f"Positive electrode host site standard potential ({j}) [V]",
-        f"Positive electrode host site occupancy fraction ({j})",
-        f"Positive electrode host site ideality factor ({j})",
-    )
+from ..constants import F, R
+from ..parameters.registry import MSMR as MSMR_PARAMETERS
 
 
 def _logistic(z, exp):
@@ -59,8 +50,10 @@ class MSMR:
     def numeric(cls, values, n_reactions=None):
         """From a mapping of parameter name -> number (reactions counted if not given)."""
         if n_reactions is None:
-            n_reactions = count_reactions(values)
-        reactions = [tuple(float(values[name]) for name in reaction_names(j)) for j in range(n_reactions)]
+            n_reactions = MSMR_PARAMETERS.count(values)
+        reactions = [
+            tuple(float(values[name]) for name in MSMR_PARAMETERS.names(j).values()) for j in range(n_reactions)
+        ]
         return cls(reactions, np.exp)
 
     def _z(self, U, T, U0, w):
@@ -128,11 +121,3 @@ def ocp_function(values, T):
         return pybamm.Interpolant(logit, U, pybamm.log(s) - pybamm.log(1 - s), name="MSMR_OCP", interpolator="cubic")
 
     return positive_electrode_ocp
-
-
-def count_reactions(values):
-    """Number of consecutive MSMR reactions (0), (1), ... given in ``values``."""
-    n = 0
-    while reaction_names(n)[0] in values:
-        n += 1
-    return n

@@ -22,15 +22,16 @@ potential is the open-circuit potential of the surface filling,
 
 import pybamm
 
-from .base import Submodel, arrhenius, temperature
+from ..constants import F
+from .base import Submodel, arrhenius
 from .geometry import particle_domain
 
 
 class FickianParticle(Submodel):
     """One particle population ``label`` ("" or " k"), x-averaged or per position."""
 
-    def __init__(self, options, label=""):
-        super().__init__(options)
+    def __init__(self, param, options, label=""):
+        super().__init__(param, options)
         self.label = label
         self.resolved = options["cathode"] == "resolved"
         self.domain = particle_domain(label)
@@ -42,8 +43,8 @@ class FickianParticle(Submodel):
         aux = {"secondary": "positive electrode"} if self.resolved else {}
         x = pybamm.Variable(self._name("stoichiometry"), domain=self.domain, auxiliary_domains=aux)
         x_surf = pybamm.surf(x)
-        c_max = pybamm.Parameter("Maximum concentration in positive electrode [mol.m-3]")
-        ocp = pybamm.FunctionParameter("Positive electrode OCP [V]", {"Positive particle stoichiometry": x_surf})
+        c_max = self.param.derived.c_max
+        ocp = self.param.ocp(x_surf)
         return {
             self._name("stoichiometry"): x,
             self._name("surface stoichiometry"): x_surf,
@@ -53,11 +54,7 @@ class FickianParticle(Submodel):
         }
 
     def get_coupled_variables(self, variables):
-        D = arrhenius(
-            pybamm.Parameter("Positive particle diffusivity [m2.s-1]"),
-            pybamm.Parameter("Positive particle diffusivity activation energy [J.mol-1]"),
-            temperature(),
-        )
+        D = arrhenius(self.param, self.param.particle.D_ref, self.param.particle.E_D)
         return {self._name("diffusivity [m2.s-1]"): D}
 
     def set_rhs(self, variables):
@@ -69,13 +66,11 @@ class FickianParticle(Submodel):
         x = variables[self._name("stoichiometry")]
         D = variables[self._name("diffusivity [m2.s-1]")]
         j = variables[self._name("intercalation current density [A.m-2]")]
-        c_max = pybamm.Parameter("Maximum concentration in positive electrode [mol.m-3]")
+        c_max = self.param.derived.c_max
         self.boundary_conditions[x] = {
             "left": (pybamm.Scalar(0), "Neumann"),
-            "right": (j / (pybamm.constants.F * D * c_max), "Neumann"),
+            "right": (j / (F * D * c_max), "Neumann"),
         }
 
     def set_initial_conditions(self, variables):
-        self.initial_conditions[variables[self._name("stoichiometry")]] = pybamm.Parameter(
-            "Initial positive electrode stoichiometry"
-        )
+        self.initial_conditions[variables[self._name("stoichiometry")]] = self.param.particle.x_init

@@ -17,16 +17,12 @@ doi:10.1039/d0ee01569e).
 import pybamm
 
 from . import capacitance
-from .base import Submodel, arrhenius, temperature
+from .base import Submodel, arrhenius
 
 
-def se_conductivity():
+def se_conductivity(param):
     """σ(T) of the solid electrolyte [S.m-1]."""
-    return arrhenius(
-        pybamm.Parameter("SE conductivity [S.m-1]"),
-        pybamm.Parameter("SE conductivity activation energy [J.mol-1]"),
-        temperature(),
-    )
+    return arrhenius(param, param.se.sigma_ref, param.se.E_sigma)
 
 
 class SolidElectrolyteSeparator(Submodel):
@@ -37,8 +33,8 @@ class SolidElectrolyteSeparator(Submodel):
 
     def get_coupled_variables(self, variables):
         i = variables["Current density [A.m-2]"]
-        sigma = se_conductivity()
-        R0 = pybamm.Parameter("Separator thickness [m]") / sigma
+        sigma = se_conductivity(self.param)
+        R0 = self.param.se.L_s / sigma
         drop = variables["Separator ohmic drop [V]"] if capacitance.enabled(self.options) else i * R0
         return {
             "SE conductivity at temperature [S.m-1]": sigma,
@@ -52,7 +48,7 @@ class SolidElectrolyteSeparator(Submodel):
             drop = variables["Separator ohmic drop [V]"]
             i = variables["Current density [A.m-2]"]
             R0 = variables["Electrolyte resistance [Ohm.m2]"]
-            self.rhs[drop] = (i - drop / R0) / capacitance.separator_geometric()
+            self.rhs[drop] = (i - drop / R0) / capacitance.separator_geometric(self.param)
 
     def set_initial_conditions(self, variables):
         if capacitance.enabled(self.options):

@@ -3,9 +3,8 @@
 import numpy as np
 import pandas as pd
 
+from ..constants import F
 from .cycles import OHM_M2_TO_OHM_CM2, step_bounds
-
-F = 96485.33212
 
 #: column -> (model variable, factor)
 SERIES = {

@@ -1,4 +1,5 @@
-"""Parameter sets: loading, checking, provenance and derived quantities."""
+"""Parameter sets: the registry of every parameter (``registry.py``), loading, checking,
+provenance and derived quantities. Imports no PyBaMM."""
 
 from .loader import ParameterSet, load_parameter_set
 

@@ -13,30 +13,23 @@ import math
 
 import numpy as np
 
+from ..constants import F
 from ..errors import InputError
-from ..model.interphase import anion_names, count_anions
-from ..model.ocp import count_reactions, reaction_names
-
-F = 96485.33212
+from .registry import ANION, CELL, COMPOSITE, DERIVED, MSMR, PARTICLE, SE, SIZE_BIN
 
 
 def _size_bins(values, n_bins, source):
     """Lognormal (volume-weighted) radius distribution cut into log-spaced bins."""
-    names = [
-        "Positive particle radius standard deviation [m]",
-        "Positive particle minimum radius [m]",
-        "Positive particle maximum radius [m]",
-    ]
-    for name in names:
-        if name not in values:
-            raise InputError(source, "needed for particle = distribution", name)
-    mean = values["Positive particle radius [m]"]
-    sd, r_min, r_max = (values[n] for n in names)
+    for entry in (PARTICLE.R_sd, PARTICLE.R_min, PARTICLE.R_max):
+        if entry.name not in values:
+            raise InputError(source, "needed for particle = distribution", entry.name)
+    mean = values[PARTICLE.R.name]
+    sd, r_min, r_max = (values[e.name] for e in (PARTICLE.R_sd, PARTICLE.R_min, PARTICLE.R_max))
     if not r_min < mean < r_max:
         raise InputError(
             source,
             f"the size distribution needs minimum < radius < maximum, got {r_min:g} < {mean:g} < {r_max:g}",
-            "Positive particle radius [m]",
+            PARTICLE.R.name,
         )
     s2 = math.log(1 + (sd / mean) ** 2)
     mu = math.log(mean) - s2 / 2
@@ -48,72 +41,64 @@ def _size_bins(values, n_bins, source):
     return radii, weights
 
 
-def derive(values, options, source="parameter set"):
-    """``values`` plus every derived quantity the model needs, for ``options``."""
-    v = dict(values)
-    fractions = {
-        "active material": v["Positive electrode active material mass fraction"],
-        "SE": v["Positive electrode SE mass fraction"],
-        "carbon": v["Positive electrode carbon mass fraction"],
-    }
-    if abs(sum(fractions.values()) - 1) > 1e-6:
-        raise InputError(
-            source,
-            f"composite mass fractions must sum to 1, got {sum(fractions.values()):g}",
-            "Positive electrode active material mass fraction",
-        )
-    specific_volumes = {
-        "active material": fractions["active material"] / v["Positive electrode active material density [kg.m-3]"],
-        "SE": fractions["SE"] / v["SE density [kg.m-3]"],
-        "carbon": fractions["carbon"] / v["Carbon density [kg.m-3]"],
-    }
-    solid = 1 - v["Positive electrode porosity"]
-    total = sum(specific_volumes.values())
-    eps = {k: solid * s / total for k, s in specific_volumes.items()}
-    v["Positive electrode active material volume fraction"] = eps["active material"]
-    v["Positive electrode SE volume fraction"] = eps["SE"]
-    v["Positive electrode carbon volume fraction"] = eps["carbon"]
-    v["Positive electrode active volume fraction"] = (
-        eps["active material"] * v["Positive electrode electrochemically active fraction"]
-    )
-    rho_am = v["Positive electrode active material density [kg.m-3]"]
-    loading = v["Positive electrode active material loading [kg.m-2]"]
-    v["Positive electrode thickness [m]"] = loading / (rho_am * eps["active material"])
-    M = v["Positive electrode active material molar mass [kg.mol-1]"]
-    n = v["Positive electrode cycled Na per formula unit"]
-    v["Maximum concentration in positive electrode [mol.m-3]"] = n * rho_am / M
-    q = n * F / (3600 * M)
-    v["Positive electrode theoretical specific capacity [A.h.kg-1]"] = q
-    v["Nominal cell capacity [A.h]"] = q * loading * v["Electrode area [m2]"]
-
-    n_reactions = count_reactions(v)
+def _check_sums(v, source):
+    """MSMR occupancies and SE anion mole fractions each sum to 1; anions are complete."""
+    n_reactions = MSMR.count(v)
     if n_reactions == 0:
-        raise InputError(source, "at least one MSMR reaction (0) is needed", reaction_names(0)[0])
-    occupancy = sum(v[reaction_names(j)[1]] for j in range(n_reactions))
+        raise InputError(source, "at least one MSMR reaction (0) is needed", MSMR.names(0)["U0"])
+    occupancy = sum(v[MSMR.names(j)["X"]] for j in range(n_reactions))
     if abs(occupancy - 1) > 1e-6:
-        raise InputError(
-            source,
-            f"MSMR occupancy fractions must sum to 1, got {occupancy:g}",
-            reaction_names(0)[1],
-        )
-
-    n_anions = count_anions(v)
+        raise InputError(source, f"MSMR occupancy fractions must sum to 1, got {occupancy:g}", MSMR.names(0)["X"])
+    n_anions = ANION.count(v)
     for k in range(n_anions):
-        missing = [name for name in anion_names(k).values() if name not in v]
+        missing = [name for name in ANION.names(k).values() if name not in v]
         if missing:
             raise InputError(source, f"SE anion ({k}) is incomplete", missing[0])
     if n_anions:
-        total = sum(v[anion_names(k)["fraction"]] for k in range(n_anions))
+        total = sum(v[ANION.names(k)["fraction"]] for k in range(n_anions))
         if abs(total - 1) > 1e-6:
             raise InputError(
-                source, f"SE anion mole fractions must sum to 1, got {total:g}", anion_names(0)["fraction"]
+                source, f"SE anion mole fractions must sum to 1, got {total:g}", ANION.names(0)["fraction"]
             )
 
+
+def derive(values, options, source="parameter set"):
+    """``values`` plus every derived quantity the model needs, for ``options``."""
+    v = dict(values)
+    c = COMPOSITE
+    fractions = {"active material": v[c.w_am.name], "SE": v[c.w_se.name], "carbon": v[c.w_c.name]}
+    if abs(sum(fractions.values()) - 1) > 1e-6:
+        raise InputError(
+            source, f"composite mass fractions must sum to 1, got {sum(fractions.values()):g}", c.w_am.name
+        )
+    specific_volumes = {
+        "active material": fractions["active material"] / v[c.rho_am.name],
+        "SE": fractions["SE"] / v[SE.rho.name],
+        "carbon": fractions["carbon"] / v[c.rho_c.name],
+    }
+    solid = 1 - v[c.porosity.name]
+    total = sum(specific_volumes.values())
+    eps = {k: solid * s / total for k, s in specific_volumes.items()}
+    v[DERIVED.eps_am.name] = eps["active material"]
+    v[DERIVED.eps_se.name] = eps["SE"]
+    v[DERIVED.eps_c.name] = eps["carbon"]
+    v[DERIVED.eps_act.name] = eps["active material"] * v[c.active_share.name]
+    rho_am = v[c.rho_am.name]
+    loading = v[c.loading.name]
+    v[DERIVED.L.name] = loading / (rho_am * eps["active material"])
+    M = v[c.M.name]
+    n = v[c.n_Na.name]
+    v[DERIVED.c_max.name] = n * rho_am / M
+    q = n * F / (3600 * M)
+    v[DERIVED.q.name] = q
+    v[DERIVED.Q_nom.name] = q * loading * v[CELL.A.name]
+    _check_sums(v, source)
+
     if options["particle"] == "single":
-        v["Positive particle volume share"] = 1.0
+        v[DERIVED.share.name] = 1.0
     else:
         radii, weights = _size_bins(v, options["particle size bins"], source)
-        for k, (r, w) in enumerate(zip(radii, weights), start=1):
-            v[f"Positive particle radius {k} [m]"] = float(r)
-            v[f"Positive particle volume share {k}"] = float(w)
+        for k, (r, w) in enumerate(zip(radii, weights), start=SIZE_BIN.first):
+            v[SIZE_BIN.names(k)["R"]] = float(r)
+            v[SIZE_BIN.names(k)["share"]] = float(w)
     return v

@@ -18,13 +18,13 @@ import difflib
 from collections.abc import Mapping
 
 from ..errors import InputError
-from ..model.interphase import count_anions
-from ..model.ocp import ocp_function
 from ..model.options import ModelOptions
 from ..resources import beside, resolve
 from ..tomlfile import line_of, read_toml
-from . import schema
+from . import registry
 from .derived import derive
+from .entries import check_range, split_unit
+from .registry import DERIVED, count_anions
 
 TOP_LEVEL = {"description", "cell", "references", "extends", "options", "anions", "parameters"}
 PROVENANCE_PREFIXES = ("doi:", "estimate:", "fitted:")
@@ -32,29 +32,25 @@ PROVENANCE_PREFIXES = ("doi:", "estimate:", "fitted:")
 
 def check_value(name, value, source, where=None):
     """The float value of parameter ``name``; InputError naming ``source`` if not valid."""
-    entry = schema.spec(name)
-    if entry is None:
-        if schema.is_derived(name):
-            raise InputError(
-                source,
-                f"{name!r} is derived ({schema.DERIVED.get(name, 'from other parameters')}); set those instead",
-                where,
-            )
-        base, unit = schema.split_unit(name)
-        for known in schema.known_names():
-            known_base, known_unit = schema.split_unit(known)
+    entry = registry.lookup(name)
+    if entry is None or not entry.settable:
+        if entry is not None:
+            raise InputError(source, f"{name!r} is derived ({entry.how}); set those instead", where)
+        base, unit = split_unit(name)
+        for known in registry.known_names():
+            known_base, known_unit = split_unit(known)
             if known_base == base and known_unit != unit:
                 if unit is None or known_unit is None:
                     raise InputError(source, f"{name!r}: wrong unit, this parameter is {known!r}", where)
                 raise InputError(
                     source, f"{name!r}: wrong unit [{unit}], this parameter is in [{known_unit}] (SI)", where
                 )
-        close = difflib.get_close_matches(name, schema.known_names(), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(name, registry.known_names(), n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise InputError(source, f"unknown parameter {name!r}{hint}", where)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InputError(source, f"{name!r} must be a number, got {value!r}", where)
-    problem = schema.check_range(float(value), entry[0])
+    problem = check_range(float(value), entry.range)
     if problem:
         raise InputError(source, f"{name!r} {problem}", where)
     return float(value)
@@ -113,9 +109,11 @@ class ParameterSet(Mapping):
         """A ``pybamm.ParameterValues`` with every derived quantity, for ``options``."""
         import pybamm
 
+        from ..model.ocp import ocp_function
+
         values = self._derive(options)
-        values["Positive electrode OCP [V]"] = ocp_function(values, values["Ambient temperature [K]"])
-        values.setdefault("Current function [A]", 0.0)
+        values[DERIVED.U.name] = ocp_function(values, values[registry.CELL.T_amb.name])
+        values.setdefault(DERIVED.I.name, 0.0)
         return pybamm.ParameterValues(values)
 
     def _derive(self, options):
@@ -170,7 +168,7 @@ def load_parameter_set(name_or_path, _seen=()):
             value, source = entry, ""
         values[name] = check_value(name, value, path, where)
         provenance[name] = source
-    missing = [name for name in schema.REQUIRED if name not in values]
+    missing = [name for name in registry.REQUIRED if name not in values]
     if missing:
         raise InputError(
             path,

@@ -10,11 +10,11 @@ tabulated inverse of the MSMR isotherm that ssbsim's model uses; the entropic te
 import numpy as np
 import pybamm
 
+from ..constants import R as R_GAS
 from ..model.ocp import ocp_function
 from ..model.options import ModelOptions
 from .derived import derive
-
-R_GAS = 8.314462618
+from .registry import ANODE, CELL, COMPOSITE, DERIVED, PARTICLE, SE
 
 
 def _arrhenius(Ea, T_ref):
@@ -28,38 +28,37 @@ def _arrhenius(Ea, T_ref):
 def stock_half_cell_parameters(pset):
     """``pybamm.ParameterValues`` for PyBaMM's half-cell models describing ``pset``."""
     v = derive(dict(pset), ModelOptions(), source=pset.source)
-    T_ref = v["Reference temperature [K]"]
-    T = v["Ambient temperature [K]"]
-    c_max = v["Maximum concentration in positive electrode [mol.m-3]"]
+    T_ref = v[CELL.T_ref.name]
+    T = v[CELL.T_amb.name]
+    c_max = v[DERIVED.c_max.name]
     ocp = ocp_function(v, T)
-    arr_D = _arrhenius(v["Positive particle diffusivity activation energy [J.mol-1]"], T_ref)
-    arr_j0 = _arrhenius(v["Positive electrode exchange-current density activation energy [J.mol-1]"], T_ref)
-    arr_sigma = _arrhenius(v["SE conductivity activation energy [J.mol-1]"], T_ref)
-    arr_Na = _arrhenius(v["Na metal exchange-current density activation energy [J.mol-1]"], T_ref)
-    D_ref = v["Positive particle diffusivity [m2.s-1]"]
-    j0_ref = v["Positive electrode exchange-current density [A.m-2]"]
-    sigma_ref = v["SE conductivity [S.m-1]"]
-    j0_Na = v["Na metal exchange-current density [A.m-2]"]
-    side = float(np.sqrt(v["Electrode area [m2]"]))
+    arr_D = _arrhenius(v[PARTICLE.E_D.name], T_ref)
+    arr_j0 = _arrhenius(v[PARTICLE.E_j0.name], T_ref)
+    arr_sigma = _arrhenius(v[SE.E_sigma.name], T_ref)
+    arr_Na = _arrhenius(v[ANODE.E_j0.name], T_ref)
+    D_ref = v[PARTICLE.D_ref.name]
+    j0_ref = v[PARTICLE.j0_ref.name]
+    sigma_ref = v[SE.sigma_ref.name]
+    j0_Na = v[ANODE.j0_ref.name]
+    side = float(np.sqrt(v[CELL.A.name]))
     return pybamm.ParameterValues(
         {
             "Positive electrode OCP [V]": ocp,
             "Positive electrode OCP entropic change [V.K-1]": 0.0,
             "Maximum concentration in positive electrode [mol.m-3]": c_max,
-            "Initial concentration in positive electrode [mol.m-3]": v["Initial positive electrode stoichiometry"]
-            * c_max,
-            "Positive electrode active material volume fraction": v["Positive electrode active volume fraction"],
-            "Positive electrode porosity": v["Positive electrode SE volume fraction"],
-            "Positive electrode Bruggeman coefficient (electrolyte)": v["Positive electrode Bruggeman coefficient"],
+            "Initial concentration in positive electrode [mol.m-3]": v[PARTICLE.x_init.name] * c_max,
+            "Positive electrode active material volume fraction": v[DERIVED.eps_act.name],
+            "Positive electrode porosity": v[DERIVED.eps_se.name],
+            "Positive electrode Bruggeman coefficient (electrolyte)": v[COMPOSITE.b.name],
             "Positive electrode Bruggeman coefficient (electrode)": 0.0,
             "Positive electrode conductivity [S.m-1]": 1e4,  # ssbsim: electronic potential uniform
-            "Positive particle radius [m]": v["Positive particle radius [m]"],
+            "Positive particle radius [m]": v[PARTICLE.R.name],
             "Positive particle diffusivity [m2.s-1]": lambda sto, T: D_ref * arr_D(T),
             "Positive electrode exchange-current density [A.m-2]": lambda c_e, c_s, c_s_max, T: (
                 j0_ref * arr_j0(T) * 2 * (c_s * (c_s_max - c_s)) ** 0.5 / c_s_max
             ),
-            "Positive electrode thickness [m]": v["Positive electrode thickness [m]"],
-            "Separator thickness [m]": v["Separator thickness [m]"],
+            "Positive electrode thickness [m]": v[DERIVED.L.name],
+            "Separator thickness [m]": v[SE.L_s.name],
             "Separator porosity": 1.0,
             "Separator Bruggeman coefficient (electrolyte)": 0.0,
             "Electrolyte conductivity [S.m-1]": lambda c_e, T: sigma_ref * arr_sigma(T),
@@ -68,17 +67,16 @@ def stock_half_cell_parameters(pset):
             "Thermodynamic factor": 1.0,
             "Initial concentration in electrolyte [mol.m-3]": 1000.0,
             "Exchange-current density for lithium metal electrode [A.m-2]": lambda c_e, c_Li, T: j0_Na * arr_Na(T),
-            "Negative electrode thickness [m]": v["Na metal anode thickness [m]"],
+            "Negative electrode thickness [m]": v[ANODE.L.name],
             "Negative electrode conductivity [S.m-1]": 1e8,
-            "Lithium metal partial molar volume [m3.mol-1]": v["Na molar mass [kg.mol-1]"]
-            / v["Na metal density [kg.m-3]"],
+            "Lithium metal partial molar volume [m3.mol-1]": v[ANODE.M.name] / v[ANODE.rho.name],
             "Electrode width [m]": side,
             "Electrode height [m]": side,
             "Number of cells connected in series to make a battery": 1,
             "Number of electrodes connected in parallel to make a cell": 1,
-            "Nominal cell capacity [A.h]": v["Nominal cell capacity [A.h]"],
-            "Lower voltage cut-off [V]": v["Lower voltage cut-off [V]"],
-            "Upper voltage cut-off [V]": v["Upper voltage cut-off [V]"],
+            "Nominal cell capacity [A.h]": v[DERIVED.Q_nom.name],
+            "Lower voltage cut-off [V]": v[CELL.V_min.name],
+            "Upper voltage cut-off [V]": v[CELL.V_max.name],
             "Reference temperature [K]": T_ref,
             "Ambient temperature [K]": T,
             "Initial temperature [K]": T,

@@ -6,9 +6,9 @@ from functools import cached_property
 from pathlib import Path
 
 from .. import atomic
-from ..model.interphase import count_anions
 from ..observables.cycles import cycle_table
 from ..observables.timeseries import timeseries
+from ..parameters.registry import CELL, COMPOSITE, count_anions
 
 
 def anion_labels(parameters):
@@ -29,9 +29,7 @@ class Result:
         self.options = options
         self.wall_time = wall_time
         self.reference = None  # a run this one is compared with (calibration ratios)
-        self.active_mass_kg = (
-            parameters["Positive electrode active material loading [kg.m-2]"] * parameters["Electrode area [m2]"]
-        )
+        self.active_mass_kg = parameters[COMPOSITE.loading.name] * parameters[CELL.A.name]
         self.cycles = cycle_table(solution, experiment.cycles(), self.active_mass_kg, anions=anion_labels(parameters))
 
     @cached_property

@@ -4,31 +4,22 @@ Parameters that enter the equations only as themselves become PyBaMM input param
 changing them re-solves the compiled model. A parameter that shapes the mesh or a derived
 quantity (a particle radius, the composite make-up, the OCP table, the temperature of the
 OCP table) is frozen into the build: changing it builds again, once per distinct value.
-Fits (``ssbsim fit``) and studies (``ssbsim study``) both go through here.
+Which is which is the ``effect`` of each parameter in the registry
+(``ssbsim/parameters/registry.py``). Fits (``ssbsim fit``) and studies (``ssbsim study``)
+both go through here.
 """
 
 from ..errors import InputError
-from ..parameters.derived import derive
+from ..parameters import registry
 from .progress import CycleProgress
 from .result import Result
 
-GEOMETRIC = ("Positive particle radius",)
 
-
-def input_capable(name, pset, options):
+def input_capable(name):
     """Whether ``name`` can be a PyBaMM input: it enters the equations only as itself,
     not through the mesh, a derived quantity or the OCP table."""
-    if (
-        name.startswith(GEOMETRIC)
-        or name.startswith("Positive electrode host site")
-        or name == "Ambient temperature [K]"
-    ):
-        return False
-    base = derive(dict(pset), options, source=pset.source)
-    trial = dict(pset)
-    trial[name] = pset[name] * 1.01 if pset[name] else 1e-6
-    changed = derive(trial, options, source=pset.source)
-    return all(changed[k] == base[k] for k in base if k != name)
+    entry = registry.lookup(name)
+    return entry is not None and entry.settable and not entry.rebuild
 
 
 class ReusableRuns:
@@ -40,7 +31,7 @@ class ReusableRuns:
         self.option_overrides = dict(options or {})
         self.options = base.model_options(self.option_overrides, source=source)
         self.names = list(names)
-        self.inputs = [n for n in self.names if input_capable(n, base, self.options)]
+        self.inputs = [n for n in self.names if input_capable(n)]
         self.source = str(source)
         self._built = {}
         self.n_builds = 0

@@ -16,6 +16,7 @@ import pybamm  # noqa: E402
 from ..errors import InputError, SimulationError  # noqa: E402
 from ..model import CellModel  # noqa: E402
 from ..parameters import ParameterSet, load_parameter_set  # noqa: E402
+from ..parameters.registry import CELL  # noqa: E402
 from ..protocol import ExperimentSpec, load_experiment  # noqa: E402
 from .impedance import ImpedanceModel, record_spectra  # noqa: E402
 from .progress import CycleProgress  # noqa: E402
@@ -35,7 +36,7 @@ def prepare(experiment, parameter_set=None, overrides=None, options=None):
     else:
         pset = load_parameter_set(parameter_set or DEFAULT_PARAMETER_SET)
     if spec.temperature_C is not None:
-        pset = pset.with_overrides({"Ambient temperature [K]": spec.temperature_C + 273.15}, source=spec.source)
+        pset = pset.with_overrides({CELL.T_amb.name: spec.temperature_C + 273.15}, source=spec.source)
     if overrides:
         if not isinstance(overrides, dict):
             raise InputError("overrides", "must map full parameter names to numbers")
@@ -43,7 +44,7 @@ def prepare(experiment, parameter_set=None, overrides=None, options=None):
     model_options = pset.model_options(options)
     # derived quantities are checked here too (mass fractions, size bins, MSMR)
     pset.pybamm_values(model_options)
-    low, high = pset["Lower voltage cut-off [V]"], pset["Upper voltage cut-off [V]"]
+    low, high = pset[CELL.V_min.name], pset[CELL.V_max.name]
     for text, line, volts in spec.step_voltages():
         if not low < volts < high:
             raise InputError(

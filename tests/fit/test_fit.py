@@ -8,7 +8,7 @@ import pytest
 
 import ssbsim
 from ssbsim.cli import main
-from ssbsim.model.interphase import anion_names
+from ssbsim.parameters.registry import anion_names
 
 FITTED = [anion_names(0)["length"], anion_names(1)["rate"], anion_names(1)["resistivity"], anion_names(1)["length"]]
 QUANTITIES = ["cathode_interphase_resistance_ohm_cm2", "irreversible_capacity_mAh_g"]

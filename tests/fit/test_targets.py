@@ -2,12 +2,16 @@
 
 import pytest
 
-from ssbsim.fit.targets import CELL_A_INTERPHASE_TARGETS, CELL_A_TARGETS, evaluate, simulate
+from ssbsim.fit.targets import evaluate, load_targets, simulate
+
+TARGETS = load_targets()  # parameter_sets/calibration/asakura2020_targets.csv
+CELL_A_TARGETS = [t for t in TARGETS if t.group == "cell"]
+CELL_A_INTERPHASE_TARGETS = [t for t in TARGETS if t.group == "interphase"]
 
 
 @pytest.fixture(scope="module")
 def table(sweep, rate):
-    return evaluate({"cutoff_sweep": sweep, "rate_test": rate})
+    return evaluate({"cutoff_sweep": sweep, "rate_test": rate}, CELL_A_TARGETS)
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +51,17 @@ def test_T8_capacity_jumps_when_the_second_plateau_is_reached(sweep):
     last = [c.loc[n] for n in range(5, 41, 5)]
     gains = [b - a for a, b in zip(last, last[1:])]
     assert gains[0] > 5 and gains[0] == max(gains)
+
+
+def test_every_target_has_a_source_and_a_data_backed_one_the_fit_data():
+    """One source of targets: each names its source; per-cycle numbers are read from the
+    fit data tables (those of the shipped fit specs), not written again."""
+    from ssbsim.fit.spec import load_fit_spec
+
+    fitted = {
+        (d.file.name, d.quantity) for s in ("asakura2020_cell", "asakura2020_interphase") for d in load_fit_spec(s).data
+    }
+    for t in TARGETS:
+        assert "doi:10.1039/d0ee01569e" in t.source or t.source.startswith("not a measurement"), t.quantity
+        if ".csv: " in t.source:  # read from a data table
+            assert (t.source.split(": ")[0], t.column) in fitted, t.quantity

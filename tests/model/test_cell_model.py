@@ -5,11 +5,10 @@ import pybamm
 import pytest
 
 import ssbsim
+from ssbsim.constants import F, R
 from ssbsim.model import CellModel
 from ssbsim.model.ocp import MSMR
 from ssbsim.protocol.experiment_file import Block, ExperimentSpec
-
-F, R = 96485.33212, 8.314462618
 
 
 def protocol(*steps, repeat=1, name="test"):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import ssbsim
-from ssbsim.model.interphase import anion_names
+from ssbsim.parameters.registry import anion_names
 from ssbsim.protocol.experiment_file import Block, ExperimentSpec
 
 B12, CB11 = "decomposition_charge_B12H12_mAh_g", "decomposition_charge_CB11H12_mAh_g"

@@ -4,8 +4,9 @@ import pytest
 
 import ssbsim
 from ssbsim.model import ModelOptions
-from ssbsim.parameters import schema
+from ssbsim.parameters import registry
 from ssbsim.parameters.derived import derive
+from ssbsim.parameters.entries import check_range
 from ssbsim.parameters.loader import PROVENANCE_PREFIXES
 from ssbsim.resources import shipped
 
@@ -23,11 +24,12 @@ def test_every_value_has_provenance(name):
 @pytest.mark.parametrize("name", shipped("parameter_sets"))
 def test_required_parameters_present_and_in_range(name):
     pset = ssbsim.load_parameter_set(name)
-    for key in schema.REQUIRED:
+    for key in registry.REQUIRED:
         assert key in pset
     for key, value in pset.items():
-        kind, _ = schema.spec(key)
-        assert schema.check_range(value, kind) is None
+        entry = registry.lookup(key)
+        assert entry is not None and entry.settable
+        assert check_range(value, entry.range) is None
 
 
 def test_cell_a_derived_quantities(cell_a):
