@@ -12,6 +12,10 @@ the environment, so the subpackages that use PyBaMM import it through
 variable is set for the duration of the first ``import pybamm`` only, and removed again.
 PyBaMM then neither prompts, nor writes its config file, nor sends telemetry from this
 process; ``os.environ`` is as it was. A user who answered keeps their answer.
+
+(With the dependencies installed today the prompt happens not to show: something PyBaMM
+imports loads ``unittest``, which PyBaMM's check takes for a test run; its telemetry client
+is then live but skips each event for the same reason. Nothing here relies on that.)
 """
 
 import os
