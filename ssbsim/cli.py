@@ -205,7 +205,9 @@ def build_parser():
     fit = sub.add_parser(
         "fit",
         help="fit parameters to measured data",
-        description="Fit the parameters of SPEC to its data; write fit.json, fitted_parameter_set.toml and figures to OUTDIR.",
+        description=(
+            "Fit the parameters of SPEC to its data; write fit.json, fitted_parameter_set.toml and figures to OUTDIR."
+        ),
     )
     fit.add_argument("spec", help="fit spec TOML (see README), or the stem of a shipped calibration")
     fit.add_argument(
@@ -217,13 +219,18 @@ def build_parser():
     fit.add_argument(
         "--update",
         action="store_true",
-        help="also write the fitted values, with their provenance, into the spec's parameter set file (for maintainers)",
+        help=(
+            "also write the fitted values, with their provenance, into the spec's parameter set file (for maintainers)"
+        ),
     )
     fit.set_defaults(func=cmd_fit)
     study = sub.add_parser(
         "study",
         help="run a parameter study on a Dask cluster",
-        description="Run the cases of SPEC on a local Dask cluster (or the one at --scheduler); write cases.parquet, figures and, for Sobol designs, sensitivity.csv to OUTDIR. Rerunning resumes.",
+        description=(
+            "Run the cases of SPEC on a local Dask cluster (or the one at --scheduler); write cases.parquet, "
+            "figures and, for Sobol designs, sensitivity.csv to OUTDIR. Rerunning resumes."
+        ),
     )
     study.add_argument("spec", help="study spec TOML (see README), or the stem of a shipped study")
     study.add_argument(
