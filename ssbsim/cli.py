@@ -249,8 +249,8 @@ def build_parser():
     study.set_defaults(func=cmd_study)
     lst = sub.add_parser(
         "list",
-        help="list shipped parameter sets and experiments",
-        description="List shipped parameter sets and experiments with their descriptions.",
+        help="list shipped parameter sets, experiments, calibrations and studies",
+        description="List shipped parameter sets, experiments, calibrations and studies with their descriptions.",
     )
     lst.set_defaults(func=cmd_list)
     return parser
