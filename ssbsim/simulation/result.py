@@ -71,8 +71,6 @@ class Result:
         atomic.write_text(outdir / "run.json", json.dumps(self.metadata(), indent=2) + "\n")
         written.append(outdir / "run.json")
         if figures and len(self.cycles):
-            import matplotlib.pyplot as plt
-
             from ..observables.figures import FIGURES
 
             has_interphase = any(col.startswith("decomposition_charge_") for col in self.cycles.columns)
@@ -82,6 +80,5 @@ class Result:
                 fig = make(self)
                 with atomic.atomic_path(outdir / name) as tmp:
                     fig.savefig(tmp, dpi=130, format="png")
-                plt.close(fig)
                 written.append(outdir / name)
         return written

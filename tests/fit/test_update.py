@@ -12,7 +12,7 @@ import tomlkit
 
 import ssbsim
 from ssbsim.cli import main
-from ssbsim.model.interphase import anion_names
+from ssbsim.parameters.registry import anion_names
 
 NAME = anion_names(1)["resistivity"]
 AWKWARD = 'with "quotes", a back\\slash and a\nnewline'
