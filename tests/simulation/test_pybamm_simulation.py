@@ -10,6 +10,19 @@ from ssbsim.protocol.experiment_file import Block, ExperimentSpec
 from ssbsim.simulation.pybamm_simulation import Simulation
 
 
+def _solve(simulation, spec, pset):
+    """Solve ``spec`` on ``pset`` with ``simulation`` (PyBaMM's class or ssbsim's)."""
+    options = pset.model_options()
+    model = CellModel(options)
+    return simulation(
+        model,
+        parameter_values=pset.pybamm_values(options),
+        experiment=spec.pybamm_experiment(),
+        solver=model.default_solver,
+        experiment_model_mode="unified",
+    ).solve()
+
+
 def test_same_step_terminations_as_pybamm(cell_a):
     spec = ExperimentSpec(
         "terminations",
@@ -26,17 +39,9 @@ def test_same_step_terminations_as_pybamm(cell_a):
             Block(["Charge at 1C for 20 minutes or until 4.3 V", "Discharge at 1C until 2.5 V"], 1),
         ],
     )
-    options = cell_a.model_options()
     terminations = []
     for simulation in (pybamm.Simulation, Simulation):
-        model = CellModel(options)
-        solution = simulation(
-            model,
-            parameter_values=cell_a.pybamm_values(options),
-            experiment=spec.pybamm_experiment(),
-            solver=model.default_solver,
-            experiment_model_mode="unified",
-        ).solve()
+        solution = _solve(simulation, spec, cell_a)
         terminations.append([step.termination for cycle in solution.cycles for step in cycle.steps])
     assert terminations[0] == terminations[1]
     assert len(terminations[0]) == 10 and any("4.1" in t for t in terminations[0])
@@ -60,15 +65,7 @@ def test_the_override_is_the_method_pybamm_calls(cell_a, monkeypatch):
 
     monkeypatch.setattr(Simulation, name, counted)
     spec = ExperimentSpec("two steps", [Block(["Charge at C/5 until 4.1 V", "Discharge at C/5 until 2.5 V"], 1)])
-    options = cell_a.model_options()
-    model = CellModel(options)
-    solution = Simulation(
-        model,
-        parameter_values=cell_a.pybamm_values(options),
-        experiment=spec.pybamm_experiment(),
-        solver=model.default_solver,
-        experiment_model_mode="unified",
-    ).solve()
+    solution = _solve(Simulation, spec, cell_a)
     ended_on_condition = [
         str(step)
         for cycle, steps in zip(solution.cycles, spec.cycles())
