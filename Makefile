@@ -1,11 +1,12 @@
-# The two commands of the README. Both create .venv if missing and install ssbsim into it.
+# The commands of the README. Each creates .venv if missing and installs ssbsim into it.
+# `make test` (what CI runs) checks the code with ruff (lint and format) before the tests.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export PYBAMM_DISABLE_TELEMETRY := true
 export MPLBACKEND := Agg
 
-.PHONY: demo test install clean
+.PHONY: demo lint test install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +21,11 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/ssbsim run cutoff_sweep -o results/cutoff_sweep
 
-test: install
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -60,7 +60,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--experiment", default="cutoff_sweep")
-    parser.add_argument("--options", default="", help="ssbsim model options, e.g. 'interphase=two-anion'")
+    parser.add_argument("--options", default="", help="ssbsim model options, e.g. 'interphase=none'")
     parser.add_argument("--json", default=None, help="also write the numbers to this file")
     args = parser.parse_args(argv)
     options = dict(kv.split("=", 1) for kv in args.options.split(",") if kv)

@@ -5,8 +5,6 @@
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-
 import ssbsim
 from ssbsim.observables.figures import interphase, resistances, voltage_capacity
 from ssbsim.observables.impedance_figures import fitted_resistances, nyquist
@@ -26,7 +24,6 @@ def main():
     }.items():
         fig = make(result)
         fig.savefig(HERE / f"cutoff_sweep_{name}.png", dpi=100)
-        plt.close(fig)
 
 
 if __name__ == "__main__":

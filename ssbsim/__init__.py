@@ -5,14 +5,23 @@ The pipeline, one subpackage per stage::
     model -> parameters -> protocol -> simulation -> observables
 
 ``load_parameter_set`` and ``run`` are the Python face of ``ssbsim run``.
+
+Importing ssbsim changes nothing global and imports neither PyBaMM nor matplotlib: the
+functions below are loaded on first use (module ``__getattr__``), so ``ssbsim --help``
+and ``ssbsim list`` start fast.
 """
+
+import importlib
+
+from .errors import InputError, SimulationError, SsbsimError
 
 __version__ = "0.1.0"
 
-from .errors import InputError, SimulationError, SsbsimError  # noqa: E402
-from .parameters import load_parameter_set  # noqa: E402
-from .protocol import load_experiment  # noqa: E402
-from .simulation.run import run  # noqa: E402
+_LAZY = {
+    "load_parameter_set": "ssbsim.parameters",
+    "load_experiment": "ssbsim.protocol",
+    "run": "ssbsim.simulation.run",
+}
 
 __all__ = [
     "InputError",
@@ -22,3 +31,15 @@ __all__ = [
     "load_parameter_set",
     "run",
 ]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'ssbsim' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

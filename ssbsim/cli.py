@@ -6,6 +6,7 @@ line at fault; 1 when the simulation itself fails, with the reason.
 
 import argparse
 import math
+import os
 import sys
 
 from .errors import InputError, SimulationError
@@ -138,28 +139,30 @@ def cmd_study(args):
     return 0
 
 
+def _described(paths):
+    """(stem, TOML data) of shipped files, read as plain TOML: listing checks nothing and
+    needs neither PyBaMM nor the parameter registry."""
+    from .tomlfile import read_toml
+
+    return [(path.stem, read_toml(path)[0]) for path in sorted(paths)]
+
+
 def cmd_list(args):
-    from .parameters import load_parameter_set
-    from .protocol import load_experiment
-    from .resources import shipped
+    from .resources import shipped_dir
 
     print("Parameter sets (-p NAME):")
-    for name in shipped("parameter_sets"):
-        print(f"  {name:28s} {load_parameter_set(name).description}")
+    for name, data in _described(shipped_dir("parameter_sets").glob("*.toml")):
+        print(f"  {name:28s} {data.get('description', '')}")
     print("Experiments (ssbsim run NAME):")
-    for name in shipped("experiments"):
-        spec = load_experiment(name)
-        print(f"  {name:28s} {spec.n_cycles:4d} cycles  {spec.description}")
-    from .fit.spec import load_fit_spec
-    from .resources import shipped_dir
-    from .study.spec import load_study_spec
-
+    for name, data in _described(shipped_dir("experiments").glob("*.toml")):
+        n_cycles = sum(block.get("repeat", 1) for block in data.get("block", []))
+        print(f"  {name:28s} {n_cycles:4d} cycles  {data.get('description', '')}")
     print("Calibrations (ssbsim fit NAME):")
-    for path in sorted((shipped_dir("parameter_sets") / "calibration").glob("*.toml")):
-        print(f"  {path.stem:28s} {load_fit_spec(path).description}")
+    for name, data in _described((shipped_dir("parameter_sets") / "calibration").glob("*.toml")):
+        print(f"  {name:28s} {data.get('description', '')}")
     print("Studies (ssbsim study NAME):")
-    for path in sorted((shipped_dir("experiments") / "studies").glob("*.toml")):
-        print(f"  {path.stem:28s} {load_study_spec(path).description}")
+    for name, data in _described((shipped_dir("experiments") / "studies").glob("*.toml")):
+        print(f"  {name:28s} {data.get('description', '')}")
     return 0
 
 
@@ -204,7 +207,9 @@ def build_parser():
     fit = sub.add_parser(
         "fit",
         help="fit parameters to measured data",
-        description="Fit the parameters of SPEC to its data; write fit.json, fitted_parameter_set.toml and figures to OUTDIR.",
+        description=(
+            "Fit the parameters of SPEC to its data; write fit.json, fitted_parameter_set.toml and figures to OUTDIR."
+        ),
     )
     fit.add_argument("spec", help="fit spec TOML (see README), or the stem of a shipped calibration")
     fit.add_argument(
@@ -216,13 +221,18 @@ def build_parser():
     fit.add_argument(
         "--update",
         action="store_true",
-        help="also write the fitted values, with their provenance, into the spec's parameter set file (for maintainers)",
+        help=(
+            "also write the fitted values, with their provenance, into the spec's parameter set file (for maintainers)"
+        ),
     )
     fit.set_defaults(func=cmd_fit)
     study = sub.add_parser(
         "study",
         help="run a parameter study on a Dask cluster",
-        description="Run the cases of SPEC on a local Dask cluster (or the one at --scheduler); write cases.parquet, figures and, for Sobol designs, sensitivity.csv to OUTDIR. Rerunning resumes.",
+        description=(
+            "Run the cases of SPEC on a local Dask cluster (or the one at --scheduler); write cases.parquet, "
+            "figures and, for Sobol designs, sensitivity.csv to OUTDIR. Rerunning resumes."
+        ),
     )
     study.add_argument("spec", help="study spec TOML (see README), or the stem of a shipped study")
     study.add_argument(
@@ -241,15 +251,29 @@ def build_parser():
     study.set_defaults(func=cmd_study)
     lst = sub.add_parser(
         "list",
-        help="list shipped parameter sets and experiments",
-        description="List shipped parameter sets and experiments with their descriptions.",
+        help="list shipped parameter sets, experiments, calibrations and studies",
+        description="List shipped parameter sets, experiments, calibrations and studies with their descriptions.",
     )
     lst.set_defaults(func=cmd_list)
     return parser
 
 
+def setup_process(command):
+    """What the ``ssbsim`` process (never a library user's) is set up with: PyBaMM's
+    telemetry off (no prompt, also in Dask workers, which inherit the environment), a
+    non-interactive matplotlib backend, and PyBaMM's log at ERROR for the commands that
+    solve (``list`` does not import PyBaMM)."""
+    os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
+    os.environ["MPLBACKEND"] = "Agg"
+    if command != "list":
+        import pybamm
+
+        pybamm.set_logging_level("ERROR")
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    setup_process(args.command)
     try:
         return args.func(args)
     except InputError as err:

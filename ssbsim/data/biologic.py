@@ -98,7 +98,8 @@ def read_mpt(path):
         found = lines[0].strip()[:40] if lines else ""
         raise InputError(
             path,
-            f"not a BioLogic text export: the first line is {found!r}, expected 'EC-Lab ASCII FILE' or 'BT-Lab ASCII FILE'",
+            f"not a BioLogic text export: the first line is {found!r}, "
+            "expected 'EC-Lab ASCII FILE' or 'BT-Lab ASCII FILE'",
             1,
         )
     m = re.fullmatch(r"Nb header lines\s*:\s*(\d+)", lines[1].strip()) if len(lines) > 1 else None

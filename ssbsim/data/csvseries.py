@@ -48,7 +48,8 @@ def read_csv_series(path):
     if missing:
         raise InputError(
             path,
-            f"no {missing[0]} column (e.g. {QUANTITIES[missing[0]]!r}); the columns are: {', '.join(map(repr, header))}",
+            f"no {missing[0]} column (e.g. {QUANTITIES[missing[0]]!r}); "
+            f"the columns are: {', '.join(map(repr, header))}",
             1,
         )
     converted = {q: numbers(values[c], c, path, lines) * f for q, (c, f) in found.items()}

@@ -10,6 +10,9 @@ __all__ = ["CellModel", "ModelOptions", "OPTIONS"]
 
 def __getattr__(name):
     if name == "CellModel":
+        from ..pybamm_import import import_pybamm
+
+        import_pybamm()  # before the submodels import it: no telemetry prompt (see there)
         from .cell_model import CellModel
 
         return CellModel

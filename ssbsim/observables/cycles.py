@@ -10,11 +10,11 @@ state at the end of the cycle. With an interphase, the charge that went into the
 decomposition of each SE anion during the cycle is reported too, in the same unit.
 """
 
-import re
-
 import numpy as np
 import pandas as pd
 import pybamm
+
+from ..protocol.steps import upper_cutoff
 
 #: cycles.csv column -> model variable, for the state read at the end of each cycle
 END_OF_CYCLE = {
@@ -46,15 +46,6 @@ COLUMNS = [
 
 def decomposition_column(name):
     return f"decomposition_charge_{name}_mAh_g"
-
-
-_VOLTS = re.compile(r"(?:until|at)\s+([0-9.]+)\s*V\b")
-
-
-def upper_cutoff(steps):
-    """Highest voltage a cycle's charge and hold steps aim at (from the step strings)."""
-    volts = [float(v) for s in steps if s.split()[0].lower() in ("charge", "hold") for v in _VOLTS.findall(s)]
-    return max(volts) if volts else np.nan
 
 
 def step_bounds(solution):

@@ -1,22 +1,32 @@
 """Figures a battery scientist looks at first: voltage profiles, capacity and efficiency,
-resistances. Each function takes a Result and returns a matplotlib Figure."""
+resistances. Each function takes a Result and returns a matplotlib Figure.
+
+The figures are built with matplotlib's object-oriented API (``Figure``, not pyplot), so
+making and saving them neither picks a backend nor touches pyplot's figures: a notebook's
+plots are left as they were."""
 
 import matplotlib
+import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+
+def subplots(*grid, figsize=(6.4, 4.4), **kwargs):
+    """(Figure, axes) as ``pyplot.subplots`` returns them, without pyplot."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(*grid, **kwargs)
 
 
 def voltage_capacity(result):
     """Voltage against specific capacity of every cycle, coloured by upper cutoff."""
     ts, cycles = result.timeseries, result.cycles
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    fig, ax = subplots()
     cutoffs = cycles["upper_cutoff_V"].to_numpy()
     finite = np.isfinite(cutoffs)
     lo, hi = (cutoffs[finite].min(), cutoffs[finite].max()) if finite.any() else (0, 1)
-    norm = matplotlib.colors.Normalize(lo, hi if hi > lo else lo + 1)
-    cmap = plt.get_cmap("viridis")
+    norm = Normalize(lo, hi if hi > lo else lo + 1)
+    cmap = matplotlib.colormaps["viridis"]
     for _, row in cycles.iterrows():
         part = ts[ts["cycle"] == row["cycle"]]
         colour = cmap(norm(row["upper_cutoff_V"])) if np.isfinite(row["upper_cutoff_V"]) else "grey"
@@ -26,7 +36,7 @@ def voltage_capacity(result):
             if len(branch):
                 q = branch["discharge_capacity_mAh_g"].to_numpy()
                 ax.plot(sign * (q - q[0]), branch["voltage_V"], color=colour, lw=0.8)
-    sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
+    sm = ScalarMappable(norm=norm, cmap=cmap)
     fig.colorbar(sm, ax=ax, label="upper cutoff [V]")
     ax.set_xlabel("specific capacity [mAh g$^{-1}$ NVOPF]")
     ax.set_ylabel("voltage vs Na$^+$/Na [V]")
@@ -38,7 +48,7 @@ def voltage_capacity(result):
 def capacity_efficiency(result):
     """Charge/discharge capacity and Coulombic efficiency against cycle number."""
     c = result.cycles
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    fig, ax = subplots()
     ax.plot(c["cycle"], c["charge_capacity_mAh_g"], "o-", ms=3, label="charge")
     ax.plot(c["cycle"], c["discharge_capacity_mAh_g"], "s-", ms=3, label="discharge")
     ax.set_xlabel("cycle")
@@ -57,7 +67,7 @@ def capacity_efficiency(result):
 def resistances(result):
     """R0 (SE), R1 (anode interface), R2 (cathode interphase) against cycle number."""
     c = result.cycles
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    fig, ax = subplots()
     for column, label in [
         ("electrolyte_resistance_ohm_cm2", "R0 electrolyte"),
         ("anode_interface_resistance_ohm_cm2", "R1 Na anode interface"),
@@ -77,7 +87,7 @@ def interphase(result):
     decomposition of each SE anion in each cycle."""
     c = result.cycles
     anions = [col for col in c.columns if col.startswith("decomposition_charge_")]
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.4, 6.4), sharex=True)
+    fig, (top, bottom) = subplots(2, 1, figsize=(6.4, 6.4), sharex=True)
     top.semilogy(
         c["cycle"], c["cathode_interphase_resistance_ohm_cm2"].clip(lower=1e-3), "o-", ms=3, color="C2", label="R2"
     )

@@ -14,7 +14,6 @@ recorded at that point, ``impedance_step.py``). C-rates refer to the cathode's t
 times its loading. Errors name the file, the line and the step.
 """
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +21,9 @@ from ..errors import InputError
 from ..resources import resolve
 from ..tomlfile import array_of_tables, line_of, read_toml
 from .impedance_step import is_impedance, parse_impedance_step
+from .steps import check_step, one_line, voltages
 
 TOP_LEVEL = {"description", "temperature_C", "period", "block"}
-_VOLTS = re.compile(r"([0-9.]+)\s*V\b")
 BLOCK_KEYS = {"repeat", "steps"}
 
 
@@ -74,14 +73,14 @@ class ExperimentSpec:
         for block in self.blocks:
             lines = block.lines or [None] * len(block.steps)
             for text, line in zip(block.steps, lines):
-                for volts in _VOLTS.findall(text):
+                for volts in voltages(text):
                     out.append((text, line, float(volts)))
         return out
 
     def pybamm_experiment(self):
-        import pybamm
+        from ..pybamm_import import import_pybamm
 
-        return pybamm.Experiment(self.cycles(), period=self.period)
+        return import_pybamm().Experiment(self.cycles(), period=self.period)
 
 
 def truncated(spec, n_cycles):
@@ -93,42 +92,6 @@ def truncated(spec, n_cycles):
         blocks.append(Block(block.steps, min(block.repeat, left), block.lines))
         left -= blocks[-1].repeat
     return ExperimentSpec(spec.name, blocks, spec.description, spec.temperature_C, spec.period, spec.source)
-
-
-def _one_line(err):
-    lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
-    if not lines:
-        return type(err).__name__
-    detail = [ln for ln in lines if ln.startswith("The following")]
-    first = lines[0].split(" For example")[0]  # pybamm's examples follow on the next lines
-    return first.rstrip(":. ") + (f" ({detail[0]})" if detail else "")
-
-
-def check_step(text, source, where):
-    """Parse a PyBaMM step string; InputError with a one-line reason if it is not valid."""
-    import pybamm
-
-    if not isinstance(text, str) or not text.strip():
-        raise InputError(source, f"a step must be a non-empty string, got {text!r}", where)
-    if is_impedance(text):
-        return parse_impedance_step(text, source, where)
-    try:
-        step = pybamm.step.string(text)
-    except Exception as err:  # pybamm raises ValueError, TypeError, ZeroDivisionError
-        raise InputError(source, f"step {text!r}: {_one_line(err)}", where) from None
-    value = step.value
-    if isinstance(value, (int, float)):
-        kind = text.split()[0].lower()
-        if kind in ("charge", "discharge") and not (value > 0 if kind == "discharge" else value < 0):
-            raise InputError(source, f"step {text!r}: rate must be positive (the verb gives the direction)", where)
-        if kind == "hold" and not 0 < value < 10:
-            raise InputError(source, f"step {text!r}: hold voltage must be between 0 and 10 V", where)
-    if step.duration is not None and step.duration <= 0:
-        raise InputError(source, f"step {text!r}: duration must be positive", where)
-    for term in step.termination:
-        if type(term).__name__ == "VoltageTermination" and not 0 < term.value < 10:
-            raise InputError(source, f"step {text!r}: cut-off voltage must be between 0 and 10 V", where)
-    return step
 
 
 def load_experiment(name_or_path):
@@ -155,8 +118,9 @@ def load_experiment(name_or_path):
             )
     period = data.get("period")
     if period is not None:
-        import pybamm
+        from ..pybamm_import import import_pybamm
 
+        pybamm = import_pybamm()
         if isinstance(period, bool) or not isinstance(period, (str, int, float)):
             raise InputError(
                 path, f"'period' must be a time such as \"5 minutes\", got {period!r}", line_of(text, "period")
@@ -164,7 +128,7 @@ def load_experiment(name_or_path):
         try:
             seconds = pybamm.Experiment(["Rest for 1 hour"], period=period).steps[0].period
         except Exception as err:
-            raise InputError(path, f"'period' {period!r}: {_one_line(err)}", line_of(text, "period")) from None
+            raise InputError(path, f"'period' {period!r}: {one_line(err)}", line_of(text, "period")) from None
         if not seconds > 0:
             raise InputError(path, f"'period' {period!r}: must be a positive time", line_of(text, "period"))
     blocks = []

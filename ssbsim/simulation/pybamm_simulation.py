@@ -5,7 +5,8 @@ evaluating each condition's variable on the step's solution at the event time th
 ``ProcessedVariable.__call__``, an xarray interpolation: about 3 ms per step, 40 % of
 the wall time of the cutoff sweep with the interphase model. The event time is the last
 point of the step's solution, so the value there is the variable's last entry. The
-tests check that both ways name the same end conditions (tests/simulation).
+tests check that both ways name the same end conditions, and that PyBaMM still calls this
+private method once per end condition of each step (tests/simulation).
 """
 
 import pybamm

@@ -87,8 +87,6 @@ class Result:
                 self.impedance_fits.to_csv(tmp, index=False, float_format="%.6g")
             written += [outdir / "impedance.parquet", outdir / "impedance_fits.csv"]
         if figures and len(self.cycles):
-            import matplotlib.pyplot as plt
-
             from ..observables.figures import FIGURES
 
             has_interphase = any(col.startswith("decomposition_charge_") for col in self.cycles.columns)
@@ -98,7 +96,6 @@ class Result:
                 fig = make(self)
                 with atomic.atomic_path(outdir / name) as tmp:
                     fig.savefig(tmp, dpi=130, format="png")
-                plt.close(fig)
                 written.append(outdir / name)
         if figures and self.impedance is not None and len(self.impedance):
             from ..observables.impedance_figures import IMPEDANCE_FIGURES

@@ -6,26 +6,21 @@ and returns a :class:`~ssbsim.simulation.result.Result`. Checks come first: a ba
 raises :class:`~ssbsim.errors.InputError` before anything is solved or written.
 """
 
-import os
 import time
 
-os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
+import pybamm
 
-import pybamm  # noqa: E402
-
-from ..errors import InputError, SimulationError  # noqa: E402
-from ..model import CellModel  # noqa: E402
-from ..parameters import ParameterSet, load_parameter_set  # noqa: E402
-from ..parameters.registry import CELL  # noqa: E402
-from ..protocol import ExperimentSpec, load_experiment  # noqa: E402
-from .impedance import ImpedanceModel, record_spectra  # noqa: E402
-from .progress import CycleProgress  # noqa: E402
-from .pybamm_simulation import Simulation  # noqa: E402
-from .result import Result  # noqa: E402
+from ..errors import InputError, SimulationError
+from ..model import CellModel
+from ..parameters import ParameterSet, load_parameter_set
+from ..parameters.registry import CELL
+from ..protocol import ExperimentSpec, load_experiment
+from .impedance import ImpedanceModel, record_spectra
+from .progress import CycleProgress
+from .pybamm_simulation import Simulation
+from .result import Result
 
 DEFAULT_PARAMETER_SET = "asakura2020"
-
-pybamm.set_logging_level("ERROR")
 
 
 def prepare(experiment, parameter_set=None, overrides=None, options=None):

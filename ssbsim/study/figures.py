@@ -14,19 +14,13 @@ def _metric_columns(frame):
 
 
 def _save(fig, path):
-    import matplotlib.pyplot as plt
-
     with atomic.atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=110, format="png")
-    plt.close(fig)
     return path
 
 
 def study_figures(spec, frame, outdir):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ..observables.figures import subplots
 
     outdir = Path(outdir)
     ok = frame[frame["status"] == "ok"] if "status" in frame else frame
@@ -35,7 +29,7 @@ def study_figures(spec, frame, outdir):
     written = []
     if not len(ok) or not metrics:
         return written
-    fig, axes = plt.subplots(len(metrics), len(varied), figsize=(3.2 * len(varied), 2.4 * len(metrics)), squeeze=False)
+    fig, axes = subplots(len(metrics), len(varied), figsize=(3.2 * len(varied), 2.4 * len(metrics)), squeeze=False)
     for i, m in enumerate(metrics):
         for j, v in enumerate(varied):
             ax = axes[i, j]
@@ -53,7 +47,7 @@ def study_figures(spec, frame, outdir):
         x, y = varied[0].name, varied[1].name
         for m in metrics:
             table = ok.pivot_table(index=y, columns=x, values=m)
-            fig, ax = plt.subplots(figsize=(6.0, 4.6))
+            fig, ax = subplots(figsize=(6.0, 4.6))
             image = ax.imshow(table.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
             ax.set_xticks(range(len(table.columns)), [f"{c:.4g}" for c in table.columns], rotation=45, fontsize="small")
             ax.set_yticks(range(len(table.index)), [f"{c:.4g}" for c in table.index], fontsize="small")

@@ -6,26 +6,16 @@ C-rate; ``protocol: temperature [C]`` the experiment's temperature. The new step
 checked like those of an experiment file.
 """
 
-import re
-
 from ..errors import InputError
-from ..protocol.experiment_file import Block, ExperimentSpec, check_step
-
-_UNTIL_VOLTS = re.compile(r"(until\s+)([0-9.]+)(\s*V\b)")
-_HOLD_VOLTS = re.compile(r"^(Hold at\s+)([0-9.]+)(\s*V\b)", re.IGNORECASE)
-_C_RATE = re.compile(r"(at\s+)(C/[0-9.]+|[0-9.]+\s*C)(?=\s|$)")
+from ..protocol.experiment_file import Block, ExperimentSpec
+from ..protocol.steps import check_step, with_c_rate, with_upper_cutoff
 
 
 def _step(text, values):
-    kind = text.split()[0].lower()
     if "protocol: upper cutoff [V]" in values:
-        v = values["protocol: upper cutoff [V]"]
-        if kind == "charge":
-            text = _UNTIL_VOLTS.sub(lambda m: f"{m.group(1)}{v:.4g}{m.group(3)}", text)
-        elif kind == "hold":
-            text = _HOLD_VOLTS.sub(lambda m: f"{m.group(1)}{v:.4g}{m.group(3)}", text)
-    if "protocol: C-rate" in values and kind in ("charge", "discharge"):
-        text = _C_RATE.sub(lambda m: f"{m.group(1)}{values['protocol: C-rate']:.4g}C", text)
+        text = with_upper_cutoff(text, values["protocol: upper cutoff [V]"])
+    if "protocol: C-rate" in values:
+        text = with_c_rate(text, values["protocol: C-rate"])
     return text
 
 

@@ -62,13 +62,10 @@ def sobol_indices(spec, frame, outdir):
     written = [outdir / "sensitivity.csv"]
     good = table[table["parameter"] != ""]
     if len(good):
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        from ..observables.figures import subplots
 
         metrics = list(dict.fromkeys(good["metric"]))
-        fig, axes = plt.subplots(
+        fig, axes = subplots(
             len(metrics), 1, figsize=(6.4, 1.8 + 1.2 * len(metrics) * max(1, len(problem["names"])) / 3), squeeze=False
         )
         for ax, m in zip(axes[:, 0], metrics):

@@ -7,18 +7,15 @@ cluster -- can run them. Each worker process keeps its built runs between cases
 input parameters for every case that only changes them.
 """
 
-import os
 import time
 
-os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from ..errors import SimulationError  # noqa: E402
-from ..parameters.loader import ParameterSet  # noqa: E402
-from ..protocol.experiment_file import Block, ExperimentSpec  # noqa: E402
-from ..simulation.reuse import ReusableRuns  # noqa: E402
-from .protocol import protocol_key, vary_protocol  # noqa: E402
+from ..errors import SimulationError
+from ..parameters.loader import ParameterSet
+from ..protocol.experiment_file import Block, ExperimentSpec
+from ..simulation.reuse import ReusableRuns
+from .protocol import protocol_key, vary_protocol
 
 DEFAULT_METRICS = [
     "first_coulombic_efficiency",
@@ -76,6 +73,10 @@ def metrics(cycles, extra=()):
 def _runs(study):
     runs = _RUNS.get(study["key"])
     if runs is None:
+        if not _RUNS:  # first case of this worker process, which only runs cases: as the CLI does
+            from ..pybamm_import import import_pybamm
+
+            import_pybamm().set_logging_level("ERROR")
         p = study["parameter_set"]
         pset = ParameterSet(p["values"], p["provenance"], p["description"], p["options"], p["source"], p["anions"])
         runs = _RUNS[study["key"]] = ReusableRuns(pset, study["names"], study["options"], source="study")

@@ -57,7 +57,8 @@ def test_overrides_are_checked_and_recorded(cell_a):
 def test_extends_inherits_and_overrides(tmp_path):
     path = tmp_path / "variant.toml"
     path.write_text(
-        'extends = "asakura2020"\n[parameters]\n"Separator thickness [m]" = { value = 3e-4, source = "estimate: thinner pellet" }\n'
+        'extends = "asakura2020"\n[parameters]\n'
+        '"Separator thickness [m]" = { value = 3e-4, source = "estimate: thinner pellet" }\n'
     )
     variant = ssbsim.load_parameter_set(path)
     assert variant["Separator thickness [m]"] == 3e-4

@@ -4,7 +4,7 @@ import pybamm
 import pytest
 
 import ssbsim
-from ssbsim.observables.cycles import upper_cutoff
+from ssbsim.protocol.steps import upper_cutoff
 from ssbsim.resources import shipped
 
 

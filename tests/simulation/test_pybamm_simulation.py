@@ -1,11 +1,26 @@
 """ssbsim's Simulation reads step end conditions from the last point of each step
 instead of PyBaMM's interpolation: both must name the same end conditions."""
 
+import inspect
+
 import pybamm
 
 from ssbsim.model import CellModel
 from ssbsim.protocol.experiment_file import Block, ExperimentSpec
 from ssbsim.simulation.pybamm_simulation import Simulation
+
+
+def _solve(simulation, spec, pset):
+    """Solve ``spec`` on ``pset`` with ``simulation`` (PyBaMM's class or ssbsim's)."""
+    options = pset.model_options()
+    model = CellModel(options)
+    return simulation(
+        model,
+        parameter_values=pset.pybamm_values(options),
+        experiment=spec.pybamm_experiment(),
+        solver=model.default_solver,
+        experiment_model_mode="unified",
+    ).solve()
 
 
 def test_same_step_terminations_as_pybamm(cell_a):
@@ -24,17 +39,39 @@ def test_same_step_terminations_as_pybamm(cell_a):
             Block(["Charge at 1C for 20 minutes or until 4.3 V", "Discharge at 1C until 2.5 V"], 1),
         ],
     )
-    options = cell_a.model_options()
     terminations = []
     for simulation in (pybamm.Simulation, Simulation):
-        model = CellModel(options)
-        solution = simulation(
-            model,
-            parameter_values=cell_a.pybamm_values(options),
-            experiment=spec.pybamm_experiment(),
-            solver=model.default_solver,
-            experiment_model_mode="unified",
-        ).solve()
+        solution = _solve(simulation, spec, cell_a)
         terminations.append([step.termination for cycle in solution.cycles for step in cycle.steps])
     assert terminations[0] == terminations[1]
     assert len(terminations[0]) == 10 and any("4.1" in t for t in terminations[0])
+
+
+def test_the_override_is_the_method_pybamm_calls(cell_a, monkeypatch):
+    """If PyBaMM renames or stops calling the private method, the override would silently
+    stop applying (and the test above would still pass): count the calls."""
+    name = "_evaluate_step_termination_expression_from_solution"
+    assert callable(getattr(pybamm.Simulation, name, None)), f"pybamm.Simulation.{name} is gone"
+    assert name in vars(Simulation)
+    assert list(inspect.signature(getattr(pybamm.Simulation, name)).parameters) == list(
+        inspect.signature(getattr(Simulation, name)).parameters
+    )
+    calls = []
+    override = getattr(Simulation, name)
+
+    def counted(self, term, step_solution, step):
+        calls.append(str(step))
+        return override(self, term, step_solution, step)
+
+    monkeypatch.setattr(Simulation, name, counted)
+    spec = ExperimentSpec("two steps", [Block(["Charge at C/5 until 4.1 V", "Discharge at C/5 until 2.5 V"], 1)])
+    solution = _solve(Simulation, spec, cell_a)
+    ended_on_condition = [
+        str(step)
+        for cycle, steps in zip(solution.cycles, spec.cycles())
+        for step, sol in zip(steps, cycle.steps)
+        if sol.termination.startswith("event:")
+    ]
+    assert ended_on_condition == ["Charge at C/5 until 4.1 V", "Discharge at C/5 until 2.5 V"]
+    # one end condition per step: one call per step that ended on it
+    assert len(calls) > 0 and calls == ended_on_condition

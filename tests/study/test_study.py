@@ -19,7 +19,10 @@ from ssbsim.study.runner import run_study, summarise
 from ssbsim.study.spec import load_study_spec
 from ssbsim.study.worker import metrics
 
-SHORT = 'description = "short"\ntemperature_C = 25\n[[block]]\nrepeat = 3\nsteps = ["Charge at 1C until 4.15 V", "Discharge at 1C until 2.5 V"]\n'
+SHORT = (
+    'description = "short"\ntemperature_C = 25\n[[block]]\nrepeat = 3\n'
+    'steps = ["Charge at 1C until 4.15 V", "Discharge at 1C until 2.5 V"]\n'
+)
 SIGMA = "SE conductivity [S.m-1]"
 
 
@@ -59,12 +62,15 @@ def test_grid_equals_serial_runs(tmp_path, cluster):
 
 def test_failing_cases_are_recorded_and_the_rest_complete(tmp_path, cluster):
     (tmp_path / "half.toml").write_text(
-        'extends = "asakura2020"\n[parameters]\n"Initial positive electrode stoichiometry" = { value = 0.5, source = "estimate: test" }\n'
+        'extends = "asakura2020"\n[parameters]\n'
+        '"Initial positive electrode stoichiometry" = { value = 0.5, source = "estimate: test" }\n'
     )
     spec = write(
         tmp_path,
-        'parameter_set = "half.toml"\ndesign = "grid"\n[vary."Na metal anode thickness [m]"]\nvalues = [1e-4, 1e-9, 5e-5]\n',
-        experiment='description = "discharge first"\n[[block]]\nrepeat = 2\nsteps = ["Discharge at 1C until 2.5 V", "Charge at 1C until 4.15 V"]\n',
+        'parameter_set = "half.toml"\ndesign = "grid"\n'
+        '[vary."Na metal anode thickness [m]"]\nvalues = [1e-4, 1e-9, 5e-5]\n',
+        experiment='description = "discharge first"\n[[block]]\nrepeat = 2\n'
+        'steps = ["Discharge at 1C until 2.5 V", "Charge at 1C until 4.15 V"]\n',
     )
     frame = run_study(spec, tmp_path / "out", scheduler=cluster, progress=False)
     assert list(frame["status"]) == ["ok", "failed", "ok"]

@@ -1,0 +1,81 @@
+"""Importing ssbsim changes nothing global, and the quick commands stay quick: neither
+``import ssbsim`` nor ``ssbsim --help`` / ``ssbsim list`` imports PyBaMM or matplotlib.
+Each check runs in a fresh interpreter (this one has imported everything already)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = "('pybamm', 'matplotlib', 'pandas', 'scipy', 'casadi')"
+
+
+def python(code, env=None, **kwargs):
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, **kwargs)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_import_ssbsim_imports_neither_pybamm_nor_matplotlib():
+    python(
+        "import ssbsim, sys;"
+        "assert 'pybamm' not in sys.modules and 'matplotlib' not in sys.modules, 'heavy import';"
+        "assert callable(ssbsim.run) and callable(ssbsim.load_parameter_set) and callable(ssbsim.load_experiment);"
+        "assert issubclass(ssbsim.InputError, ssbsim.SsbsimError) and 'run' in dir(ssbsim)"
+    )
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["list"], ["run", "--help"]])
+def test_quick_commands_do_not_import_the_heavy_libraries(argv):
+    out = python(
+        "import sys\n"
+        "from ssbsim.cli import main\n"
+        "try:\n"
+        f"    code = main({argv!r})\n"
+        "except SystemExit as exit:\n"
+        "    code = exit.code\n"
+        f"print('\\nHEAVY', code, [m for m in {HEAVY} if m in sys.modules])\n"
+    )
+    assert out.splitlines()[-1] == "HEAVY 0 []"
+
+
+def test_importing_the_package_changes_no_global_state():
+    """Environment, PyBaMM's log level and matplotlib's backend are as before the import of
+    every module a run uses."""
+    python(
+        "import logging, os, matplotlib, pybamm\n"
+        "matplotlib.use('svg')\n"
+        "env, level = dict(os.environ), pybamm.logger.level\n"
+        "import ssbsim, ssbsim.cli, ssbsim.simulation.run, ssbsim.observables.figures, ssbsim.study.worker\n"
+        "import ssbsim.study.figures, ssbsim.study.sensitivity\n"
+        "assert dict(os.environ) == env, set(os.environ.items()) ^ set(env.items())\n"
+        "assert pybamm.logger.level == level and matplotlib.get_backend() == 'svg'\n"
+    )
+
+
+def test_a_script_never_meets_pybamms_telemetry_prompt(tmp_path):
+    """``import pybamm`` asks on stdin (for up to 10 s) whether to send telemetry unless the
+    user has answered; a script using ssbsim must neither stop there nor find its
+    environment changed (ssbsim.pybamm_import)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYBAMM_DISABLE_TELEMETRY", "CI", "GITHUB_ACTIONS")}
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    code = (
+        "import os, ssbsim\n"
+        "spec = ssbsim.load_experiment('rate_test')\n"
+        "import ssbsim.simulation.run, pybamm\n"
+        "assert 'PYBAMM_DISABLE_TELEMETRY' not in os.environ\n"
+        "assert pybamm.telemetry._posthog.disabled\n"
+        "print('done')\n"
+    )
+    # stdin stays open and silent, like a terminal nobody answers
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    try:
+        out, err = process.communicate(timeout=300)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err.decode()
+    assert out.decode().split() == ["done"]  # no prompt text
+    assert not (tmp_path / "config" / "pybamm").exists()  # and no answer written for the user
