@@ -26,7 +26,9 @@ what the cycling runs use. Impedance (``ssbsim/simulation/impedance.py``) linear
 model with this option on. Only the averaged composite has the cathode double layer.
 """
 
-EPSILON_0 = 8.8541878128e-12  # F.m-1, CODATA 2018
+from ..constants import epsilon_0
+
+
 # the three parameters are registered once, in ssbsim/parameters/registry.py (CAPACITANCE);
 # the submodels read them as param.capacitance.C_anode, .C_cathode, .eps_r
 
@@ -37,4 +39,4 @@ def enabled(options):
 
 def separator_geometric(param):
     """C_g [F.m-2]: the SE separator as a parallel-plate capacitor."""
-    return param.capacitance.eps_r * EPSILON_0 / param.se.L_s
+    return param.capacitance.eps_r * epsilon_0 / param.se.L_s
