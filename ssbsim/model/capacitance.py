@@ -28,7 +28,6 @@ model with this option on. Only the averaged composite has the cathode double la
 
 from ..constants import epsilon_0
 
-
 # the three parameters are registered once, in ssbsim/parameters/registry.py (CAPACITANCE);
 # the submodels read them as param.capacitance.C_anode, .C_cathode, .eps_r
 
