@@ -17,17 +17,25 @@ The impedance model is the run's :class:`~ssbsim.model.CellModel` with
 ``capacitance = "double layers"`` (``ssbsim/model/capacitance.py``), built once per run.
 A state of the cycling run (whose model has no capacitances) is carried over by
 variable name: the states both models share are copied, the potential differences that
-are states only in the impedance model (anode overpotential, separator drop, cathode
-surface potential difference) are evaluated from the cycling solution, the current is
+are states only in the impedance model (anode overpotential, cathode surface potential
+difference) are evaluated from the cycling solution, the current is
 set to zero (the spectrum is taken at open circuit, as a potentiostatic EIS at the
 rest potential is). Impedances are per geometric area, :math:`Z A` [Ohm.m2], with
 :math:`\mathrm{Im}\,Z < 0` for a capacitive arc.
+
+The SE's geometric capacitance :math:`C_g` is not a state of the model (its time constant
+with :math:`R_0` is ~1 ns, ``ssbsim/model/capacitance.py``): the separator is a linear
+element in series that carries the cell current and adds its drop to the voltage only,
+so its :math:`R_0 \| C_g` replaces the model's :math:`R_0` exactly,
+:math:`Z = Z_{\mathrm{model}} + R_0/(1 + \mathrm{i}\omega R_0 C_g) - R_0`.
 """
 
 import numpy as np
 import pybamm
 
 CURRENT_STATE = "Current variable [A]"
+#: the separator's R0 [Ohm.m2] and C_g [F.m-2], in parallel
+SEPARATOR = ("Electrolyte resistance [Ohm.m2]", "SE geometric capacitance [F.m-2]")
 
 
 class StateEIS(pybamm.EISSimulation):
@@ -83,7 +91,16 @@ class ImpedanceModel:
 
     def spectrum(self, y, freqs, inputs=None):
         """Z(f) per geometric area [Ohm.m2] about state ``y``."""
-        return self.simulation.impedance(y, freqs, inputs=inputs) * self.area
+        z = self.simulation.impedance(y, freqs, inputs=inputs) * self.area
+        R0, C_g = (self.evaluate(name, y, inputs) for name in SEPARATOR)
+        w = 2j * np.pi * np.asarray(freqs)
+        return z + R0 / (1 + w * R0 * C_g) - R0
+
+    def evaluate(self, name, y, inputs=None):
+        """A scalar variable of the impedance model at state ``y``."""
+        symbol = self.simulation.parameter_values.process_symbol(self.simulation.model.variables[name])
+        value = symbol.evaluate(t=0, y=np.asarray(y), inputs=inputs or {})
+        return float(np.ravel(value)[0])
 
 
 COLUMNS = ["spectrum", "cycle", "frequency_Hz", "z_real_ohm_cm2", "z_imag_ohm_cm2"]
