@@ -38,7 +38,7 @@ exactly (``ssbsim/simulation/impedance.py``; the model provides
 
 At a steady current the capacitive currents vanish and the option leaves the
 galvanostatic behaviour unchanged up to the charge the double layers hold,
-:math:`C_c\sum_k a_k L_p\,\Delta(\phi_s-\phi_e) + C_a\phi_c\,\Delta\eta_a` (about 0.014 mAh/g
+:math:`C_c\sum_k a_k L_p\,\Delta(\phi_s-\phi_e) + C_a\phi_c\,\Delta\eta_a` (about 0.015 mAh/g
 of NVOPF over a 2.4-4.15 V charge of Cell A; tests/model/test_capacitance.py). The
 ``"none"`` form (default) drops them, which is what the cycling runs use. Impedance
 linearises the model with this option on. Only the averaged composite has the cathode

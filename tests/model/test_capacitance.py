@@ -115,7 +115,7 @@ def test_step_capacities_differ_by_the_double_layer_charge(cycle_pair):
     the voltage rises fast the double-layer current lowers the intercalation current and so the particle's
     concentration drop); the discharge step by that it gives back from 4.15 to 2.50 V plus 1.5 times as much again:
     at the diffusion-limited end, the same effect lets the particle fill further before the surface is full (the
-    excess is proportional to the capacitance and falls 15-fold with a 100 times faster diffusion). In all, a few
+    excess is proportional to the capacitance and falls 14-fold with a 100 times faster diffusion). In all, a few
     hundredths of a mAh/g."""
     c_dl = cathode_double_layer(cycle_pair["double layers"])
     ratios = []
