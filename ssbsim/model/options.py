@@ -20,10 +20,20 @@ OPTIONS = {
         ("averaged", "resolved"),
         "single-particle composite (SPMe-like), or through-thickness resolution",
     ),
+    "working electrode": (
+        "composite",
+        ("composite", "SE:carbon"),
+        "composite cathode with an intercalation host, or SE:carbon without one (voltammetry of the SE)",
+    ),
     "interphase": (
         "none",
         ("none", "decomposition"),
         "cathode/SE interphase: none, or passivating decomposition of the SE anions",
+    ),
+    "capacitance": (
+        "none",
+        ("none", "double layers"),
+        "interface double layers and SE geometric capacitance (impedance runs): none, or on",
     ),
     "SE anions": (0, "count", "number of SE anion families (set from the parameter set)"),
     "current balance": (
@@ -75,6 +85,8 @@ class ModelOptions(Mapping):
     @property
     def particle_labels(self):
         """Suffixes naming the particle populations: "" for one size, " 1".." N"."""
+        if self["working electrode"] == "SE:carbon":
+            return []  # no intercalation host
         if self["particle"] == "single":
             return [""]
         return [f" {k}" for k in range(1, self["particle size bins"] + 1)]

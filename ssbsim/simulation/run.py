@@ -15,6 +15,7 @@ from ..model import CellModel
 from ..parameters import ParameterSet, load_parameter_set
 from ..parameters.registry import CELL
 from ..protocol import ExperimentSpec, load_experiment
+from ..resources import beside
 from .progress import CycleProgress
 from .pybamm_simulation import Simulation
 from .result import Result
@@ -28,7 +29,8 @@ def prepare(experiment, parameter_set=None, overrides=None, options=None):
     if isinstance(parameter_set, ParameterSet):
         pset = parameter_set
     else:
-        pset = load_parameter_set(parameter_set or DEFAULT_PARAMETER_SET)
+        default = beside(spec.source, spec.parameter_set) if spec.parameter_set else DEFAULT_PARAMETER_SET
+        pset = load_parameter_set(parameter_set or default)
     if spec.temperature_C is not None:
         pset = pset.with_overrides({CELL.T_amb.name: spec.temperature_C + 273.15}, source=spec.source)
     if overrides:
