@@ -35,6 +35,8 @@ from .base import Submodel
 from .interphase import DecompositionInterphase, NoInterphase
 
 POTENTIAL = "Positive electrode surface potential difference [V]"
+
+
 def contact_area(param):
     """A_c: carbon/SE contact area per geometric area [-]."""
     c = param.carbon
