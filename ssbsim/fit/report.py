@@ -101,9 +101,12 @@ def figures(problem, result, outdir):
         run = fitted[data.experiment]
         fig = Figure(figsize=(6.4, 5.6))
         top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
-        xlabel = "time [h]" if data.quantity == TIME_SERIES else "cycle"
-        x = data.x / 3600 if data.quantity == TIME_SERIES else data.x
-        if run is not None and data.quantity != TIME_SERIES:
+        xlabel = getattr(data, "xlabel", "time [h]" if data.quantity == TIME_SERIES else "cycle")
+        x = data.x / 3600 if xlabel == "time [h]" else data.x
+        if run is not None and hasattr(data, "curve"):  # voltammetric data (fit/voltammetry_data.py)
+            xs, ys = data.curve(run)
+            top.plot(xs / 3600 if xlabel == "time [h]" else xs, ys, "-", color="C0", lw=1, label="fitted simulation")
+        elif run is not None and data.quantity != TIME_SERIES:
             c = run.cycles
             top.plot(c["cycle"], c[data.quantity], "-", color="C0", lw=1, label="fitted simulation")
         elif run is not None:

@@ -9,7 +9,8 @@
     [options]                            # optional model options
     [[data]]
     file = "sweep_targets.csv"           # relative to this spec
-    quantity = "coulombic_efficiency"    # a cycles.csv column, or "voltage" (time series)
+    quantity = "coulombic_efficiency"    # a cycles.csv column, "voltage" (time series), or of a
+                                         # voltammogram "current" or "onset_V" (fit/voltammetry_data.py)
     weight = 1.0                         # optional
     experiment = "formation_4p15V"       # optional, overrides the spec's
     [fit."SE anion (0) decomposition rate constant [A.m-2]"]
@@ -34,6 +35,7 @@ TOP_LEVEL = {"description", "experiment", "parameter_set", "starts", "options", 
 DATA_KEYS = {"file", "quantity", "weight", "experiment"}
 FIT_KEYS = {"bounds", "initial", "scale"}
 TIME_SERIES = "voltage"
+VOLTAMMETRIC = ("onset_V", "current")  # fit/voltammetry_data.py
 
 
 @dataclass
@@ -106,11 +108,12 @@ def load_fit_spec(name_or_path):
             if not isinstance(entry.get(key), str):
                 raise InputError(path, f"data {n + 1}: '{key}' must be given as text", where)
         quantity = entry["quantity"]
-        if quantity != TIME_SERIES and quantity not in COLUMNS and not quantity.startswith("decomposition_charge_"):
+        known = (TIME_SERIES, *VOLTAMMETRIC, *COLUMNS)
+        if quantity not in known and not quantity.startswith("decomposition_charge_"):
             raise InputError(
                 path,
-                f"data {n + 1}: quantity {quantity!r} is neither 'voltage' nor a cycles.csv column "
-                f"({', '.join(COLUMNS[1:])})",
+                f"data {n + 1}: quantity {quantity!r} is none of 'voltage', 'current', 'onset_V' "
+                f"and no cycles.csv column ({', '.join(COLUMNS[1:])})",
                 where,
             )
         weight = entry.get("weight", 1.0)
