@@ -9,7 +9,8 @@ scan (potential rising, anodic current positive):
    double-layer current at the start of a scan);
 2. waves are the peaks of the slope :math:`s = \mathrm{d}i/\mathrm{d}E` (of the current
    smoothed over ``window`` volts) that stand out by at least half their height from the
-   slope on either side, and over which the current grows by at least ``min_rise``
+   slope on either side and exceed five times the spread of the slope over the first
+   tenth of the scan (noise), and over which the current grows by at least ``min_rise``
    times the background current (the median of the first tenth of the scan);
 3. per wave, between the lowest slopes on either side of its peak: the rise line is the
    least-squares line through the points whose current lies between 25 % and 75 % of
@@ -70,8 +71,12 @@ def two_line_onsets(potential, current, skip=SKIP_V, window=WINDOW_V, min_rise=M
     background = abs(np.median(i[: max(3, len(i) // 10)]))
     noise = np.std(np.diff(i[: max(3, len(i) // 10)]))
     peaks, props = find_peaks(np.concatenate([[-np.inf], s, [-np.inf]]), prominence=0)
+    head = s[: max(3, len(s) // 10)]
+    noise_s = 1.4826 * np.median(np.abs(head - np.median(head)))  # robust spread of the background slope
     peaks = [
-        p - 1 for p, prominence in zip(peaks, props["prominences"]) if s[p - 1] > 0 and prominence >= 0.5 * s[p - 1]
+        p - 1
+        for p, prominence in zip(peaks, props["prominences"])
+        if s[p - 1] > 5 * noise_s and prominence >= 0.5 * s[p - 1]
     ]
     onsets = []
     for n, p in enumerate(peaks):
@@ -85,10 +90,11 @@ def two_line_onsets(potential, current, skip=SKIP_V, window=WINDOW_V, min_rise=M
         if top <= lb or height < max(min_rise * background, 5 * noise, np.finfo(float).tiny):
             continue
         part = slice(lb, top + 1)
-        Ew, iw = E[part], i[part]
+        Ew, iw, sw = E[part], i[part], s[part]
         up = (iw >= base + 0.25 * height) & (iw <= base + 0.75 * height)
         rise = _line(Ew[up], iw[up])
-        flat = _line(Ew[iw <= base + 0.1 * height], iw[iw <= base + 0.1 * height])
+        low = (sw <= 0.1 * s[p]) & (Ew < E[p]) & (iw <= base + 0.1 * height)
+        flat = _line(Ew[low], iw[low])
         if rise is None or flat is None:
             continue
         onset = _crossing(rise, flat)
