@@ -105,7 +105,8 @@ def figures(problem, result, outdir):
         x = data.x / 3600 if xlabel == "time [h]" else data.x
         if run is not None and hasattr(data, "curve"):  # voltammetric data (fit/voltammetry_data.py)
             xs, ys = data.curve(run)
-            top.plot(xs / 3600 if xlabel == "time [h]" else xs, ys, "-", color="C0", lw=1, label="fitted simulation")
+            x_sim = xs / 3600 if xlabel == "time [h]" else xs
+            top.plot(x_sim, ys, "-", color="C0", lw=1.2, label="fitted simulation", zorder=3)
         elif run is not None and data.quantity != TIME_SERIES:
             c = run.cycles
             top.plot(c["cycle"], c[data.quantity], "-", color="C0", lw=1, label="fitted simulation")
@@ -123,7 +124,7 @@ def figures(problem, result, outdir):
             top.plot(x, data.high, "v", color="C3", ms=5, label="data: upper bound")
         if np.isfinite(data.low).any():
             top.plot(x, data.low, "^", color="C2", ms=5, label="data: lower bound")
-        top.set_ylabel(data.quantity)
+        top.set_ylabel(getattr(data, "ylabel", data.quantity))
         top.set_title(f"{data.spec.file.name} ({data.experiment})")
         top.legend(fontsize="small")
         bottom.axhline(0, color="0.6", lw=0.8)

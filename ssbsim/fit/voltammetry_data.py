@@ -48,7 +48,7 @@ class _Voltammetric:
 
 
 class OnsetData(_Voltammetric):
-    xlabel = "cycle"
+    xlabel, ylabel = "cycle", "onset (two-line method) [V]"
 
     def __init__(self, spec, source):
         header, rows, lines = read_csv(spec.file)
@@ -79,7 +79,7 @@ class OnsetData(_Voltammetric):
 
 
 class CurrentData(_Voltammetric):
-    xlabel = "time [h]"
+    xlabel, ylabel = "time [h]", "current density [mA cm$^{-2}$], anodic > 0"
 
     def __init__(self, spec, source):
         frame = read_voltammogram(spec.file)
