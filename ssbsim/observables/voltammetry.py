@@ -58,16 +58,19 @@ def upper_limits(frame):
 
 
 def figure(frame, onsets, title=""):
-    """Current density against potential; scans coloured by the upper limit of their
-    cycle when there are several, onsets marked on the anodic scans."""
-    fig, ax = subplots()
+    """Current density against potential, linear (top) and |i| on a log scale (below:
+    the Tafel tails and the memory of the film); scans coloured by the upper limit of
+    their cycle when there are several, onsets marked on the anodic scans."""
+    fig, (ax, log) = subplots(2, 1, figsize=(6.4, 7.0), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
     limits = upper_limits(frame)
     several = len(limits) > 1
     norm = Normalize(limits.min(), max(limits.max(), limits.min() + 1e-3))
     cmap = matplotlib.colormaps["viridis"]
     for cycle, part in frame.groupby("cycle"):
         colour = cmap(norm(limits[cycle])) if several else "C0"
-        ax.plot(part["potential_V"], part["current_density_mA_cm2"] * 1e3, color=colour, lw=0.8)
+        i = part["current_density_mA_cm2"].to_numpy() * 1e3
+        ax.plot(part["potential_V"], i, color=colour, lw=0.8)
+        log.semilogy(part["potential_V"], np.abs(i), color=colour, lw=0.6)
     for _, row in onsets.iterrows():
         part = frame[frame["cycle"] == row["cycle"]]
         rising = part[np.gradient(part["potential_V"].to_numpy()) > 0]
@@ -77,12 +80,17 @@ def figure(frame, onsets, title=""):
         ax.plot([], [], "rv", label="onsets (two-line method): " + ", ".join(_distinct(onsets["onset_V"])))
         ax.legend(loc="upper left", fontsize="small")
     if several:
-        fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, label="upper limit of the scan [V]")
+        fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=[ax, log], label="upper limit of the scan [V]")
+    magnitude = np.abs(frame["current_density_mA_cm2"].to_numpy()) * 1e3
+    if (magnitude > 0).any():  # the zero crossings at the turns would set the scale
+        log.set_ylim(bottom=0.3 * np.percentile(magnitude[magnitude > 0], 5))
     ax.axhline(0, color="0.6", lw=0.5)
-    ax.set_xlabel("potential vs Na$^+$/Na [V]")
     ax.set_ylabel("current density [$\\mu$A cm$^{-2}$], anodic > 0")
+    log.set_ylabel("|current density| [$\\mu$A cm$^{-2}$]")
+    log.set_xlabel("potential vs Na$^+$/Na [V]")
     ax.set_title(title)
-    fig.tight_layout()
+    if not several:
+        fig.tight_layout()
     return fig
 
 
