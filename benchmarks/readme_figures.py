@@ -7,6 +7,7 @@ from pathlib import Path
 
 import ssbsim
 from ssbsim.observables.figures import interphase, resistances, voltage_capacity
+from ssbsim.observables.impedance_figures import fitted_resistances, nyquist
 
 HERE = Path(__file__).resolve().parent / "figures"
 
@@ -18,6 +19,8 @@ def main():
         "voltage_capacity": voltage_capacity,
         "resistances": resistances,
         "interphase": interphase,
+        "nyquist": nyquist,
+        "resistances_fitted": fitted_resistances,
     }.items():
         fig = make(result)
         fig.savefig(HERE / f"cutoff_sweep_{name}.png", dpi=100)

@@ -21,6 +21,7 @@ CUTOFF = (ROOT / "experiments" / "cutoff_sweep.toml").read_text()
 LINE_TEMPERATURE, LINE_BLOCK1, LINE_STEPS1, LINE_STEPS2, LINE_BLOCK3 = 3, 7, 8, 10, 11
 FIRST_CHARGE = '"Charge at C/10 until 4.05 V"'
 FIRST_DISCHARGE = '"Discharge at C/10 until 2.50 V"'
+INITIAL_SPECTRUM = '"Impedance from 200 kHz to 10 mHz"'  # first step of block 1 (issue 10)
 SE = "SE conductivity [S.m-1]"
 
 
@@ -214,7 +215,7 @@ CASES = {
         [f"exp.toml:{LINE_BLOCK3}:", "'repeat'", "'3'"],
     ),
     "empty steps": (
-        {"exp.toml": experiment(f"[{FIRST_CHARGE}, {FIRST_DISCHARGE}]", "[]")},
+        {"exp.toml": experiment(f"[{INITIAL_SPECTRUM}, {FIRST_CHARGE}, {FIRST_DISCHARGE}]", "[]")},
         ["exp.toml"],
         [f"exp.toml:{LINE_BLOCK1}:", "block 1", "'steps'"],
     ),

@@ -19,7 +19,8 @@ from ..observables.cycles import COLUMNS, decomposition_column
 from .series import integer_cycles
 from .textfile import numbers, read_csv
 
-QUANTITIES = [c for c in COLUMNS if c != "cycle"]
+# the circuit-fitted resistances of impedance_fits.csv (ssbsim/observables/circuit_fit.py) too
+QUANTITIES = [c for c in COLUMNS if c != "cycle"] + ["r0_ohm_cm2", "r1_ohm_cm2", "r2_ohm_cm2"]
 TEXT = ("source", "note")
 BOUNDS = ("_min", "_max", "_sigma")
 _DECOMPOSITION = re.compile(re.escape(decomposition_column("@")).replace("@", r"[A-Za-z_]\w*"))

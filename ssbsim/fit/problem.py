@@ -17,7 +17,7 @@ from ..protocol.experiment_file import truncated
 from ..resources import beside
 from ..simulation.reuse import ReusableRuns
 from .residual import bound_residual
-from .spec import TIME_SERIES
+from .spec import CIRCUIT_FITTED, SPECTRUM, TIME_SERIES
 from .voltammetry_data import QUANTITIES as VOLTAMMETRIC
 from .voltammetry_data import dataset as voltammetric
 
@@ -35,7 +35,16 @@ class Dataset:
         self.quantity = spec.quantity
         self.experiment = spec.experiment
         self.weight = spec.weight
-        if spec.quantity == TIME_SERIES:
+        if spec.quantity == SPECTRUM:
+            from ..data.spectrum import read_spectrum
+
+            frame = read_spectrum(spec.file, spec.area_cm2)
+            self.x = frame["frequency_Hz"].to_numpy()
+            z = frame["z_real_ohm_cm2"].to_numpy() + 1j * frame["z_imag_ohm_cm2"].to_numpy()
+            self.values = np.concatenate([z.real, z.imag])  # real parts, then imaginary parts
+            self.low = self.high = np.full_like(self.values, np.nan)
+            self.sigma = np.tile(DEFAULT_RELATIVE_SIGMA * np.abs(z), 2)  # 1 % of |Z|
+        elif spec.quantity == TIME_SERIES:
             frame = read_timeseries(spec.file)
             self.x = frame["time_s"].to_numpy()
             self.values = frame["voltage_V"].to_numpy()
@@ -65,7 +74,7 @@ class Dataset:
         self.frame = frame
 
     def __len__(self):
-        return len(self.x)
+        return len(self.values)
 
     def simulated(self, result):
         """The simulated quantity at the data's cycles or times (NaN where missing)."""
@@ -75,13 +84,34 @@ class Dataset:
             out = np.full(len(t), np.nan)
             out[inside] = result.solution["Voltage [V]"](t[inside])
             return out
+        if self.quantity == SPECTRUM:
+            return self._simulated_spectrum(result)
+        if self.quantity in CIRCUIT_FITTED:
+            fits = result.impedance_fits.drop_duplicates("cycle", keep="last").set_index("cycle")
+            return fits[self.quantity].reindex(self.x).to_numpy(dtype=float)
         cycles = result.cycles.set_index("cycle")
         if self.quantity not in cycles.columns:
             return np.full(len(self.x), np.nan)
         return cycles[self.quantity].reindex(self.x).to_numpy(dtype=float)
 
+    def _simulated_spectrum(self, result):
+        """The run's spectrum number ``spec.spectrum`` at the measured frequencies (log-f
+        interpolation), real parts then imaginary parts; NaN outside its range."""
+        sim = result.impedance
+        sim = sim[sim["spectrum"] == self.spec.spectrum] if sim is not None else sim
+        if sim is None or not len(sim):
+            return np.full(len(self.values), np.nan)
+        order = np.argsort(sim["frequency_Hz"].to_numpy())
+        logf, at = np.log(sim["frequency_Hz"].to_numpy()[order]), np.log(self.x)
+        inside = (at >= logf[0]) & (at <= logf[-1])
+        parts = [
+            np.where(inside, np.interp(at, logf, sim[column].to_numpy()[order]), np.nan)
+            for column in ("z_real_ohm_cm2", "z_imag_ohm_cm2")
+        ]
+        return np.concatenate(parts)
+
     def residuals(self, result):
-        sim = self.simulated(result) if result is not None else np.full(len(self.x), np.nan)
+        sim = self.simulated(result) if result is not None else np.full(len(self.values), np.nan)
         r = self.weight * bound_residual(sim, self.values, self.low, self.high, self.sigma)
         return np.where(np.isfinite(r), r, FAILED_RESIDUAL)
 
@@ -101,7 +131,7 @@ class Problem:
         for key in dict.fromkeys(d.experiment for d in spec.data):
             experiment = load_experiment(beside(spec.source, key))
             uses = [d for d in self.datasets if d.experiment == key]
-            if all(d.quantity != TIME_SERIES and d.quantity not in VOLTAMMETRIC for d in uses):
+            if all(d.quantity not in (TIME_SERIES, SPECTRUM, *VOLTAMMETRIC) for d in uses):
                 # cycles after the last one with data would be simulated for nothing
                 last = max(int(d.x.max()) for d in uses if len(d))
                 if last > experiment.n_cycles:

@@ -99,6 +99,9 @@ def figures(problem, result, outdir):
     fitted = problem.simulate(result.values)
     for n, data in enumerate(problem.datasets, start=1):
         run = fitted[data.experiment]
+        if len(data.x) != len(data.values) or (run is not None and data.quantity not in run.cycles.columns):
+            if data.quantity != TIME_SERIES and not hasattr(data, "curve"):  # curve: voltammetric data
+                continue  # spectra, circuit-fitted values: the run's nyquist.png, resistances_fitted.png
         fig = Figure(figsize=(6.4, 5.6))
         top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
         xlabel = getattr(data, "xlabel", "time [h]" if data.quantity == TIME_SERIES else "cycle")

@@ -32,9 +32,11 @@ from ..specs import load_named_experiment, load_setup
 from ..tomlfile import array_of_tables, line_of, read_toml
 
 TOP_LEVEL = {"description", "experiment", "parameter_set", "starts", "options", "data", "fit"}
-DATA_KEYS = {"file", "quantity", "weight", "experiment"}
+DATA_KEYS = {"file", "quantity", "weight", "experiment", "spectrum", "area_cm2"}
 FIT_KEYS = {"bounds", "initial", "scale"}
 TIME_SERIES = "voltage"
+SPECTRUM = "impedance"  # a measured spectrum against the run's spectrum number `spectrum`
+CIRCUIT_FITTED = ("r0_ohm_cm2", "r1_ohm_cm2", "r2_ohm_cm2")  # per cycle, from impedance_fits.csv
 VOLTAMMETRIC = ("onset_V", "current")  # fit/voltammetry_data.py
 
 
@@ -45,6 +47,8 @@ class DataSpec:
     experiment: str
     weight: float = 1.0
     line: int | None = None
+    spectrum: int = 0
+    area_cm2: float | None = None
 
 
 @dataclass
@@ -108,12 +112,15 @@ def load_fit_spec(name_or_path):
             if not isinstance(entry.get(key), str):
                 raise InputError(path, f"data {n + 1}: '{key}' must be given as text", where)
         quantity = entry["quantity"]
-        known = (TIME_SERIES, *VOLTAMMETRIC, *COLUMNS)
-        if quantity not in known and not quantity.startswith("decomposition_charge_"):
+        if (
+            quantity not in (TIME_SERIES, SPECTRUM, *CIRCUIT_FITTED, *VOLTAMMETRIC)
+            and quantity not in COLUMNS
+            and not quantity.startswith("decomposition_charge_")
+        ):
             raise InputError(
                 path,
-                f"data {n + 1}: quantity {quantity!r} is none of 'voltage', 'current', 'onset_V' "
-                f"and no cycles.csv column ({', '.join(COLUMNS[1:])})",
+                f"data {n + 1}: quantity {quantity!r} is none of 'voltage', 'impedance', 'current', 'onset_V', "
+                f"{', '.join(CIRCUIT_FITTED)} and no cycles.csv column ({', '.join(COLUMNS[1:])})",
                 where,
             )
         weight = entry.get("weight", 1.0)
@@ -126,7 +133,14 @@ def load_fit_spec(name_or_path):
         if not isinstance(data_experiment, str):
             raise InputError(path, f"data {n + 1}: 'experiment' must name an experiment", where)
         load_named_experiment(path, data_experiment, where)
-        datasets.append(DataSpec(file, quantity, data_experiment, float(weight), where))
+        spectrum, area = entry.get("spectrum", 0), entry.get("area_cm2")
+        if isinstance(spectrum, bool) or not isinstance(spectrum, int) or spectrum < 0:
+            raise InputError(
+                path, f"data {n + 1}: 'spectrum' must be a spectrum number from 0, got {spectrum!r}", where
+            )
+        if area is not None and (isinstance(area, bool) or not isinstance(area, (int, float)) or not area > 0):
+            raise InputError(path, f"data {n + 1}: 'area_cm2' must be a positive number, got {area!r}", where)
+        datasets.append(DataSpec(file, quantity, data_experiment, float(weight), where, spectrum, area))
 
     raw_fit = data["fit"]
     if not isinstance(raw_fit, dict) or not raw_fit:

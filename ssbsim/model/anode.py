@@ -36,6 +36,7 @@ Taking the Na metal at zero potential, the SE next to the anode sits at
 import pybamm
 
 from ..constants import F, R
+from . import capacitance
 from .base import Submodel, arrhenius
 
 
@@ -44,7 +45,10 @@ class SodiumMetalAnode(Submodel):
         contact = pybamm.Variable("Anode contact fraction")
         n_Na = pybamm.Variable("Na metal anode inventory [mol.m-2]")
         rho, M = self.param.anode.rho, self.param.anode.M
-        return {
+        extra = {}
+        if capacitance.enabled(self.options):  # the overpotential becomes a state
+            extra["Anode overpotential [V]"] = pybamm.Variable("Anode overpotential [V]")
+        return extra | {
             "Anode contact fraction": contact,
             "Na metal anode inventory [mol.m-2]": n_Na,
             "Na metal anode thickness [m]": n_Na * M / rho,
@@ -56,8 +60,12 @@ class SodiumMetalAnode(Submodel):
         contact = variables["Anode contact fraction"]
         j0 = arrhenius(self.param, anode.j0_ref, anode.E_j0)
         RT_F = R * self.param.cell.T_amb / F
-        eta = 2 * RT_F * pybamm.arcsinh(i / (2 * j0 * contact))
+        if capacitance.enabled(self.options):
+            eta = variables["Anode overpotential [V]"]
+        else:
+            eta = 2 * RT_F * pybamm.arcsinh(i / (2 * j0 * contact))
         return {
+            "Anode faradaic current density [A.m-2]": 2 * j0 * contact * pybamm.sinh(eta / (2 * RT_F)),
             "Anode exchange-current density [A.m-2]": j0 * contact,
             "Anode overpotential [V]": eta,
             "Anode interface resistance [Ohm.m2]": RT_F / (j0 * contact),
@@ -71,11 +79,17 @@ class SodiumMetalAnode(Submodel):
         k_s, k_p = self.param.anode.k_loss, self.param.anode.k_recovery
         self.rhs[contact] = -k_s * contact * pybamm.maximum(i, 0) + k_p * (1 - contact) * pybamm.maximum(-i, 0)
         self.rhs[n_Na] = -i / F
+        if capacitance.enabled(self.options):
+            i_F = variables["Anode faradaic current density [A.m-2]"]
+            C_a = self.param.capacitance.C_anode
+            self.rhs[variables["Anode overpotential [V]"]] = (i - i_F) / (C_a * contact)
 
     def set_initial_conditions(self, variables):
         self.initial_conditions[variables["Anode contact fraction"]] = pybamm.Scalar(1)
         anode = self.param.anode
         self.initial_conditions[variables["Na metal anode inventory [mol.m-2]"]] = anode.L * anode.rho / anode.M
+        if capacitance.enabled(self.options):
+            self.initial_conditions[variables["Anode overpotential [V]"]] = pybamm.Scalar(0)
 
     def add_events_from(self, variables):
         self.events.append(

@@ -27,6 +27,13 @@ electrode is a capacitor: at a sweep rate :math:`v`, :math:`i = -C_{dl} A_c v`. 
 SE in the thin electrode carries microamperes, so its ohmic drop is neglected; the SE
 separator and the Na counter electrode are those of the full cell (``separator.py``,
 ``anode.py``), so that :math:`V = E + \phi_e` with :math:`\phi_e = -\eta_a - i R_0`.
+
+The double layer of this electrode is always on: without it a blocking electrode below
+the onsets could carry no current. The model option ``capacitance = "double layers"``
+(``capacitance.py``) adds the Na|SE double layer and the SE geometric capacitance as
+states too; then no resistance is left in series with the applied potential and a
+potential-controlled step (hold, sweep) is an index-2 DAE, so voltammetry runs with that
+option off (``simulation/run.py`` refuses the combination).
 """
 
 import pybamm

@@ -25,6 +25,7 @@ Each module's docstring states its equations and their sources. The model runs u
 
 import pybamm
 
+from ..errors import InputError
 from . import carbon_electrode
 from . import geometry as geometry_module
 from .anode import SodiumMetalAnode
@@ -53,6 +54,8 @@ class CellModel(pybamm.BaseModel):
 
     def _submodels(self):
         opts, param = self.options, self.param
+        if opts["capacitance"] != "none" and opts["cathode"] != "averaged":
+            raise InputError("options", 'capacitance = "double layers" needs cathode = "averaged"', "capacitance")
         if opts["working electrode"] == "SE:carbon":
             return {
                 "external circuit": ExternalCircuit(param, opts),

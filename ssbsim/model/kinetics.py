@@ -36,6 +36,7 @@ algebraic variables.
 import pybamm
 
 from ..constants import F, R
+from . import capacitance
 from .base import Submodel, arrhenius
 
 
@@ -56,6 +57,7 @@ def explicit_current_balance(options):
         and options["cathode"] == "averaged"
         and options["particle"] == "single"
         and options["interphase"] == "none"
+        and not capacitance.enabled(options)
     )
 
 
@@ -158,7 +160,12 @@ class ButlerVolmerIntercalation(Submodel):
         else:
             total = a_j * L
             phi_s = delta_phi
-        self.algebraic[phi_s] = (total - i) / scale
+        if capacitance.enabled(self.options) and not self.resolved:
+            # the double layer takes what the reactions do not (capacitance.py)
+            area = sum(surface_area_density(self.param, label) for label in self.labels) * L
+            self.rhs[phi_s] = (total - i) / (self.param.capacitance.C_cathode * area)
+        else:
+            self.algebraic[phi_s] = (total - i) / scale
 
     def set_initial_conditions(self, variables):
         if self.explicit:

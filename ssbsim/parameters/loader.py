@@ -61,9 +61,8 @@ def check_carbon_electrode(options, values, source):
     electrode (``ssbsim/model/carbon_electrode.py``)."""
     if options["working electrode"] != "SE:carbon":
         return
-    for key, value in (("capacitance", "double layers"), ("cathode", "averaged")):
-        if options[key] != value:
-            raise InputError(source, f'working electrode = "SE:carbon" needs {key} = "{value}"', key)
+    if options["cathode"] != "averaged":
+        raise InputError(source, 'working electrode = "SE:carbon" needs cathode = "averaged"', "cathode")
     for entry in (*registry.CARBON, registry.CAPACITANCE.C_cathode):
         if entry.name not in values:
             raise InputError(source, 'needed for working electrode = "SE:carbon"', entry.name)

@@ -10,8 +10,9 @@
     repeat = 5                    # every repeat of a block is one cycle
     steps = ["Charge at C/10 until 4.05 V", "Discharge at C/10 until 2.5 V"]
 
-Steps are PyBaMM step strings, or potential sweeps ``"Sweep to 6.0 V at 10 uV/s"``
-(``sweep.py``). C-rates refer to the cathode's theoretical capacity
+Steps are PyBaMM step strings, potential sweeps ``"Sweep to 6.0 V at 10 uV/s"``
+(``sweep.py``) or ``"Impedance from 200 kHz to 10 mHz"`` (a spectrum recorded at that
+point, ``impedance_step.py``). C-rates refer to the cathode's theoretical capacity
 times its loading. Errors name the file, the line and the step.
 """
 
@@ -21,6 +22,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..resources import resolve
 from ..tomlfile import array_of_tables, line_of, read_toml
+from .impedance_step import is_impedance, parse_impedance_step
 from .steps import check_step, one_line, voltages
 from .sweep import is_sweep, with_starts
 
@@ -48,7 +50,22 @@ class ExperimentSpec:
     parameter_set: str | None = None  # the cell it is meant for, when the run names none
 
     def cycles(self):
-        return [tuple(b.steps) for b in self.blocks for _ in range(b.repeat)]
+        """The cycling steps of each cycle (impedance steps left out)."""
+        return [tuple(s for s in b.steps if not is_impedance(s)) for b in self.blocks for _ in range(b.repeat)]
+
+    def impedance_requests(self):
+        """[(cycle index from 0, cycling steps done before it in that cycle, ImpedanceStep)]."""
+        out, cycle = [], 0
+        for block in self.blocks:
+            for _ in range(block.repeat):
+                done = 0
+                for text in block.steps:
+                    if is_impedance(text):
+                        out.append((cycle, done, parse_impedance_step(text, self.source)))
+                    else:
+                        done += 1
+                cycle += 1
+        return out
 
     @property
     def n_cycles(self):
@@ -66,7 +83,11 @@ class ExperimentSpec:
 
     def sweeps(self):
         """The cycles with each sweep step a Sweep with its start potential (``sweep.py``)."""
-        lines = [b.lines or [None] * len(b.steps) for b in self.blocks for _ in range(b.repeat)]
+        lines = [
+            tuple(n for s, n in zip(b.steps, b.lines or [None] * len(b.steps)) if not is_impedance(s))
+            for b in self.blocks
+            for _ in range(b.repeat)
+        ]
         return with_starts(self.cycles(), self.source, lines)
 
     @property
@@ -151,6 +172,8 @@ def load_experiment(name_or_path):
         for step in steps:
             lines.append(_line_of_step(text, step, where))
             check_step(step, path, lines[-1])
+        if all(is_impedance(step) for step in steps):
+            raise InputError(path, f"block {n + 1}: a cycle needs at least one step besides impedance", where)
         blocks.append(Block(steps=list(steps), repeat=repeat, lines=lines))
     spec = ExperimentSpec(
         name=Path(path).stem,

@@ -24,6 +24,7 @@ import math
 import re
 
 from ..errors import InputError
+from .impedance_step import is_impedance, parse_impedance_step
 from .sweep import is_sweep, parse_sweep
 
 _NUMBER = r"[0-9.]+"
@@ -95,6 +96,8 @@ def check_step(text, source, where):
         raise InputError(source, f"a step must be a non-empty string, got {text!r}", where)
     if is_sweep(text):
         return parse_sweep(text, source, where)
+    if is_impedance(text):  # not a PyBaMM step: a spectrum recorded there (impedance_step.py)
+        return parse_impedance_step(text, source, where)
     pybamm = import_pybamm()
     try:
         step = pybamm.step.string(text)

@@ -21,8 +21,9 @@ class Result:
     """``.cycles`` (DataFrame, one row per completed cycle), ``.solution`` (PyBaMM),
     ``.timeseries`` (DataFrame), plus the experiment, parameters and options used."""
 
-    def __init__(self, solution, experiment, parameters, options, wall_time=None):
+    def __init__(self, solution, experiment, parameters, options, wall_time=None, impedance=None):
         self.solution = solution
+        self.impedance = impedance  # DataFrame of the recorded spectra, or None
         self.experiment = experiment
         self.parameters = parameters
         self.options = options
@@ -33,6 +34,15 @@ class Result:
         host = options["working electrode"] != "SE:carbon"
         self.active_mass_kg = parameters[COMPOSITE.loading.name] * parameters[CELL.A.name] if host else float("nan")
         self.cycles = cycle_table(solution, experiment.cycles(), self.active_mass_kg, anions=anion_labels(parameters))
+
+    @cached_property
+    def impedance_fits(self):
+        """The paper's equivalent-circuit fit of every recorded spectrum (DataFrame)."""
+        from ..observables.circuit_fit import fit_spectra
+
+        requests = self.experiment.impedance_requests()
+        before_cycling = {0} if requests and requests[0][:2] == (0, 0) else set()
+        return fit_spectra(self.impedance, initial=before_cycling)
 
     @cached_property
     def timeseries(self):
@@ -73,6 +83,12 @@ class Result:
         written.append(outdir / "timeseries.parquet")
         atomic.write_text(outdir / "run.json", json.dumps(self.metadata(), indent=2) + "\n")
         written.append(outdir / "run.json")
+        if self.impedance is not None:
+            with atomic.atomic_path(outdir / "impedance.parquet") as tmp:
+                self.impedance.to_parquet(tmp, index=False)
+            with atomic.atomic_path(outdir / "impedance_fits.csv") as tmp:
+                self.impedance_fits.to_csv(tmp, index=False, float_format="%.6g")
+            written += [outdir / "impedance.parquet", outdir / "impedance_fits.csv"]
         if figures and len(self.cycles):
             from ..observables.figures import FIGURES
 
@@ -91,4 +107,12 @@ class Result:
             from ..observables import voltammetry
 
             written += voltammetry.save(self, outdir, figures)
+        if figures and self.impedance is not None and len(self.impedance):
+            from ..observables.impedance_figures import IMPEDANCE_FIGURES
+
+            for name, make in IMPEDANCE_FIGURES.items():
+                fig = make(self)  # a matplotlib.figure.Figure, no pyplot state
+                with atomic.atomic_path(outdir / name) as tmp:
+                    fig.savefig(tmp, dpi=130, format="png")
+                written.append(outdir / name)
         return written

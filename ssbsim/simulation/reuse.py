@@ -67,7 +67,10 @@ class ReusableRuns:
             raise
         except Exception as err:
             raise SimulationError(" ".join(str(err).split())) from err
-        result = Result(solution, spec, trial, self.options)
+        from .run import spectra
+
+        inputs = {n: values[n] for n in self.inputs}
+        result = Result(solution, spec, trial, self.options, impedance=spectra(simulation, solution, spec, inputs))
         if len(result.cycles) < spec.n_cycles:
             reason = tracker.stop_reason or "the experiment became infeasible"
             error = SimulationError(f"stopped after {len(result.cycles)} of {spec.n_cycles} cycles: {reason}")

@@ -15,7 +15,9 @@ from ..model import CellModel
 from ..parameters import ParameterSet, load_parameter_set
 from ..parameters.registry import CELL
 from ..protocol import ExperimentSpec, load_experiment
+from ..protocol.sweep import end_potential
 from ..resources import beside
+from .impedance import ImpedanceModel, record_spectra
 from .progress import CycleProgress
 from .pybamm_simulation import Simulation
 from .result import Result
@@ -49,6 +51,16 @@ def prepare(experiment, parameter_set=None, overrides=None, options=None):
                 f"({low:g}-{high:g} V, 'Lower/Upper voltage cut-off [V]' of {pset.source})",
                 line,
             )
+    if model_options["capacitance"] != "none":
+        for block in spec.blocks:
+            for text, line in zip(block.steps, block.lines or [None] * len(block.steps)):
+                if end_potential(text) is not None:  # potential-controlled: hold at a voltage, sweep
+                    raise InputError(
+                        spec.source,
+                        f'step {text!r}: a potential-controlled step needs capacitance = "none" (with every '
+                        "interface and the SE capacitive, nothing resists a change of the applied potential)",
+                        line,
+                    )
     return spec, pset, model_options
 
 
@@ -65,13 +77,23 @@ def build_simulation(spec, pset, model_options, solver=None, inputs=()):
     parameter_values = pset.pybamm_values(model_options)
     for name in inputs:
         parameter_values[name] = "[input]"
-    return Simulation(
+    simulation = Simulation(
         model,
         parameter_values=parameter_values,
         experiment=spec.pybamm_experiment(),
         solver=solver or model.default_solver,
         experiment_model_mode="unified",
     )
+    # impedance steps: a second model, with capacitances, linearised at their states
+    simulation.impedance_model = ImpedanceModel(parameter_values, model_options) if spec.impedance_requests() else None
+    return simulation
+
+
+def spectra(simulation, solution, spec, inputs=None):
+    """The spectra the experiment asks for (None if it asks for none)."""
+    if simulation.impedance_model is None:
+        return None
+    return record_spectra(simulation.impedance_model, solution, spec.impedance_requests(), inputs)
 
 
 def run(experiment, parameter_set=None, overrides=None, options=None, progress=False, solver=None):
@@ -95,7 +117,8 @@ def run(experiment, parameter_set=None, overrides=None, options=None, progress=F
             raise SimulationError(f"failed before the first cycle completed: {reason}") from err
         tracker.stop_reason = tracker.stop_reason or f"solver failed: {reason}"
         solution = partial
-    result = Result(solution, spec, pset, model_options, wall_time=time.perf_counter() - start)
+    impedance = spectra(sim, solution, spec)
+    result = Result(solution, spec, pset, model_options, wall_time=time.perf_counter() - start, impedance=impedance)
     if len(result.cycles) < spec.n_cycles:
         error = SimulationError(
             f"stopped after {len(result.cycles)} of {spec.n_cycles} cycles: "

@@ -173,6 +173,11 @@ def test_bad_sweep_steps_exit_2_naming_the_line(tmp_path, capsys, step, message)
     assert message in err and "bad.toml:2:" in err and "Traceback" not in err
 
 
+def test_potential_control_with_every_interface_capacitive_is_refused(capsys):
+    assert main(["run", "voltammetry_lsv", "--option", "capacitance=double layers"]) == 2
+    assert 'needs capacitance = "none"' in capsys.readouterr().err
+
+
 def test_a_sweep_needs_a_known_start_potential(tmp_path, capsys):
     path = tmp_path / "nostart.toml"
     path.write_text('[[block]]\nsteps = ["Rest for 1 minute", "Sweep to 4.0 V at 1 mV/s"]\n')

@@ -1,0 +1,143 @@
+r"""Small-signal impedance at any state of a run, by PyBaMM's frequency-domain EIS.
+
+PyBaMM's :class:`pybamm.EISSimulation` (PyBaMM 26, ``pybamm/simulation/eis_simulation.py``;
+method: Hallemans et al., registered by PyBaMM as the citation "Hallemans2025") turns
+the current into an algebraic state held at zero, discretises the model and solves
+
+.. math:: (\mathrm{i}\omega M - J)\,\hat y = b, \qquad
+          Z(\omega) = -\hat V / \hat I,
+
+with :math:`M` the mass matrix, :math:`J` the Jacobian of the discretised model at the
+operating point and :math:`b` a unit perturbation of the current. It linearises about
+the model's *initial* state; :class:`StateEIS` extends it to linearise about any state
+vector, by setting that vector as the built model's initial state before PyBaMM
+assembles :math:`J`, and reuses PyBaMM's assembly and per-frequency solve unchanged.
+
+The impedance model is the run's :class:`~ssbsim.model.CellModel` with
+``capacitance = "double layers"`` (``ssbsim/model/capacitance.py``), built once per run.
+A state of the cycling run (whose model has no capacitances) is carried over by
+variable name: the states both models share are copied, the potential differences that
+are states only in the impedance model (anode overpotential, separator drop, cathode
+surface potential difference) are evaluated from the cycling solution, the current is
+set to zero (the spectrum is taken at open circuit, as a potentiostatic EIS at the
+rest potential is). Impedances are per geometric area, :math:`Z A` [Ohm.m2], with
+:math:`\mathrm{Im}\,Z < 0` for a capacitive arc.
+"""
+
+import numpy as np
+import pybamm
+
+CURRENT_STATE = "Current variable [A]"
+
+
+class StateEIS(pybamm.EISSimulation):
+    """``pybamm.EISSimulation`` linearised about a given state vector."""
+
+    def impedance(self, y, frequencies, inputs=None):
+        """Complex impedance [Ohm] at ``frequencies`` [Hz], linearised about ``y``."""
+        self.build(inputs=inputs)
+        self._built_model.concatenated_initial_conditions = pybamm.Vector(np.asarray(y, dtype=float).reshape(-1, 1))
+        M, neg_J, b = self._build_matrix_problem(inputs_dict=inputs)
+        return np.array([self._calculate_impedance(f, M, neg_J, b) for f in frequencies])
+
+
+def frequencies(high_Hz, low_Hz, per_decade):
+    """Logarithmically spaced frequencies from ``high_Hz`` down to ``low_Hz``, both ends
+    included, ``per_decade`` points per decade (rounded to whole intervals)."""
+    n = max(int(round(np.log10(high_Hz / low_Hz) * per_decade)), 1) + 1
+    return np.logspace(np.log10(high_Hz), np.log10(low_Hz), n)
+
+
+class ImpedanceModel:
+    """The impedance model of a run (built once) and the map of run states into it."""
+
+    def __init__(self, parameter_values, options):
+        from ..model import CellModel
+
+        self.options = dict(options) | {"capacitance": "double layers"}
+        model = CellModel(self.options)
+        self.simulation = StateEIS(model, parameter_values=parameter_values.copy(), skip_surface_form_check=True)
+        self.simulation.build()
+        self.area = parameter_values["Electrode area [m2]"]
+        built = self.simulation._built_model
+        self.slices = [(var.name, slices[0]) for var, slices in built.y_slices.items()]
+        self.size = built.concatenated_initial_conditions.shape[0]
+
+    def state_from(self, solution, index=-1):
+        """The impedance model's state vector from point ``index`` (first or last) of a
+        cycling ``solution`` (a step's solution), with the current at zero."""
+        point = solution.last_state if index == -1 else solution.first_state
+
+        model = point.all_models[-1]
+        y_run = point.all_ys[-1][:, -1]
+        run_slices = {var.name: slices[0] for var, slices in model.y_slices.items()}
+        y = np.zeros(self.size)
+        for name, sl in self.slices:
+            if name == CURRENT_STATE:
+                continue  # open circuit
+            if name in run_slices:
+                y[sl] = y_run[run_slices[name]]
+            else:
+                y[sl] = np.ravel(point[name].entries)[-1]
+        return y
+
+    def spectrum(self, y, freqs, inputs=None):
+        """Z(f) per geometric area [Ohm.m2] about state ``y``."""
+        return self.simulation.impedance(y, freqs, inputs=inputs) * self.area
+
+
+COLUMNS = ["spectrum", "cycle", "frequency_Hz", "z_real_ohm_cm2", "z_imag_ohm_cm2"]
+OHM_M2_TO_OHM_CM2 = 1e4
+
+
+def _last_step(steps):
+    """The last step of ``steps`` that has points (a step that ended at once has none)."""
+    for step in reversed(steps):
+        if not isinstance(step, pybamm.EmptySolution) and len(step.t):
+            return step
+    return None
+
+
+def state_point(solution, cycle, done):
+    """(step solution, -1 or 0): where a spectrum asked for after ``done`` cycling steps of
+    cycle ``cycle`` (from 0) is taken -- the solver's last point of that step (not an
+    interpolated output point), or the initial state. None if the run did not get there."""
+    cycles = solution.cycles
+    if cycle >= len(cycles) or len(cycles[cycle].steps) < done:
+        return None
+    if done:
+        step = _last_step(cycles[cycle].steps[:done])
+        if step is not None:
+            return step, -1
+    for earlier in range(cycle - 1, -1, -1):
+        step = _last_step(cycles[earlier].steps)
+        if step is not None:
+            return step, -1
+    first = next((s for s in cycles[0].steps if not isinstance(s, pybamm.EmptySolution)), None)
+    return (first, 0) if first is not None else None
+
+
+def record_spectra(model, solution, requests, inputs=None):
+    """DataFrame (COLUMNS) of the spectra ``requests`` (ExperimentSpec.impedance_requests())
+    at the states of ``solution``; the spectra the run did not reach are left out."""
+    import pandas as pd
+
+    frames = []
+    for cycle, done, step in requests:
+        where = state_point(solution, cycle, done)
+        if where is None:
+            continue
+        freqs = step.frequencies()
+        z = model.spectrum(model.state_from(*where), freqs, inputs=inputs) * OHM_M2_TO_OHM_CM2
+        frames.append(
+            pd.DataFrame(
+                {
+                    "spectrum": len(frames),
+                    "cycle": cycle + 1,
+                    "frequency_Hz": freqs,
+                    "z_real_ohm_cm2": z.real,
+                    "z_imag_ohm_cm2": z.imag,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
