@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import ssbsim
-from ssbsim.model.capacitance import EPSILON_0
+from ssbsim.constants import epsilon_0 as EPSILON_0
 from ssbsim.parameters.derived import derive
 from ssbsim.protocol.experiment_file import Block, ExperimentSpec
 from ssbsim.simulation.impedance import COLUMNS
