@@ -1,4 +1,4 @@
-"""Regenerate the figures of the README from the shipped cutoff sweep.
+"""Regenerate the figures of the README from the shipped cutoff sweep and voltammetry.
 
 .venv/bin/python benchmarks/readme_figures.py
 """
@@ -24,6 +24,24 @@ def main():
     }.items():
         fig = make(result)
         fig.savefig(HERE / f"cutoff_sweep_{name}.png", dpi=100)
+    voltammetry()
+
+
+def voltammetry():
+    from ssbsim.observables import voltammetry as v
+    from ssbsim.observables.onset import onset_table
+    from ssbsim.simulation.scan_rate import figure, onsets_vs_scan_rate
+
+    for name in ("voltammetry_lsv", "voltammetry_stepwise_cv"):
+        result = ssbsim.run(name)
+        frame = v.voltammogram(result)
+        v.figure(frame, onset_table(frame), f"{name} ({result.experiment.temperature_C:g} °C)").savefig(
+            HERE / f"{name}.png", dpi=100
+        )
+    measured = [(10.0, 3.45, "measured, 10 uV/s, 60 °C (Asakura 2020)"), (10.0, 4.20, "_nolegend_")]
+    figure(onsets_vs_scan_rate(), measured, "asakura2020_se_carbon, 60 °C").savefig(
+        HERE / "onset_vs_scan_rate.png", dpi=100
+    )
 
 
 if __name__ == "__main__":

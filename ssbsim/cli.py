@@ -1,4 +1,4 @@
-"""The ``ssbsim`` command: ``ssbsim run`` and ``ssbsim list``.
+"""The ``ssbsim`` command: ``ssbsim run``, ``fit``, ``study``, ``onset`` and ``list``.
 
 Exit status: 0 on success; 2 on bad input, with one line naming the file and the key or
 line at fault; 1 when the simulation itself fails, with the reason.
@@ -139,6 +139,64 @@ def cmd_study(args):
     return 0
 
 
+def cmd_onset(args):
+    from . import atomic
+    from .observables import voltammetry
+    from .observables.onset import onset_table
+
+    if args.scan_rates:
+        return _onset_vs_scan_rate(args)
+    if args.file is None:
+        raise InputError("ssbsim onset", "give a voltammogram FILE, or --scan-rates")
+    from pathlib import Path
+
+    from .data.voltammogram import read_voltammogram
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(path, "file not found")
+    frame = read_voltammogram(path, area_cm2=args.area)
+    onsets = onset_table(frame)
+    outdir = Path(args.output or f"results/onset_{path.stem}")
+    outdir.mkdir(parents=True, exist_ok=True)
+    with atomic.atomic_path(outdir / "onsets.csv") as tmp:
+        onsets.to_csv(tmp, index=False, float_format="%.4f")
+    fig = voltammetry.figure(frame, onsets, path.name)
+    with atomic.atomic_path(outdir / "onsets.png") as tmp:
+        fig.savefig(tmp, dpi=130, format="png")
+    print(onsets.to_string(index=False, float_format="%.3f") if len(onsets) else "no onset found")
+    print(f"ssbsim: wrote {outdir}/ (onsets.csv, onsets.png)", file=sys.stderr)
+    return 0
+
+
+def _onset_vs_scan_rate(args):
+    from pathlib import Path
+
+    from . import atomic
+    from .simulation.scan_rate import figure, onsets_vs_scan_rate
+
+    try:
+        rates = [float(r) for r in args.scan_rates.split(",")]
+    except ValueError:
+        raise InputError("--scan-rates", f"{args.scan_rates!r} is not a comma-separated list of numbers") from None
+    if not rates or not all(r > 0 for r in rates):
+        raise InputError("--scan-rates", "scan rates must be positive numbers (uV/s)")
+    table = onsets_vs_scan_rate(rates, args.parameter_set or "asakura2020_se_carbon", temperature_C=args.temperature)
+    outdir = Path(args.output or "results/onset_vs_scan_rate")
+    outdir.mkdir(parents=True, exist_ok=True)
+    with atomic.atomic_path(outdir / "onset_vs_scan_rate.csv") as tmp:
+        table.to_csv(tmp, index=False, float_format="%.4f")
+    measured = [(10.0, 3.45, "measured, 10 uV/s, 60 °C (Asakura 2020)"), (10.0, 4.20, "_nolegend_")]
+    fig = figure(
+        table, measured, f"{Path(str(args.parameter_set or 'asakura2020_se_carbon')).stem}, {args.temperature:g} °C"
+    )
+    with atomic.atomic_path(outdir / "onset_vs_scan_rate.png") as tmp:
+        fig.savefig(tmp, dpi=130, format="png")
+    print(table.to_string(index=False, float_format="%.3f"))
+    print(f"ssbsim: wrote {outdir}/ (onset_vs_scan_rate.csv, .png)", file=sys.stderr)
+    return 0
+
+
 def _described(paths):
     """(stem, TOML data) of shipped files, read as plain TOML: listing checks nothing and
     needs neither PyBaMM nor the parameter registry."""
@@ -249,6 +307,24 @@ def build_parser():
     )
     study.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     study.set_defaults(func=cmd_study)
+    onset = sub.add_parser(
+        "onset",
+        help="onset potentials of a voltammogram (two-line method)",
+        description=(
+            "Read FILE (ssbsim's voltammogram.csv, an EC-Lab .mpt/.mpr or a CSV time series), find the onsets of "
+            "its anodic scans with the two-line method and write onsets.csv and onsets.png to OUTDIR; or, with "
+            "--scan-rates, simulate linear sweeps of PARAMETER_SET at those rates and plot onset against scan rate."
+        ),
+    )
+    onset.add_argument("file", nargs="?", default=None, help="voltammogram file")
+    onset.add_argument("--area", type=float, default=None, help="electrode area [cm2] for a file that gives currents")
+    onset.add_argument(
+        "--scan-rates", default=None, metavar="R1,R2,...", help="simulate sweeps at these rates [uV/s] instead"
+    )
+    onset.add_argument("-p", "--parameter-set", default=None, help="with --scan-rates (default: asakura2020_se_carbon)")
+    onset.add_argument("--temperature", type=float, default=60.0, help="with --scan-rates: [°C] (default 60)")
+    onset.add_argument("-o", "--output", metavar="OUTDIR", default=None, help="output folder")
+    onset.set_defaults(func=cmd_onset)
     lst = sub.add_parser(
         "list",
         help="list shipped parameter sets, experiments, calibrations and studies",

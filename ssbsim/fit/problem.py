@@ -18,6 +18,8 @@ from ..resources import beside
 from ..simulation.reuse import ReusableRuns
 from .residual import bound_residual
 from .spec import CIRCUIT_FITTED, SPECTRUM, TIME_SERIES
+from .voltammetry_data import QUANTITIES as VOLTAMMETRIC
+from .voltammetry_data import dataset as voltammetric
 
 FAILED_RESIDUAL = 100.0
 DEFAULT_RELATIVE_SIGMA = 0.01
@@ -122,12 +124,14 @@ class Problem:
         self.parameters = spec.parameters
         self.names = [p.name for p in self.parameters]
         self.runs = ReusableRuns(spec.parameter_set, self.names, spec.options, source=spec.source)
-        self.datasets = [Dataset(d, spec.source) for d in spec.data]
+        self.datasets = [
+            voltammetric(d, spec.source) if d.quantity in VOLTAMMETRIC else Dataset(d, spec.source) for d in spec.data
+        ]
         self.experiments = {}
         for key in dict.fromkeys(d.experiment for d in spec.data):
             experiment = load_experiment(beside(spec.source, key))
             uses = [d for d in self.datasets if d.experiment == key]
-            if all(d.quantity not in (TIME_SERIES, SPECTRUM) for d in uses):
+            if all(d.quantity not in (TIME_SERIES, SPECTRUM, *VOLTAMMETRIC) for d in uses):
                 # cycles after the last one with data would be simulated for nothing
                 last = max(int(d.x.max()) for d in uses if len(d))
                 if last > experiment.n_cycles:

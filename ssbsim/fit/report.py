@@ -100,13 +100,17 @@ def figures(problem, result, outdir):
     for n, data in enumerate(problem.datasets, start=1):
         run = fitted[data.experiment]
         if len(data.x) != len(data.values) or (run is not None and data.quantity not in run.cycles.columns):
-            if data.quantity != TIME_SERIES:
+            if data.quantity != TIME_SERIES and not hasattr(data, "curve"):  # curve: voltammetric data
                 continue  # spectra, circuit-fitted values: the run's nyquist.png, resistances_fitted.png
         fig = Figure(figsize=(6.4, 5.6))
         top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
-        xlabel = "time [h]" if data.quantity == TIME_SERIES else "cycle"
-        x = data.x / 3600 if data.quantity == TIME_SERIES else data.x
-        if run is not None and data.quantity != TIME_SERIES:
+        xlabel = getattr(data, "xlabel", "time [h]" if data.quantity == TIME_SERIES else "cycle")
+        x = data.x / 3600 if xlabel == "time [h]" else data.x
+        if run is not None and hasattr(data, "curve"):  # voltammetric data (fit/voltammetry_data.py)
+            xs, ys = data.curve(run)
+            x_sim = xs / 3600 if xlabel == "time [h]" else xs
+            top.plot(x_sim, ys, "-", color="C0", lw=1.2, label="fitted simulation", zorder=3)
+        elif run is not None and data.quantity != TIME_SERIES:
             c = run.cycles
             top.plot(c["cycle"], c[data.quantity], "-", color="C0", lw=1, label="fitted simulation")
         elif run is not None:
@@ -123,7 +127,7 @@ def figures(problem, result, outdir):
             top.plot(x, data.high, "v", color="C3", ms=5, label="data: upper bound")
         if np.isfinite(data.low).any():
             top.plot(x, data.low, "^", color="C2", ms=5, label="data: lower bound")
-        top.set_ylabel(data.quantity)
+        top.set_ylabel(getattr(data, "ylabel", data.quantity))
         top.set_title(f"{data.spec.file.name} ({data.experiment})")
         top.legend(fontsize="small")
         bottom.axhline(0, color="0.6", lw=0.8)

@@ -9,7 +9,8 @@
     [options]                            # optional model options
     [[data]]
     file = "sweep_targets.csv"           # relative to this spec
-    quantity = "coulombic_efficiency"    # a cycles.csv column, or "voltage" (time series)
+    quantity = "coulombic_efficiency"    # a cycles.csv column, "voltage" (time series), or of a
+                                         # voltammogram "current" or "onset_V" (fit/voltammetry_data.py)
     weight = 1.0                         # optional
     experiment = "formation_4p15V"       # optional, overrides the spec's
     [fit."SE anion (0) decomposition rate constant [A.m-2]"]
@@ -36,6 +37,7 @@ FIT_KEYS = {"bounds", "initial", "scale"}
 TIME_SERIES = "voltage"
 SPECTRUM = "impedance"  # a measured spectrum against the run's spectrum number `spectrum`
 CIRCUIT_FITTED = ("r0_ohm_cm2", "r1_ohm_cm2", "r2_ohm_cm2")  # per cycle, from impedance_fits.csv
+VOLTAMMETRIC = ("onset_V", "current")  # fit/voltammetry_data.py
 
 
 @dataclass
@@ -111,14 +113,14 @@ def load_fit_spec(name_or_path):
                 raise InputError(path, f"data {n + 1}: '{key}' must be given as text", where)
         quantity = entry["quantity"]
         if (
-            quantity not in (TIME_SERIES, SPECTRUM, *CIRCUIT_FITTED)
+            quantity not in (TIME_SERIES, SPECTRUM, *CIRCUIT_FITTED, *VOLTAMMETRIC)
             and quantity not in COLUMNS
             and not quantity.startswith("decomposition_charge_")
         ):
             raise InputError(
                 path,
-                f"data {n + 1}: quantity {quantity!r} is neither 'voltage' nor a cycles.csv column "
-                f"({', '.join(COLUMNS[1:])})",
+                f"data {n + 1}: quantity {quantity!r} is none of 'voltage', 'impedance', 'current', 'onset_V', "
+                f"{', '.join(CIRCUIT_FITTED)} and no cycles.csv column ({', '.join(COLUMNS[1:])})",
                 where,
             )
         weight = entry.get("weight", 1.0)

@@ -43,6 +43,8 @@ of NVOPF over a 2.4-4.15 V charge of Cell A; tests/model/test_capacitance.py). T
 ``"none"`` form (default) drops them, which is what the cycling runs use. Impedance
 linearises the model with this option on. Only the averaged composite has the cathode
 double layer.
+The SE:carbon working electrode (``carbon_electrode.py``) has the same double layer, per
+carbon/SE contact area, as the state of its potential.
 """
 
 from ..constants import epsilon_0

@@ -14,6 +14,10 @@ their variables depend on one another:
 ``kinetics``                  intercalation Butler--Volmer and the current balance
 ============================  ===================================================
 
+With ``working electrode = "SE:carbon"`` (voltammetry of the SE) the composite,
+particles and kinetics give way to the carbon/SE double layer and the same interphase
+submodel on the carbon contact area (``carbon_electrode.py``).
+
 Each module's docstring states its equations and their sources. The model runs under
 ``pybamm.Experiment``: it uses ``"Current function [A]"`` and defines ``"Current [A]"``,
 ``"Voltage [V]"`` and ``"Battery voltage [V]"``.
@@ -22,6 +26,7 @@ Each module's docstring states its equations and their sources. The model runs u
 import pybamm
 
 from ..errors import InputError
+from . import carbon_electrode
 from . import geometry as geometry_module
 from .anode import SodiumMetalAnode
 from .cell import ExternalCircuit
@@ -51,6 +56,14 @@ class CellModel(pybamm.BaseModel):
         opts, param = self.options, self.param
         if opts["capacitance"] != "none" and opts["cathode"] != "averaged":
             raise InputError("options", 'capacitance = "double layers" needs cathode = "averaged"', "capacitance")
+        if opts["working electrode"] == "SE:carbon":
+            return {
+                "external circuit": ExternalCircuit(param, opts),
+                "anode": SodiumMetalAnode(param, opts),
+                "separator": SolidElectrolyteSeparator(param, opts),
+                "interphase": carbon_electrode.INTERPHASES[opts["interphase"]](param, opts),
+                "electrode": carbon_electrode.CarbonDoubleLayer(param, opts),
+            }
         composite = AveragedComposite if opts["cathode"] == "averaged" else ResolvedComposite
         submodels = {
             "external circuit": ExternalCircuit(param, opts),
@@ -112,6 +125,7 @@ class CellModel(pybamm.BaseModel):
         either), at no measurable cost. The OCP spline is evaluated only inside its table
         (``ocp.py`` clamps its argument), so PyBaMM's per-step extrapolation check is
         skipped (7 % of a re-solve)."""
-        if self.submodels["kinetics"].explicit:
+        kinetics = self.submodels.get("kinetics")
+        if kinetics is None or kinetics.explicit:
             return pybamm.IDAKLUSolver(on_extrapolation="ignore")
         return pybamm.IDAKLUSolver(on_extrapolation="ignore", options={"nonlinear_convergence_coefficient": 0.05})

@@ -30,6 +30,7 @@ class CellParameters:
         self.particle = _symbols(registry.PARTICLE)
         self.anode = _symbols(registry.ANODE)
         self.capacitance = _symbols(registry.CAPACITANCE)
+        self.carbon = _symbols(registry.CARBON)
         self.derived = _symbols(entry for entry in registry.DERIVED if not entry.inputs)
         self.anion = [_symbols(registry.ANION[k].values()) for k in range(options["SE anions"])]
         self.population = {

@@ -88,13 +88,16 @@ class DecompositionInterphase(Submodel):
         self.resolved = options["cathode"] == "resolved"
         self.p = param.anion  # per anion k: .fraction, .potential, .rate, ... (parameters/registry.py)
 
+    def area(self, label):
+        """Contact area of SE and electron conductor per geometric area (a L) [-]."""
+        return surface_area_density(self.param, label) * self.param.derived.L
+
     def _thickness(self, k, label):
         return f"Cathode interphase layer {k} thickness{label} [m]"
 
     def get_fundamental_variables(self):
         variables = {}
         conductance = 0
-        L = self.param.derived.L
         for label in self.labels:
             delta = [
                 pybamm.Variable(
@@ -112,9 +115,7 @@ class DecompositionInterphase(Submodel):
                 variables[f"Cathode interphase passivation of anion {k}{label}"] = pybamm.exp(-d / p.length)
             # populations (and positions) in parallel; the floor only avoids 1/0 before
             # any film has formed
-            conductance = conductance + surface_area_density(self.param, label) * L * pybamm.x_average(
-                1 / pybamm.maximum(rho, 1e-12)
-            )
+            conductance = conductance + self.area(label) * pybamm.x_average(1 / pybamm.maximum(rho, 1e-12))
         variables["Cathode interphase resistance [Ohm.m2]"] = 1 / conductance
         return variables
 
@@ -133,7 +134,7 @@ class DecompositionInterphase(Submodel):
         return variables["Positive electrode surface potential difference [V]"]
 
     def get_coupled_variables(self, variables):
-        A, L = self.param.cell.A, self.param.derived.L
+        A = self.param.cell.A
         out = {}
         charge = [0 for _ in self.anions]
         for label in self.labels:
@@ -144,9 +145,7 @@ class DecompositionInterphase(Submodel):
                 out[f"Cathode decomposition current density of anion {k}{label} [A.m-2]"] = j_k
                 total = total + j_k
                 delta = variables[self._thickness(k, label)]
-                charge[k] = charge[k] + surface_area_density(self.param, label) * L * A * pybamm.x_average(
-                    delta * p.electrons * F / p.volume
-                )
+                charge[k] = charge[k] + self.area(label) * A * pybamm.x_average(delta * p.electrons * F / p.volume)
             out[f"Cathode decomposition current density{label} [A.m-2]"] = total
             out[f"Cathode decomposition driving potential{label} [V]"] = E
         for k in self.anions:

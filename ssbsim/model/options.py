@@ -20,6 +20,11 @@ OPTIONS = {
         ("averaged", "resolved"),
         "single-particle composite (SPMe-like), or through-thickness resolution",
     ),
+    "working electrode": (
+        "composite",
+        ("composite", "SE:carbon"),
+        "composite cathode with an intercalation host, or SE:carbon without one (voltammetry of the SE)",
+    ),
     "interphase": (
         "none",
         ("none", "decomposition"),
@@ -80,6 +85,8 @@ class ModelOptions(Mapping):
     @property
     def particle_labels(self):
         """Suffixes naming the particle populations: "" for one size, " 1".." N"."""
+        if self["working electrode"] == "SE:carbon":
+            return []  # no intercalation host
         if self["particle"] == "single":
             return [""]
         return [f" {k}" for k in range(1, self["particle size bins"] + 1)]

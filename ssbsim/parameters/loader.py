@@ -56,6 +56,18 @@ def check_value(name, value, source, where=None):
     return float(value)
 
 
+def check_carbon_electrode(options, values, source):
+    """InputError unless ``options`` and ``values`` describe a complete SE:carbon working
+    electrode (``ssbsim/model/carbon_electrode.py``)."""
+    if options["working electrode"] != "SE:carbon":
+        return
+    if options["cathode"] != "averaged":
+        raise InputError(source, 'working electrode = "SE:carbon" needs cathode = "averaged"', "cathode")
+    for entry in (*registry.CARBON, registry.CAPACITANCE.C_cathode):
+        if entry.name not in values:
+            raise InputError(source, 'needed for working electrode = "SE:carbon"', entry.name)
+
+
 class ParameterSet(Mapping):
     """Parameter name -> value (SI), with ``provenance``, ``description`` and ``options``."""
 
@@ -103,6 +115,7 @@ class ParameterSet(Mapping):
                 "interphase = \"decomposition\" needs the SE anion parameters ('SE anion (0) ...')",
                 "interphase",
             )
+        check_carbon_electrode(merged, self._values, self.source)
         return merged
 
     def pybamm_values(self, options):

@@ -141,6 +141,19 @@ CAPACITANCE = Group(
     Parameter("eps_r", "SE relative permittivity", POSITIVE, INPUT,
               "dielectric constant of the SE (geometric capacitance of the separator)", required=False),
 )
+# -- SE:carbon working electrode, no intercalation host (ssbsim/model/carbon_electrode.py) --------------------------
+CARBON = Group(
+    "SE:carbon electrode",
+    Parameter("loading", "Carbon electrode carbon loading [kg.m-2]", POSITIVE, INPUT,
+              "carbon mass of the SE:carbon working electrode per geometric area", required=False),
+    Parameter("ssa", "Carbon specific surface area [m2.kg-1]", POSITIVE, INPUT,
+              "BET surface area of the carbon per mass", required=False),
+    Parameter("contact", "Carbon electrode SE contact fraction", FRACTION, INPUT,
+              "share of the carbon surface in contact with the SE (hosts double layer and decomposition)",
+              required=False),
+    Parameter("E_init", "Carbon electrode initial potential [V]", POTENTIAL, INPUT,
+              "open-circuit potential of the fresh SE:carbon electrode vs Na+/Na", required=False),
+)
 # -- cathode/SE interphase, per SE anion k (ssbsim/model/interphase.py) ----------------------------------------------
 ANION = Family(
     "SE anion",
@@ -185,7 +198,7 @@ DERIVED = Group(
 # fmt: on
 
 FAMILIES = (MSMR, ANION, SIZE_BIN)
-GROUPS = (CELL, SE, COMPOSITE, PARTICLE, ANODE, CAPACITANCE, DERIVED)
+GROUPS = (CELL, SE, COMPOSITE, PARTICLE, ANODE, CAPACITANCE, CARBON, DERIVED)
 FIXED = {e.name: e for group in GROUPS for e in group}
 REQUIRED = [e.name for e in FIXED.values() if e.settable and e.required]
 

@@ -5,12 +5,14 @@
     description = "Cutoff-voltage sweep (Asakura et al. 2020, Fig. 2)"
     temperature_C = 25            # optional; else the parameter set's ambient temperature
     period = "2 minutes"          # optional: spacing of the stored time series
+    parameter_set = "asakura2020" # optional: the cell when the run names none
     [[block]]
     repeat = 5                    # every repeat of a block is one cycle
     steps = ["Charge at C/10 until 4.05 V", "Discharge at C/10 until 2.5 V"]
 
-Steps are PyBaMM step strings, or ``"Impedance from 200 kHz to 10 mHz"`` (a spectrum
-recorded at that point, ``impedance_step.py``). C-rates refer to the cathode's theoretical capacity
+Steps are PyBaMM step strings, potential sweeps ``"Sweep to 6.0 V at 10 uV/s"``
+(``sweep.py``) or ``"Impedance from 200 kHz to 10 mHz"`` (a spectrum recorded at that
+point, ``impedance_step.py``). C-rates refer to the cathode's theoretical capacity
 times its loading. Errors name the file, the line and the step.
 """
 
@@ -22,8 +24,9 @@ from ..resources import resolve
 from ..tomlfile import array_of_tables, line_of, read_toml
 from .impedance_step import is_impedance, parse_impedance_step
 from .steps import check_step, one_line, voltages
+from .sweep import is_sweep, with_starts
 
-TOP_LEVEL = {"description", "temperature_C", "period", "block"}
+TOP_LEVEL = {"description", "temperature_C", "period", "parameter_set", "block"}
 BLOCK_KEYS = {"repeat", "steps"}
 
 
@@ -44,6 +47,7 @@ class ExperimentSpec:
     temperature_C: float | None = None
     period: str | None = None
     source: str = "<memory>"
+    parameter_set: str | None = None  # the cell it is meant for, when the run names none
 
     def cycles(self):
         """The cycling steps of each cycle (impedance steps left out)."""
@@ -77,10 +81,30 @@ class ExperimentSpec:
                     out.append((text, line, float(volts)))
         return out
 
+    def sweeps(self):
+        """The cycles with each sweep step a Sweep with its start potential (``sweep.py``)."""
+        lines = [
+            tuple(n for s, n in zip(b.steps, b.lines or [None] * len(b.steps)) if not is_impedance(s))
+            for b in self.blocks
+            for _ in range(b.repeat)
+        ]
+        return with_starts(self.cycles(), self.source, lines)
+
+    @property
+    def has_sweeps(self):
+        return any(is_sweep(text) for block in self.blocks for text in block.steps)
+
     def pybamm_experiment(self):
         from ..pybamm_import import import_pybamm
 
-        return import_pybamm().Experiment(self.cycles(), period=self.period)
+        pybamm = import_pybamm()
+        if not self.has_sweeps:
+            return pybamm.Experiment(self.cycles(), period=self.period)
+        from ..simulation.sweep_step import SweepStep
+
+        period = pybamm.Experiment(["Rest for 1 s"], period=self.period).steps[0].period if self.period else None
+        cycles = [tuple(s if isinstance(s, str) else SweepStep(s, period) for s in c) for c in self.sweeps()]
+        return pybamm.Experiment(cycles, period=self.period)
 
 
 def truncated(spec, n_cycles):
@@ -91,7 +115,9 @@ def truncated(spec, n_cycles):
             break
         blocks.append(Block(block.steps, min(block.repeat, left), block.lines))
         left -= blocks[-1].repeat
-    return ExperimentSpec(spec.name, blocks, spec.description, spec.temperature_C, spec.period, spec.source)
+    return ExperimentSpec(
+        spec.name, blocks, spec.description, spec.temperature_C, spec.period, spec.source, spec.parameter_set
+    )
 
 
 def load_experiment(name_or_path):
@@ -131,6 +157,9 @@ def load_experiment(name_or_path):
             raise InputError(path, f"'period' {period!r}: {one_line(err)}", line_of(text, "period")) from None
         if not seconds > 0:
             raise InputError(path, f"'period' {period!r}: must be a positive time", line_of(text, "period"))
+    parameter_set = data.get("parameter_set")
+    if parameter_set is not None and not isinstance(parameter_set, str):
+        raise InputError(path, "'parameter_set' must name a parameter set", line_of(text, "parameter_set"))
     blocks = []
     for n, (raw, where) in enumerate(array_of_tables(path, text, data.get("block"), "block", BLOCK_KEYS, "block")):
         repeat = raw.get("repeat", 1)
@@ -146,14 +175,17 @@ def load_experiment(name_or_path):
         if all(is_impedance(step) for step in steps):
             raise InputError(path, f"block {n + 1}: a cycle needs at least one step besides impedance", where)
         blocks.append(Block(steps=list(steps), repeat=repeat, lines=lines))
-    return ExperimentSpec(
+    spec = ExperimentSpec(
         name=Path(path).stem,
         blocks=blocks,
         description=description,
         temperature_C=None if temperature is None else float(temperature),
         period=period,
         source=str(path),
+        parameter_set=parameter_set,
     )
+    spec.sweeps()  # every sweep has a known start potential
+    return spec
 
 
 def _line_of_step(text, step, default):

@@ -10,7 +10,9 @@ current or C-rate ("4.05 V", "C/50"). :func:`check_step` checks a step with that
 rest reads the text itself, so that it works without PyBaMM and keeps the user's text
 (rewriting one number leaves every other character as written):
 
-* :func:`voltages`: every voltage a step holds at or stops at (checked against the
+Sweeps (``"Sweep to 6.0 V at 10 uV/s"``) are ssbsim's own step (``sweep.py``).
+
+* :func:`voltages`: every voltage a step holds at, stops at or sweeps to (checked against the
   cell's voltage window before a run);
 * :func:`upper_cutoff`: the highest voltage a cycle's charge and hold steps aim at (the
   ``upper_cutoff_V`` column of ``cycles.csv``);
@@ -23,6 +25,7 @@ import re
 
 from ..errors import InputError
 from .impedance_step import is_impedance, parse_impedance_step
+from .sweep import is_sweep, parse_sweep
 
 _NUMBER = r"[0-9.]+"
 #: a voltage the step holds at ("Hold at 4.1 V") or stops at ("until 4.05 V")
@@ -38,13 +41,15 @@ def kind(text):
 
 
 def voltages(text):
-    """Every voltage the step holds at or stops at, in the order written."""
+    """Every voltage the step holds at, stops at or sweeps to, in the order written."""
+    if is_sweep(text):
+        return [parse_sweep(text).target]
     return [float(m[3]) for m in _VOLTAGE.finditer(text)]
 
 
 def upper_cutoff(steps):
-    """Highest voltage a cycle's charge and hold steps aim at; NaN if none does."""
-    volts = [v for text in steps if kind(text) in ("charge", "hold") for v in voltages(text)]
+    """Highest voltage a cycle's charge, hold and sweep steps aim at; NaN if none does."""
+    volts = [v for text in steps if kind(text) in ("charge", "hold", "sweep") for v in voltages(text)]
     return max(volts) if volts else math.nan
 
 
@@ -89,6 +94,8 @@ def check_step(text, source, where):
 
     if not isinstance(text, str) or not text.strip():
         raise InputError(source, f"a step must be a non-empty string, got {text!r}", where)
+    if is_sweep(text):
+        return parse_sweep(text, source, where)
     if is_impedance(text):  # not a PyBaMM step: a spectrum recorded there (impedance_step.py)
         return parse_impedance_step(text, source, where)
     pybamm = import_pybamm()

@@ -29,7 +29,10 @@ class Result:
         self.options = options
         self.wall_time = wall_time
         self.reference = None  # a run this one is compared with (calibration ratios)
-        self.active_mass_kg = parameters[COMPOSITE.loading.name] * parameters[CELL.A.name]
+        # an electrode without an intercalation host (SE:carbon) has no active mass: the
+        # per-gram columns are NaN, the efficiencies (ratios of charges) stay defined
+        host = options["working electrode"] != "SE:carbon"
+        self.active_mass_kg = parameters[COMPOSITE.loading.name] * parameters[CELL.A.name] if host else float("nan")
         self.cycles = cycle_table(solution, experiment.cycles(), self.active_mass_kg, anions=anion_labels(parameters))
 
     @cached_property
@@ -90,13 +93,20 @@ class Result:
             from ..observables.figures import FIGURES
 
             has_interphase = any(col.startswith("decomposition_charge_") for col in self.cycles.columns)
+            per_gram = ("voltage_capacity.png", "capacity_efficiency.png")
             for name, make in FIGURES.items():
                 if name == "interphase.png" and not has_interphase:
+                    continue
+                if name in per_gram and not self.active_mass_kg > 0:
                     continue
                 fig = make(self)
                 with atomic.atomic_path(outdir / name) as tmp:
                     fig.savefig(tmp, dpi=130, format="png")
                 written.append(outdir / name)
+        if self.experiment.has_sweeps and len(self.cycles):
+            from ..observables import voltammetry
+
+            written += voltammetry.save(self, outdir, figures)
         if figures and self.impedance is not None and len(self.impedance):
             from ..observables.impedance_figures import IMPEDANCE_FIGURES
 

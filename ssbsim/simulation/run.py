@@ -15,6 +15,8 @@ from ..model import CellModel
 from ..parameters import ParameterSet, load_parameter_set
 from ..parameters.registry import CELL
 from ..protocol import ExperimentSpec, load_experiment
+from ..protocol.sweep import end_potential
+from ..resources import beside
 from .impedance import ImpedanceModel, record_spectra
 from .progress import CycleProgress
 from .pybamm_simulation import Simulation
@@ -29,7 +31,8 @@ def prepare(experiment, parameter_set=None, overrides=None, options=None):
     if isinstance(parameter_set, ParameterSet):
         pset = parameter_set
     else:
-        pset = load_parameter_set(parameter_set or DEFAULT_PARAMETER_SET)
+        default = beside(spec.source, spec.parameter_set) if spec.parameter_set else DEFAULT_PARAMETER_SET
+        pset = load_parameter_set(parameter_set or default)
     if spec.temperature_C is not None:
         pset = pset.with_overrides({CELL.T_amb.name: spec.temperature_C + 273.15}, source=spec.source)
     if overrides:
@@ -48,6 +51,16 @@ def prepare(experiment, parameter_set=None, overrides=None, options=None):
                 f"({low:g}-{high:g} V, 'Lower/Upper voltage cut-off [V]' of {pset.source})",
                 line,
             )
+    if model_options["capacitance"] != "none":
+        for block in spec.blocks:
+            for text, line in zip(block.steps, block.lines or [None] * len(block.steps)):
+                if end_potential(text) is not None:  # potential-controlled: hold at a voltage, sweep
+                    raise InputError(
+                        spec.source,
+                        f'step {text!r}: a potential-controlled step needs capacitance = "none" (with every '
+                        "interface and the SE capacitive, nothing resists a change of the applied potential)",
+                        line,
+                    )
     return spec, pset, model_options
 
 

@@ -1,0 +1,105 @@
+"""Voltammetric fit data: onsets (``quantity = "onset_V"``) and currents
+(``quantity = "current"``).
+
+- ``onset_V``: a table ``cycle, onset_V`` (optional ``onset_V_sigma``, default 0.05 V,
+  the accepted tolerance of voltammetric onsets, BRIEF §3), one row per onset; the k-th
+  onset of a cycle is compared with the k-th onset the two-line method
+  (``observables/onset.py``) finds on the simulated voltammogram of that cycle.
+- ``current``: a voltammogram (``read_voltammogram``: ssbsim's ``voltammogram.csv``,
+  EC-Lab ``.mpt``, ...); the simulated current density at the data's times. sigma: the
+  file's ``current_density_mA_cm2_sigma`` column, else 2 % of the largest measured
+  current (a relative sigma would weigh the near-zero background without end).
+"""
+
+import numpy as np
+
+from ..data.textfile import numbers, read_csv
+from ..data.voltammogram import read_voltammogram
+from ..errors import InputError
+from ..observables.onset import onset_table
+from ..observables.voltammetry import voltammogram
+from .residual import bound_residual
+
+ONSET, CURRENT = "onset_V", "current"
+QUANTITIES = (ONSET, CURRENT)
+FAILED_RESIDUAL = 100.0
+ONSET_SIGMA_V = 0.05
+CURRENT_SIGMA = 0.02
+
+
+class _Voltammetric:
+    def __init__(self, spec):
+        self.spec = spec
+        self.quantity = spec.quantity
+        self.experiment = spec.experiment
+        self.weight = spec.weight
+        self.low = self.high = np.full(len(self.x), np.nan)
+
+    def __len__(self):
+        return len(self.x)
+
+    def residuals(self, result):
+        try:
+            sim = self.simulated(result) if result is not None else np.full(len(self.x), np.nan)
+        except (KeyError, ValueError):  # no voltammogram in the run
+            sim = np.full(len(self.x), np.nan)
+        r = self.weight * bound_residual(sim, self.values, self.low, self.high, self.sigma)
+        return np.where(np.isfinite(r), r, FAILED_RESIDUAL)
+
+
+class OnsetData(_Voltammetric):
+    xlabel, ylabel = "cycle", "onset (two-line method) [V]"
+
+    def __init__(self, spec, source):
+        header, rows, lines = read_csv(spec.file)
+        for column in ("cycle", ONSET):
+            if column not in header:
+                raise InputError(source, f"data file {spec.file.name} has no column {column!r}", spec.line)
+        wanted = [name for name in ("cycle", ONSET, f"{ONSET}_sigma") if name in header]
+        column = {name: numbers([r[header.index(name)] for r in rows], name, spec.file, lines) for name in wanted}
+        self.x = column["cycle"].astype(int)
+        self.values = column[ONSET]
+        self.sigma = column.get(f"{ONSET}_sigma", np.full(len(self.x), ONSET_SIGMA_V))
+        super().__init__(spec)
+
+    def simulated(self, result):
+        found = onset_table(voltammogram(result))
+        out = np.full(len(self.x), np.nan)
+        seen = {}
+        for n, cycle in enumerate(self.x):
+            k = seen.get(cycle, 0)
+            seen[cycle] = k + 1
+            onsets = found.loc[found["cycle"] == cycle, ONSET].to_numpy()
+            if k < len(onsets):
+                out[n] = onsets[k]
+        return out
+
+    def curve(self, result):
+        return self.x, self.simulated(result)
+
+
+class CurrentData(_Voltammetric):
+    xlabel, ylabel = "time [h]", "current density [mA cm$^{-2}$], anodic > 0"
+
+    def __init__(self, spec, source):
+        frame = read_voltammogram(spec.file)
+        self.x = frame["time_s"].to_numpy()
+        self.values = frame["current_density_mA_cm2"].to_numpy()
+        given = "current_density_mA_cm2_sigma"
+        scale = CURRENT_SIGMA * max(np.nanmax(np.abs(self.values)), np.finfo(float).tiny)
+        self.sigma = frame[given].to_numpy() if given in frame else np.full(len(self.x), scale)
+        super().__init__(spec)
+
+    def simulated(self, result):
+        frame = voltammogram(result)
+        t, i = frame["time_s"].to_numpy(), frame["current_density_mA_cm2"].to_numpy()
+        out = np.interp(self.x, t, i, left=np.nan, right=np.nan)
+        return out
+
+    def curve(self, result):
+        frame = voltammogram(result)
+        return frame["time_s"].to_numpy(), frame["current_density_mA_cm2"].to_numpy()
+
+
+def dataset(spec, source):
+    return (OnsetData if spec.quantity == ONSET else CurrentData)(spec, source)
