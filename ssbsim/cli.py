@@ -1,7 +1,8 @@
 """The ``ssbsim`` command: ``ssbsim run`` and ``ssbsim list``.
 
 Exit status: 0 on success; 2 on bad input, with one line naming the file and the key or
-line at fault; 1 when the simulation itself fails, with the reason.
+line at fault; 1 when the simulation itself fails, with the reason (or the outputs cannot
+be written); 130 when interrupted by Ctrl-C, after keeping what was done.
 """
 
 import argparse
@@ -9,7 +10,13 @@ import math
 import os
 import sys
 
-from .errors import InputError, SimulationError
+from . import interrupt, limits
+from .errors import InputError, OutputError, SimulationError
+from .outputs import OutputFolder, check_output, fail_message, owned_by
+
+RUN_FILES = owned_by({"cycles.csv", "timeseries.parquet", "run.json"})
+FIT_FILES = owned_by({"fit.json", "fitted_parameter_set.toml"})
+STUDY_FILES = owned_by({"study.json", "cases.jsonl", "cases.parquet", "sensitivity.csv", ".lock"})
 
 SUMMARY_COLUMNS = {
     "cycle": ("cycle", "{:d}"),
@@ -64,6 +71,19 @@ def format_table(cycles):
     return "\n".join(lines)
 
 
+def write_outputs(outdir, write):
+    """Call ``write(folder)`` on a staging folder that then replaces ``outdir`` as a
+    unit; returns how (new folder, or replaced). OutputError if the disk refuses."""
+    folder = OutputFolder(outdir)
+    try:
+        with folder as staging:
+            write(staging)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise OutputError(f"cannot write {outdir}: {reason}; {fail_message(outdir)}") from None
+    return folder.describe()
+
+
 def cmd_run(args):
     from .model.options import ModelOptions
     from .simulation.run import prepare, run
@@ -73,21 +93,26 @@ def cmd_run(args):
     ModelOptions(options, source="--option")  # name --option, not the merged options, in errors
     spec, pset, _ = prepare(args.experiment, args.parameter_set, overrides, options)
     outdir = args.output or f"results/{spec.name}"
+    check_output(outdir, RUN_FILES)  # before anything is computed
     print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
     try:
-        result = run(spec, args.parameter_set, overrides=overrides, options=options, progress=not args.quiet)
-    except SimulationError as err:
+        with interrupt.deferred():
+            result = run(spec, args.parameter_set, overrides=overrides, options=options, progress=not args.quiet)
+    except (SimulationError, interrupt.Interrupted) as err:
         partial = getattr(err, "result", None)
         if partial is not None and len(partial.cycles):
-            partial.save(outdir, figures=not args.no_figures)
+            how = write_outputs(outdir, lambda folder: partial.save(folder, figures=not args.no_figures))
             print(format_table(partial.cycles))
-            print(f"ssbsim: partial results in {outdir}", file=sys.stderr)
+            print(f"ssbsim: wrote the {len(partial.cycles)} completed cycles to {outdir}/ ({how})", file=sys.stderr)
+        else:
+            print(f"ssbsim: no cycle completed: {fail_message(outdir)}", file=sys.stderr)
         raise
-    result.save(outdir, figures=not args.no_figures)
+    how = write_outputs(outdir, lambda folder: result.save(folder, figures=not args.no_figures))
     if not args.quiet:
         print(format_table(result.cycles))
     print(
-        f"ssbsim: wrote {outdir}/ (cycles.csv, timeseries.parquet, run.json, figures) in {result.wall_time:.1f} s",
+        f"ssbsim: wrote {outdir}/ (cycles.csv, timeseries.parquet, run.json, figures; {how}) "
+        f"in {result.wall_time:.1f} s",
         file=sys.stderr,
     )
     return 0
@@ -100,19 +125,32 @@ def cmd_fit(args):
     from .fit.spec import load_fit_spec
 
     spec = load_fit_spec(args.spec)
+    if args.starts is not None:
+        if args.starts < 1:
+            raise InputError("--starts", f"must be at least 1, got {args.starts}")
+        limits.check("starts", args.starts, "--starts", "--starts")
     if args.update:
         check_update(spec)  # before anything is computed
     problem = Problem(spec)  # reads and checks the data before anything is solved
     outdir = args.output or f"results/fit_{spec.name}"
+    check_output(outdir, FIT_FILES)
     print(
         f"ssbsim: fitting {len(spec.parameters)} parameters to {problem.n_data} data points "
         f"({', '.join(sorted(problem.experiments))}), {args.starts or spec.starts} starts",
         file=sys.stderr,
     )
-    result = fit(problem, starts=args.starts, verbose=args.verbose)
+    try:
+        result = fit(problem, starts=args.starts, verbose=args.verbose)
+    except KeyboardInterrupt:
+        cost, best = problem.best
+        said = ", ".join(f"{name!r} = {value:.5g}" for name, value in (best or {}).items())
+        raise interrupt.Interrupted(
+            f"after {problem.n_solves} solves; nothing written"
+            + (f"; best trial so far (cost {cost:.5g}): {said}" if best else "")
+        ) from None
     if not math.isfinite(result.cost) or result.cost >= 0.5 * problem.n_data * 100.0**2:
         raise SimulationError("no trial point could be simulated")
-    write(spec, problem, result, outdir, with_figures=not args.no_figures)
+    how = write_outputs(outdir, lambda folder: write(spec, problem, result, folder, with_figures=not args.no_figures))
     if args.update:
         backup = update_parameter_set(spec, result)
         print(f"ssbsim: updated {spec.parameter_set.source} (the original kept as {backup})", file=sys.stderr)
@@ -120,7 +158,7 @@ def cmd_fit(args):
         lo, hi = result.ci95[name]
         print(f"{name} = {result.values[name]:.5g}  (95 % interval {lo:.4g} to {hi:.4g})")
     print(f"cost {result.cost:.5g}, {result.n_solves} solves, {result.wall_s:.1f} s", file=sys.stderr)
-    print(f"ssbsim: wrote {outdir}/ (fit.json, fitted_parameter_set.toml, figures)", file=sys.stderr)
+    print(f"ssbsim: wrote {outdir}/ (fit.json, fitted_parameter_set.toml, figures; {how})", file=sys.stderr)
     return 0
 
 
@@ -132,6 +170,7 @@ def cmd_study(args):
     outdir = args.output or f"results/study_{spec.name}"
     if args.workers is not None and args.workers < 1:
         raise InputError("--workers", f"must be at least 1, got {args.workers}")
+    check_output(outdir, STUDY_FILES)
     frame = run_study(spec, outdir, scheduler=args.scheduler, workers=args.workers, progress=not args.quiet)
     summarise(spec, frame, outdir)
     failed = int((frame["status"] != "ok").sum()) if len(frame) else 0
@@ -164,6 +203,15 @@ def cmd_list(args):
     for name, data in _described((shipped_dir("experiments") / "studies").glob("*.toml")):
         print(f"  {name:28s} {data.get('description', '')}")
     return 0
+
+
+def _limit_option(parser):
+    parser.add_argument(
+        "--limit",
+        action="append",
+        metavar="NAME=VALUE",
+        help=f"raise a work-size limit ({', '.join(limits.LIMITS)}; see README, or {limits.ENVIRONMENT})",
+    )
 
 
 def build_parser():
@@ -203,6 +251,7 @@ def build_parser():
     )
     run.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
+    _limit_option(run)
     run.set_defaults(func=cmd_run)
     fit = sub.add_parser(
         "fit",
@@ -225,6 +274,7 @@ def build_parser():
             "also write the fitted values, with their provenance, into the spec's parameter set file (for maintainers)"
         ),
     )
+    _limit_option(fit)
     fit.set_defaults(func=cmd_fit)
     study = sub.add_parser(
         "study",
@@ -248,6 +298,7 @@ def build_parser():
         "--workers", type=int, default=None, help="worker processes of the local cluster (default: one per core)"
     )
     study.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _limit_option(study)
     study.set_defaults(func=cmd_study)
     lst = sub.add_parser(
         "list",
@@ -273,14 +324,35 @@ def setup_process(command):
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    setup_process(args.command)
     try:
+        limits.apply_command_line(getattr(args, "limit", None))
+        setup_process(args.command)
         return args.func(args)
     except InputError as err:
         print(f"ssbsim: error: {err}", file=sys.stderr)
         return 2
     except SimulationError as err:
         print(f"ssbsim: simulation failed: {err}", file=sys.stderr)
+        return 1
+    except interrupt.Interrupted as err:
+        print(f"ssbsim: interrupted: {err}", file=sys.stderr)
+        return interrupt.EXIT_STATUS
+    except KeyboardInterrupt:
+        print("ssbsim: interrupted: nothing written", file=sys.stderr)
+        return interrupt.EXIT_STATUS
+    except OutputError as err:
+        print(f"ssbsim: error: {err}", file=sys.stderr)
+        return 1
+    # the last line of defence of the one-line contract: faults nobody planned for
+    except MemoryError:
+        print(f"ssbsim: failed: out of memory (see the work-size limits: {limits.ENVIRONMENT})", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("ssbsim: failed: an input nested too deeply (recursion limit)", file=sys.stderr)
+        return 1
+    except OSError as err:
+        where = f" {err.filename}" if err.filename else ""
+        print(f"ssbsim: failed:{where}: {err.strerror or err}", file=sys.stderr)
         return 1
 
 

@@ -24,3 +24,8 @@ class InputError(SsbsimError, ValueError):
 
 class SimulationError(SsbsimError, RuntimeError):
     """The model could not be solved with valid input; the message gives the reason."""
+
+
+class OutputError(SsbsimError, OSError):
+    """The outputs could not be written (full or read-only disk, ...) after the work was
+    done (exit 1); the message says what became of the previous outputs."""

@@ -13,9 +13,12 @@ Steps are PyBaMM step strings. C-rates refer to the cathode's theoretical capaci
 times its loading. Errors name the file, the line and the step.
 """
 
+import bisect
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import limits
 from ..errors import InputError
 from ..resources import resolve
 from ..tomlfile import array_of_tables, line_of, read_toml
@@ -114,19 +117,22 @@ def load_experiment(name_or_path):
             raise InputError(path, f"'period' {period!r}: {one_line(err)}", line_of(text, "period")) from None
         if not seconds > 0:
             raise InputError(path, f"'period' {period!r}: must be a positive time", line_of(text, "period"))
-    blocks = []
+    blocks, quoted, n_cycles = [], _quoted_lines(text), 0
     for n, (raw, where) in enumerate(array_of_tables(path, text, data.get("block"), "block", BLOCK_KEYS, "block")):
         repeat = raw.get("repeat", 1)
         if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
             raise InputError(path, f"block {n + 1}: 'repeat' must be a positive integer, got {repeat!r}", where)
+        n_cycles += repeat
+        limits.check("cycles", n_cycles, path, f"block {n + 1}: 'repeat' = {repeat}", where)
         steps = raw.get("steps")
         if not isinstance(steps, list) or not steps:
             raise InputError(path, f"block {n + 1}: 'steps' must be a non-empty list of step strings", where)
         lines = []
         for step in steps:
-            lines.append(_line_of_step(text, step, where))
+            lines.append(_line_of_step(quoted, step, where))
             check_step(step, path, lines[-1])
         blocks.append(Block(steps=list(steps), repeat=repeat, lines=lines))
+    _check_points(path, blocks, seconds if period is not None else None, line_of(text, "period"))
     return ExperimentSpec(
         name=Path(path).stem,
         blocks=blocks,
@@ -137,10 +143,39 @@ def load_experiment(name_or_path):
     )
 
 
-def _line_of_step(text, step, default):
-    if isinstance(step, str):
-        for i, ln in enumerate(text.splitlines()):
-            if f'"{step}"' in ln or f"'{step}'" in ln:
-                if default is None or i + 1 >= default:
-                    return i + 1
-    return default
+_QUOTED = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'([^']*)'")
+
+
+def _quoted_lines(text):
+    """{quoted text: [lines where it appears]}: one pass over the file, so that finding
+    the line of every step stays linear in the size of the file."""
+    found = {}
+    for i, ln in enumerate(text.splitlines()):
+        for m in _QUOTED.finditer(ln):
+            found.setdefault(m[1] if m[1] is not None else m[2], []).append(i + 1)
+    return found
+
+
+def _line_of_step(quoted, step, default):
+    """First line at or after ``default`` (the block's line) where ``step`` is written."""
+    lines = quoted.get(step, []) if isinstance(step, str) else []
+    k = bisect.bisect_left(lines, default or 0)
+    return lines[k] if k < len(lines) else default
+
+
+def _check_points(path, blocks, period_s, where):
+    """InputError if the run would store more time points than the 'points' limit: each
+    step's duration (or PyBaMM's default for a step that ends on a condition: twice the
+    time at its C-rate, else 24 h) over its period (the file's, else PyBaMM's 60 s)."""
+    from ..pybamm_import import import_pybamm
+
+    pybamm = import_pybamm()
+    per_step, total = {}, 0.0
+    for block in blocks:
+        for text in block.steps:
+            if text not in per_step:
+                step = pybamm.step.string(text)
+                duration = step.duration or step.default_duration(step.value)
+                per_step[text] = float(duration) / float(step.period or period_s or step.default_period()) + 1
+            total += per_step[text] * block.repeat
+    limits.check("points", total, path, "the steps' durations over 'period'", where)
