@@ -324,6 +324,7 @@ def setup_process(command):
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    saved = os.environ.get(limits.ENVIRONMENT)
     try:
         limits.apply_command_line(getattr(args, "limit", None))
         setup_process(args.command)
@@ -354,6 +355,11 @@ def main(argv=None):
         where = f" {err.filename}" if err.filename else ""
         print(f"ssbsim: failed:{where}: {err.strerror or err}", file=sys.stderr)
         return 1
+    finally:  # --limit holds for this command only (main may be called again in-process)
+        if saved is None:
+            os.environ.pop(limits.ENVIRONMENT, None)
+        else:
+            os.environ[limits.ENVIRONMENT] = saved
 
 
 if __name__ == "__main__":

@@ -49,8 +49,8 @@ def check_file(path, what="file"):
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        said = "is a dangling symbolic link" if os.path.islink(path) else "not found"
-        raise InputError(path, f"{what} {said}") from None
+        said = f"{what} is a dangling symbolic link" if os.path.islink(path) else f"{what} not found"
+        raise InputError(path, f"cannot read: {said}") from None
     except OSError as err:
         raise InputError(path, f"{what}: cannot read: {err.strerror}") from None
     if stat.S_ISDIR(mode):

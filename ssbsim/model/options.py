@@ -64,7 +64,7 @@ class ModelOptions(Mapping):
                 if key in LIMITED:
                     from .. import limits
 
-                    limits.check(LIMITED[key], value, source, key)
+                    limits.check(LIMITED[key], value, source, "the option", key)
             elif value not in allowed:
                 raise InputError(source, f"must be one of {', '.join(allowed)}, got {value!r}", key)
             values[key] = value

@@ -55,11 +55,16 @@ def _client(scheduler, workers):
 def run_study(spec, outdir, scheduler=None, workers=None, progress=True):
     """Run (or resume) ``spec`` into ``outdir``; returns the cases DataFrame. The folder
     is locked for the whole run (``study/lock.py``)."""
-    with StudyLock(outdir):
-        return _run_locked(spec, outdir, scheduler, workers, progress)
+    client = _client(scheduler, workers) if scheduler else None  # a bad address: nothing written
+    try:
+        with StudyLock(outdir):
+            return _run_locked(spec, outdir, client, workers, progress)
+    finally:
+        if client is not None:
+            _close(client)
 
 
-def _run_locked(spec, outdir, scheduler, workers, progress):
+def _run_locked(spec, outdir, client, workers, progress):
     from distributed import as_completed
     from tqdm.auto import tqdm
 
@@ -73,7 +78,8 @@ def _run_locked(spec, outdir, scheduler, workers, progress):
     bar.set_postfix(failed=failed)
     try:
         if pending:
-            client = _client(scheduler, workers)
+            local = client is None
+            client = client or _client(None, workers)
             try:
                 study = client.scatter(payload(spec), broadcast=True)
                 futures = {client.submit(run_case, study, n, values, pure=False): (n, values) for n, values in pending}
@@ -94,7 +100,8 @@ def _run_locked(spec, outdir, scheduler, workers, progress):
                     bar.update(1)
                     bar.set_postfix(failed=failed)
             finally:
-                _close(client)
+                if local:
+                    _close(client)
     except KeyboardInterrupt:
         raise Interrupted(
             f"{len(store.rows)} of {len(all_cases)} cases kept in {outdir} (rerun the same command to resume)"
