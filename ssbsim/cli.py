@@ -8,6 +8,7 @@ be written); 130 when interrupted by Ctrl-C, after keeping what was done.
 import argparse
 import math
 import os
+import signal
 import sys
 
 from . import interrupt, limits
@@ -95,18 +96,18 @@ def cmd_run(args):
     outdir = args.output or f"results/{spec.name}"
     check_output(outdir, RUN_FILES)  # before anything is computed
     print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
-    try:
-        with interrupt.deferred():
+    with interrupt.deferred():  # a Ctrl-C stops at the end of a step; the cycles done are written
+        try:
             result = run(spec, args.parameter_set, overrides=overrides, options=options, progress=not args.quiet)
-    except (SimulationError, interrupt.Interrupted) as err:
-        partial = getattr(err, "result", None)
-        if partial is not None and len(partial.cycles):
-            how = write_outputs(outdir, lambda folder: partial.save(folder, figures=not args.no_figures))
-            print(format_table(partial.cycles))
-            print(f"ssbsim: wrote the {len(partial.cycles)} completed cycles to {outdir}/ ({how})", file=sys.stderr)
-        else:
-            print(f"ssbsim: no cycle completed: {fail_message(outdir)}", file=sys.stderr)
-        raise
+        except (SimulationError, interrupt.Interrupted) as err:
+            partial = getattr(err, "result", None)
+            if partial is not None and len(partial.cycles):
+                how = write_outputs(outdir, lambda folder: partial.save(folder, figures=not args.no_figures))
+                print(format_table(partial.cycles))
+                print(f"ssbsim: wrote the {len(partial.cycles)} completed cycles to {outdir}/ ({how})", file=sys.stderr)
+            else:
+                print(f"ssbsim: no cycle completed: {fail_message(outdir)}", file=sys.stderr)
+            raise
     how = write_outputs(outdir, lambda folder: result.save(folder, figures=not args.no_figures))
     if not args.quiet:
         print(format_table(result.cycles))
@@ -323,6 +324,19 @@ def setup_process(command):
 
 
 def main(argv=None):
+    try:
+        status = _main(argv)
+    except KeyboardInterrupt:  # a Ctrl-C while the outcome of an earlier one is reported
+        print("ssbsim: interrupted", file=sys.stderr)
+        status = interrupt.EXIT_STATUS
+    if status == interrupt.EXIT_STATUS and argv is None:
+        # the ssbsim process itself: the interrupt is reported, let it exit with that status
+        # (a further Ctrl-C during the interpreter's shutdown would end it by the signal)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return status
+
+
+def _main(argv):
     args = build_parser().parse_args(argv)
     saved = os.environ.get(limits.ENVIRONMENT)
     try:

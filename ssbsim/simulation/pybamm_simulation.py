@@ -32,7 +32,10 @@ class Simulation(pybamm.Simulation):
         whose step fails at once, so PyBaMM stops the experiment as after a solver
         failure and keeps the cycles completed so far."""
         solver = super()._get_built_experiment_solver(key)
-        return _Stopping(solver) if interrupt.requested() else solver
+        if not interrupt.requested():
+            return solver
+        pybamm.logger.setLevel("CRITICAL")  # the stop is reported by ssbsim, not logged as a solver error
+        return _Stopping(solver)
 
 
 class _Stopping:
