@@ -185,27 +185,33 @@ def test_a_read_only_parent_is_refused_before_computing(tmp_path, monkeypatch):
 # --- ssbsim fit --------------------------------------------------------------------------
 
 
-def test_ctrl_c_during_fit_writes_nothing_and_leaves_the_parameter_set(tmp_path):
-    (tmp_path / "short.toml").write_text(SHORT.replace("repeat = 2", "repeat = 6"))
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_a_stopped_fit_writes_nothing_and_leaves_the_parameter_set(tmp_path, sig):
+    (tmp_path / "short.toml").write_text(SHORT.replace("repeat = 2", "repeat = 60"))  # a fit of minutes
     cell = (ROOT / "parameter_sets" / "asakura2020.toml").read_text()
     (tmp_path / "cell.toml").write_text(cell)
-    (tmp_path / "data.csv").write_text("cycle,discharge_capacity_mAh_g\n1,90\n6,85\n")
+    (tmp_path / "data.csv").write_text("cycle,discharge_capacity_mAh_g\n1,90\n60,85\n")
     (tmp_path / "fit.toml").write_text(
-        'experiment = "short.toml"\nparameter_set = "cell.toml"\nstarts = 3\n'
+        'experiment = "short.toml"\nparameter_set = "cell.toml"\nstarts = 5\n'
         '[[data]]\nfile = "data.csv"\nquantity = "discharge_capacity_mAh_g"\n'
         f'[fit."{SE}"]\nbounds = [0.001, 1.0]\n'
     )
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "fit.json").write_text("{}\n")  # a previous fit's
     process = start(["fit", "fit.toml", "-o", "out", "--update", "--no-figures"], tmp_path)
     process.stderr.readline()  # "fitting ...": data checked, solving starts
     time.sleep(3)
-    process.send_signal(signal.SIGINT)
+    os.killpg(process.pid, sig) if sig == signal.SIGKILL else process.send_signal(sig)
     out, err = process.communicate(timeout=120)
-    assert process.returncode == 130, err
-    assert "Traceback" not in err
-    assert err.strip().splitlines()[-1].startswith("ssbsim: interrupted: after ")
-    assert "nothing written" in err
+    if sig == signal.SIGINT:
+        assert process.returncode == 130, err
+        assert "Traceback" not in err
+        assert err.strip().splitlines()[-1].startswith("ssbsim: interrupted: after ")
+        assert "nothing written" in err
     assert (tmp_path / "cell.toml").read_text() == cell
-    assert not (tmp_path / "out").exists() and not list(tmp_path.glob("cell.toml.bak*"))
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["fit.json"]
+    assert (tmp_path / "out" / "fit.json").read_text() == "{}\n"
+    assert not list(tmp_path.glob("cell.toml.bak*")) and leftovers(tmp_path) == []
 
 
 # --- ssbsim study ------------------------------------------------------------------------
@@ -227,6 +233,20 @@ def test_two_studies_in_one_folder(tmp_path, monkeypatch, capsys):
     line = capsys.readouterr().err.strip()
     assert "\n" not in line and f"another ssbsim study (process {os.getpid()}) is running" in line
     assert not (tmp_path / "out" / "cases.jsonl").exists()
+
+
+def test_a_cluster_that_cannot_start_is_one_line(tmp_path, monkeypatch, capsys):
+    import distributed
+
+    def dies(*args, **kwargs):
+        raise RuntimeError("Worker failed to start:\nnanny exited")
+
+    study_files(tmp_path)
+    monkeypatch.setattr(distributed, "LocalCluster", dies)
+    monkeypatch.chdir(tmp_path)
+    assert main(["study", "study.toml", "-o", "out", "-q"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "could not start the local Dask cluster: Worker failed to start: nanny exited" in err[0]
 
 
 def test_a_killed_study_leaves_no_stale_lock(tmp_path):

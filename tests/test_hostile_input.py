@@ -214,7 +214,7 @@ CASES = {
         "parameter sets",
         {"short.toml": SHORT, "cell.toml": 'extends = "asakura2020"\n[options]\n"radial points" = 1\n'},
         [*RUN, "-p", "cell.toml"],
-        ["cell.toml:radial points:", "at least 2"],
+        ["cell.toml:radial points:", "at least 3"],
     ),
     "param: a million size bins": (
         "parameter sets",
@@ -755,13 +755,25 @@ CASES = {
         "command line",
         {"short.toml": SHORT},
         [*RUN, "--option", "radial points=1"],
-        ["--option:radial points:", "at least 2"],
+        ["--option:radial points:", "at least 3"],
     ),
     "cli: --option radial points=0": (
         "command line",
         {"short.toml": SHORT},
         [*RUN, "--option", "radial points=0"],
-        ["--option:radial points:", "at least 2"],
+        ["--option:radial points:", "at least 3"],
+    ),
+    "cli: --option radial points=2": (
+        "command line",
+        {"short.toml": SHORT},
+        [*RUN, "--option", "radial points=2"],
+        ["--option:radial points:", "at least 3"],
+    ),
+    "cli: --option one size bin": (
+        "command line",
+        {"short.toml": SHORT},
+        [*RUN, "--option", "particle=distribution", "--option", "particle size bins=1"],
+        ["--option:particle size bins:", "at least 2"],
     ),
     "cli: --option a million size bins": (
         "command line",

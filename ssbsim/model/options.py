@@ -37,8 +37,10 @@ OPTIONS = {
 }
 
 
-#: smallest value of integer options other than 1 (a particle needs two cells for a gradient)
-MINIMUM = {"radial points": 2}
+#: smallest value of integer options other than 1: the particle's finite volumes need three
+#: cells (with two, building the mesh fails); a size distribution needs two bins (one bin is
+#: particle = "single")
+MINIMUM = {"radial points": 3, "particle size bins": 2}
 #: integer options bounded by a work-size limit (``ssbsim.limits``)
 LIMITED = {"particle size bins": "bins", "radial points": "mesh", "through-thickness points": "mesh"}
 
