@@ -171,6 +171,8 @@ def cmd_study(args):
     outdir = args.output or f"results/study_{spec.name}"
     if args.workers is not None and args.workers < 1:
         raise InputError("--workers", f"must be at least 1, got {args.workers}")
+    if args.workers is not None:
+        limits.check("workers", args.workers, "--workers", "--workers")
     check_output(outdir, STUDY_FILES)
     frame = run_study(spec, outdir, scheduler=args.scheduler, workers=args.workers, progress=not args.quiet)
     summarise(spec, frame, outdir)

@@ -21,6 +21,7 @@ LIMITS = {
     "points": (2_000_000, "stored time points of a run (each step's duration, or PyBaMM's default, over the period)"),
     "cases": (100_000, "cases of a study"),
     "starts": (50, "starts of a fit"),
+    "workers": (256, "worker processes of a local Dask cluster"),
     "bins": (100, "particle size bins"),
     "mesh": (1_000, "finite-volume cells per particle or across the composite"),
     "extends": (32, "parameter sets chained by 'extends'"),

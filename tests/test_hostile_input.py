@@ -694,6 +694,21 @@ CASES = {
         ["study", "study.toml", "-o", "taken", "-q"],
         ["-o:", "'thesis.tex'", "choose another folder"],
     ),
+    "study: a C-rate of 0.001 over a slow protocol": (
+        "study specs",
+        study(
+            experiment=SHORT.replace("repeat = 2", "repeat = 20"),
+            extra='[vary."protocol: C-rate"]\nrange = [0.001, 1.0]\npoints = 3\n',
+        ),
+        STUDY_CMD,
+        ["study.toml:5:", "limit", "--limit points="],
+    ),
+    "study: a million workers": (
+        "study specs",
+        study(),
+        [*STUDY_CMD, "--workers", "1000000"],
+        ["--workers:", "limit", "--limit workers="],
+    ),
     "study: malformed --scheduler": (
         "study specs",
         study(),

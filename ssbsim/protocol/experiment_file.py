@@ -132,7 +132,7 @@ def load_experiment(name_or_path):
             lines.append(_line_of_step(quoted, step, where))
             check_step(step, path, lines[-1])
         blocks.append(Block(steps=list(steps), repeat=repeat, lines=lines))
-    _check_points(path, blocks, seconds if period is not None else None, line_of(text, "period"))
+    check_points(path, blocks, period, line_of(text, "period"))
     return ExperimentSpec(
         name=Path(path).stem,
         blocks=blocks,
@@ -163,13 +163,14 @@ def _line_of_step(quoted, step, default):
     return lines[k] if k < len(lines) else default
 
 
-def _check_points(path, blocks, period_s, where):
+def check_points(path, blocks, period, where=None):
     """InputError if the run would store more time points than the 'points' limit: each
     step's duration (or PyBaMM's default for a step that ends on a condition: twice the
     time at its C-rate, else 24 h) over its period (the file's, else PyBaMM's 60 s)."""
     from ..pybamm_import import import_pybamm
 
     pybamm = import_pybamm()
+    period_s = pybamm.Experiment(["Rest for 1 hour"], period=period).steps[0].period if period else None
     per_step, total = {}, 0.0
     for block in blocks:
         for text in block.steps:

@@ -219,7 +219,20 @@ def load_study_spec(name_or_path):
         path, experiment, pset, design, varied, samples, int(seed), options, list(metrics), data.get("description", "")
     )
     limits.check("cases", spec.n_cases, path, f"design {design!r}", line_of(text, "design") or line_of(text, "vary"))
+    _check_protocol_points(path, text, spec)
     return spec
+
+
+def _check_protocol_points(path, text, spec):
+    """The 'points' limit at the slowest varied C-rate (the longest steps)."""
+    from ..protocol.experiment_file import check_points
+    from .protocol import vary_protocol
+
+    for v in spec.varied:
+        if v.name == "protocol: C-rate":
+            slowest = min(v.values) if v.values is not None else v.low
+            varied = vary_protocol(spec.experiment, {v.name: slowest}, source=path)
+            check_points(path, varied.blocks, varied.period, line_of(text, f'vary."{v.name}"'))
 
 
 #: protocol quantity -> (rewrite of a step, the steps it changes)
