@@ -73,6 +73,9 @@ def check_output(path, owned, source="-o"):
     path = Path(path)
     if os.path.islink(path) and not path.exists():
         raise InputError(source, f"{path} is a dangling symbolic link")
+    here, target = Path.cwd().resolve(), path.resolve()
+    if target == here or target in here.parents:
+        raise InputError(source, f"{path} is the current folder or holds it: choose a folder of its own")
     if path.exists():
         if not path.is_dir():
             raise InputError(source, f"{path} exists and is not a folder")
@@ -104,7 +107,7 @@ class OutputFolder:
     untouched."""
 
     def __init__(self, path):
-        self.path = Path(path)
+        self.path = Path(os.path.realpath(path))  # a link to a folder: replace the folder it names
         self.replaced = False
         self.staging = None
 
@@ -119,9 +122,9 @@ class OutputFolder:
         if kind is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             return False
+        aside = self.staging.with_name(self.staging.name.replace(".partial", ".old"))
         try:
             if os.path.lexists(self.path):
-                aside = self.staging.with_name(self.staging.name.replace(".partial", ".old"))
                 os.rename(self.path, aside)
                 os.rename(self.staging, self.path)
                 self.replaced = True
@@ -130,7 +133,7 @@ class OutputFolder:
                 os.rename(self.staging, self.path)
         except BaseException:
             shutil.rmtree(self.staging, ignore_errors=True)
-            if "aside" in locals() and aside.exists() and not os.path.lexists(self.path):
+            if aside.exists() and not os.path.lexists(self.path):
                 os.rename(aside, self.path)
             raise
         return False

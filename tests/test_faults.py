@@ -175,6 +175,16 @@ def test_a_new_run_replaces_the_whole_folder_and_says_so(tmp_path, monkeypatch, 
     assert leftovers(tmp_path) == []
 
 
+def test_a_link_to_an_output_folder_stays_a_link(tmp_path, monkeypatch, capsys):
+    (tmp_path / "short.toml").write_text(SHORT)
+    previous_run(tmp_path / "real")
+    (tmp_path / "link").symlink_to("real")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "short.toml", "-o", "link", "-q", "--no-figures"]) == 0
+    assert (tmp_path / "link").is_symlink()
+    assert (tmp_path / "real" / "timeseries.parquet").is_file() and leftovers(tmp_path) == []
+
+
 def test_a_read_only_parent_is_refused_before_computing(tmp_path, monkeypatch):
     real = os.access
     monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path) == tmp_path else real(path, mode))

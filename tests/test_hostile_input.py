@@ -864,7 +864,25 @@ CASES = {
         "output paths",
         {"short.toml": SHORT},
         ["run", "short.toml", "-o", ".", "-q"],
-        ["-o:", "'short.toml'"],
+        ["-o:", ". is the current folder"],
+    ),
+    "out: -o the parent folder": (
+        "output paths",
+        {"short.toml": SHORT},
+        ["run", "short.toml", "-o", "..", "-q"],
+        ["-o:", ".. is the current folder or holds it"],
+    ),
+    "out: -o the root": (
+        "output paths",
+        {"short.toml": SHORT},
+        ["run", "short.toml", "-o", "/", "-q"],
+        ["-o:", "/ is the current folder or holds it"],
+    ),
+    "out: -o /proc": (
+        "output paths",
+        {"short.toml": SHORT},
+        ["run", "short.toml", "-o", "/proc/self", "-q"],
+        ["-o:", "/proc/self holds files ssbsim did not write"],
     ),
     "out: -o below a device": (
         "output paths",
