@@ -66,3 +66,19 @@ def check_not_fixed(path, label, name, experiment, where, protocol_temperature=F
         raise InputError(
             path, f"{label}: 'protocol: temperature [C]' is varied too and replaces {name!r}; vary only one", where
         )
+
+
+def check_reaches_model(path, label, name, pset, options, where):
+    """InputError if ``name`` enters the equations only as itself (an input parameter) and
+    the model built with these options does not use it: every value would give the same
+    result."""
+    from .model.parameter_use import used_parameters
+    from .parameters import registry
+
+    entry = registry.lookup(name)
+    if entry is None or entry.rebuild:
+        return
+    merged = pset.model_options(options, source=path)
+    if name not in used_parameters(merged):
+        said = ", ".join(f"{k} = {v}" for k, v in merged.items() if k in ("interphase", "particle", "cathode"))
+        raise InputError(path, f"{label}: the model ({said}) does not use {name!r}, so nothing would change", where)

@@ -510,6 +510,16 @@ CASES = {
         FIT_CMD,
         ["fit.toml:", T_AMB, "temperature_C = 25", "protocol: temperature"],
     ),
+    "fit: an interphase parameter without the interphase": (
+        "fit specs and data",
+        fit(
+            f'[fit."{SE}"]\nbounds = [0.01, 1.0]',
+            '[options]\ninterphase = "none"\n[fit."SE anion (0) decomposition rate constant [A.m-2]"]\n'
+            "bounds = [1e-5, 1e-1]",
+        ),
+        FIT_CMD,
+        ["fit.toml:", "interphase = none", "does not use"],
+    ),
     "fit: bounds to inf": (
         "fit specs and data",
         fit("bounds = [0.01, 1.0]", "bounds = [0.01, inf]"),
@@ -609,6 +619,18 @@ CASES = {
         study(experiment=DISCHARGE_ONLY, extra='[vary."protocol: upper cutoff [V]"]\nvalues = [4.1, 4.2]\n'),
         STUDY_CMD,
         ["study.toml:5:", "'protocol: upper cutoff [V]'", "nothing would vary"],
+    ),
+    "study: an interphase parameter without the interphase": (
+        "study specs",
+        study(SE, "SE anion (1) decomposition rate constant [A.m-2]").copy()
+        | {
+            "study.toml": STUDY.replace(SE, "SE anion (1) decomposition rate constant [A.m-2]").replace(
+                "[0.06, 0.24]", "[0.001, 0.1]"
+            )
+            + '[options]\ninterphase = "none"\n'
+        },
+        STUDY_CMD,
+        ["study.toml:3:", "interphase = none", "does not use", "nothing would change"],
     ),
     "study: a 1000 x 1000 grid": (
         "study specs",

@@ -29,7 +29,7 @@ from ..errors import InputError
 from ..observables.cycles import COLUMNS
 from ..parameters.loader import check_value
 from ..resources import check_file, is_path, resolve
-from ..specs import check_description, check_not_fixed, load_named_experiment, load_setup
+from ..specs import check_description, check_not_fixed, check_reaches_model, load_named_experiment, load_setup
 from ..tomlfile import array_of_tables, line_of, read_toml
 
 TOP_LEVEL = {"description", "experiment", "parameter_set", "starts", "options", "data", "fit"}
@@ -148,6 +148,7 @@ def load_fit_spec(name_or_path):
             # a name the set could hold but does not (unknown, derived, wrong unit) gets the loader's message
             check_value(name, 1.0, path, where)
             raise InputError(path, f"fit {name!r}: not a parameter of {pset.source}", where)
+        check_reaches_model(path, f"fit {name!r}", name, pset, options, where)
         for d in datasets:
             check_not_fixed(path, f"fit {name!r}", name, load_named_experiment(path, d.experiment, d.line), where)
         bounds = entry.get("bounds")

@@ -34,7 +34,7 @@ from ..observables.cycles import COLUMNS
 from ..parameters.loader import check_value
 from ..protocol.steps import with_c_rate, with_upper_cutoff
 from ..resources import check_file, is_path, shipped_dir
-from ..specs import check_description, check_not_fixed, load_setup
+from ..specs import check_description, check_not_fixed, check_reaches_model, load_setup
 from ..tomlfile import line_of, read_toml
 
 TOP_LEVEL = {"description", "experiment", "parameter_set", "design", "samples", "seed", "options", "metrics", "vary"}
@@ -187,6 +187,8 @@ def load_study_spec(name_or_path):
             path, f"vary {name!r}", name, experiment, where, protocol_temperature="protocol: temperature [C]" in vary
         )
         _check_reaches_protocol(path, name, experiment, where)
+        if name not in PROTOCOL:
+            check_reaches_model(path, f"vary {name!r}", name, pset, options, where)
         if ("values" in entry) == ("range" in entry):
             raise InputError(path, f"vary {name!r}: give either 'values' or 'range'", where)
         scale = entry.get("scale", "linear")
