@@ -1,8 +1,8 @@
-"""Faults (issue 16): Ctrl-C and SIGKILL of run, fit and study, a full disk, a killed
-swap of an output folder, two studies in one folder, corrupt study state, and the
-work-size limits. Each test asserts the contract: the exit status, one final line and
-no traceback, the previous outputs intact or replaced as a whole, the completed work
-kept."""
+"""Faults (issue 16): Ctrl-C and SIGKILL of run, fit and study and of a Dask worker, a
+full disk, a killed swap of an output folder, two studies in one folder, a cluster that
+cannot start, corrupt study state, and the work-size limits. Each test asserts the
+contract: the exit status, one final line and no traceback, the previous outputs intact or
+replaced as a whole, the completed work kept."""
 
 import errno
 import json
@@ -397,6 +397,30 @@ def test_a_journal_cut_mid_line_gets_a_new_line_for_the_next_row(tmp_path):
     s.add(journal_rows(spec, 5)[4])
     s.close()
     assert store(tmp_path, spec).done == {0, 1, 2, 4}
+
+
+def test_a_study_with_a_corrupt_record_is_refused_by_the_command(tmp_path, monkeypatch, capsys):
+    spec = study_files(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "study.json").write_text("{")
+    (out / "cases.jsonl").write_text(json.dumps({"case": 0, SE: 9.0, "status": "ok"}) + "\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["study", "study.toml", "-o", "out", "-q"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "study.json: is corrupt" in err[0]
+    assert (out / "study.json").read_text() == "{" and spec.fingerprint()
+
+
+def test_a_finished_study_with_a_damaged_parquet_is_rebuilt_by_the_command(tmp_path, monkeypatch, capsys):
+    spec = study_files(tmp_path, points=3)
+    out = seed(tmp_path, spec, n=3)  # every case finished: no cluster is started
+    (out / "cases.parquet").write_bytes(b"garbage")
+    monkeypatch.chdir(tmp_path)
+    assert main(["study", "study.toml", "-o", "out", "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "cases.parquet was unreadable: rebuilt from cases.jsonl" in err and "Traceback" not in err
+    assert sorted(pd.read_parquet(out / "cases.parquet")["case"]) == [0, 1, 2]
 
 
 # --- limits ------------------------------------------------------------------------------
