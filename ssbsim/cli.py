@@ -1,15 +1,23 @@
 """The ``ssbsim`` command: ``ssbsim run``, ``fit``, ``study``, ``onset`` and ``list``.
 
 Exit status: 0 on success; 2 on bad input, with one line naming the file and the key or
-line at fault; 1 when the simulation itself fails, with the reason.
+line at fault; 1 when the simulation itself fails, with the reason (or the outputs cannot
+be written); 130 when interrupted by Ctrl-C, after keeping what was done.
 """
 
 import argparse
 import math
 import os
+import signal
 import sys
 
-from .errors import InputError, SimulationError
+from . import interrupt, limits
+from .errors import InputError, OutputError, SimulationError
+from .outputs import OutputFolder, check_output, fail_message, owned_by
+
+RUN_FILES = owned_by({"cycles.csv", "timeseries.parquet", "run.json"})
+FIT_FILES = owned_by({"fit.json", "fitted_parameter_set.toml"})
+STUDY_FILES = owned_by({"study.json", "cases.jsonl", "cases.parquet", "sensitivity.csv", ".lock"})
 
 SUMMARY_COLUMNS = {
     "cycle": ("cycle", "{:d}"),
@@ -64,6 +72,19 @@ def format_table(cycles):
     return "\n".join(lines)
 
 
+def write_outputs(outdir, write):
+    """Call ``write(folder)`` on a staging folder that then replaces ``outdir`` as a
+    unit; returns how (new folder, or replaced). OutputError if the disk refuses."""
+    folder = OutputFolder(outdir)
+    try:
+        with folder as staging:
+            write(staging)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise OutputError(f"cannot write {outdir}: {reason}; {fail_message(outdir)}") from None
+    return folder.describe()
+
+
 def cmd_run(args):
     from .model.options import ModelOptions
     from .simulation.run import prepare, run
@@ -73,21 +94,26 @@ def cmd_run(args):
     ModelOptions(options, source="--option")  # name --option, not the merged options, in errors
     spec, pset, _ = prepare(args.experiment, args.parameter_set, overrides, options)
     outdir = args.output or f"results/{spec.name}"
+    check_output(outdir, RUN_FILES)  # before anything is computed
     print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
-    try:
-        result = run(spec, args.parameter_set, overrides=overrides, options=options, progress=not args.quiet)
-    except SimulationError as err:
-        partial = getattr(err, "result", None)
-        if partial is not None and len(partial.cycles):
-            partial.save(outdir, figures=not args.no_figures)
-            print(format_table(partial.cycles))
-            print(f"ssbsim: partial results in {outdir}", file=sys.stderr)
-        raise
-    result.save(outdir, figures=not args.no_figures)
+    with interrupt.deferred():  # a Ctrl-C stops at the end of a step; the cycles done are written
+        try:
+            result = run(spec, args.parameter_set, overrides=overrides, options=options, progress=not args.quiet)
+        except (SimulationError, interrupt.Interrupted) as err:
+            partial = getattr(err, "result", None)
+            if partial is not None and len(partial.cycles):
+                how = write_outputs(outdir, lambda folder: partial.save(folder, figures=not args.no_figures))
+                print(format_table(partial.cycles))
+                print(f"ssbsim: wrote the {len(partial.cycles)} completed cycles to {outdir}/ ({how})", file=sys.stderr)
+            else:
+                print(f"ssbsim: no cycle completed: {fail_message(outdir)}", file=sys.stderr)
+            raise
+    how = write_outputs(outdir, lambda folder: result.save(folder, figures=not args.no_figures))
     if not args.quiet:
         print(format_table(result.cycles))
     print(
-        f"ssbsim: wrote {outdir}/ (cycles.csv, timeseries.parquet, run.json, figures) in {result.wall_time:.1f} s",
+        f"ssbsim: wrote {outdir}/ (cycles.csv, timeseries.parquet, run.json, figures; {how}) "
+        f"in {result.wall_time:.1f} s",
         file=sys.stderr,
     )
     return 0
@@ -100,19 +126,32 @@ def cmd_fit(args):
     from .fit.spec import load_fit_spec
 
     spec = load_fit_spec(args.spec)
+    if args.starts is not None:
+        if args.starts < 1:
+            raise InputError("--starts", f"must be at least 1, got {args.starts}")
+        limits.check("starts", args.starts, "--starts", "--starts")
     if args.update:
         check_update(spec)  # before anything is computed
     problem = Problem(spec)  # reads and checks the data before anything is solved
     outdir = args.output or f"results/fit_{spec.name}"
+    check_output(outdir, FIT_FILES)
     print(
         f"ssbsim: fitting {len(spec.parameters)} parameters to {problem.n_data} data points "
         f"({', '.join(sorted(problem.experiments))}), {args.starts or spec.starts} starts",
         file=sys.stderr,
     )
-    result = fit(problem, starts=args.starts, verbose=args.verbose)
+    try:
+        result = fit(problem, starts=args.starts, verbose=args.verbose)
+    except KeyboardInterrupt:
+        cost, best = problem.best
+        said = ", ".join(f"{name!r} = {value:.5g}" for name, value in (best or {}).items())
+        raise interrupt.Interrupted(
+            f"after {problem.n_solves} solves; nothing written"
+            + (f"; best trial so far (cost {cost:.5g}): {said}" if best else "")
+        ) from None
     if not math.isfinite(result.cost) or result.cost >= 0.5 * problem.n_data * 100.0**2:
         raise SimulationError("no trial point could be simulated")
-    write(spec, problem, result, outdir, with_figures=not args.no_figures)
+    how = write_outputs(outdir, lambda folder: write(spec, problem, result, folder, with_figures=not args.no_figures))
     if args.update:
         backup = update_parameter_set(spec, result)
         print(f"ssbsim: updated {spec.parameter_set.source} (the original kept as {backup})", file=sys.stderr)
@@ -120,7 +159,7 @@ def cmd_fit(args):
         lo, hi = result.ci95[name]
         print(f"{name} = {result.values[name]:.5g}  (95 % interval {lo:.4g} to {hi:.4g})")
     print(f"cost {result.cost:.5g}, {result.n_solves} solves, {result.wall_s:.1f} s", file=sys.stderr)
-    print(f"ssbsim: wrote {outdir}/ (fit.json, fitted_parameter_set.toml, figures)", file=sys.stderr)
+    print(f"ssbsim: wrote {outdir}/ (fit.json, fitted_parameter_set.toml, figures; {how})", file=sys.stderr)
     return 0
 
 
@@ -132,6 +171,9 @@ def cmd_study(args):
     outdir = args.output or f"results/study_{spec.name}"
     if args.workers is not None and args.workers < 1:
         raise InputError("--workers", f"must be at least 1, got {args.workers}")
+    if args.workers is not None:
+        limits.check("workers", args.workers, "--workers", "--workers")
+    check_output(outdir, STUDY_FILES)
     frame = run_study(spec, outdir, scheduler=args.scheduler, workers=args.workers, progress=not args.quiet)
     summarise(spec, frame, outdir)
     failed = int((frame["status"] != "ok").sum()) if len(frame) else 0
@@ -224,6 +266,15 @@ def cmd_list(args):
     return 0
 
 
+def _limit_option(parser):
+    parser.add_argument(
+        "--limit",
+        action="append",
+        metavar="NAME=VALUE",
+        help=f"raise a work-size limit ({', '.join(limits.LIMITS)}; see README, or {limits.ENVIRONMENT})",
+    )
+
+
 def build_parser():
     parser = _Parser(
         prog="ssbsim",
@@ -261,6 +312,7 @@ def build_parser():
     )
     run.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
+    _limit_option(run)
     run.set_defaults(func=cmd_run)
     fit = sub.add_parser(
         "fit",
@@ -283,6 +335,7 @@ def build_parser():
             "also write the fitted values, with their provenance, into the spec's parameter set file (for maintainers)"
         ),
     )
+    _limit_option(fit)
     fit.set_defaults(func=cmd_fit)
     study = sub.add_parser(
         "study",
@@ -306,6 +359,7 @@ def build_parser():
         "--workers", type=int, default=None, help="worker processes of the local cluster (default: one per core)"
     )
     study.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _limit_option(study)
     study.set_defaults(func=cmd_study)
     onset = sub.add_parser(
         "onset",
@@ -348,9 +402,24 @@ def setup_process(command):
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
-    setup_process(args.command)
     try:
+        status = _main(argv)
+    except KeyboardInterrupt:  # a Ctrl-C while the outcome of an earlier one is reported
+        print("ssbsim: interrupted", file=sys.stderr)
+        status = interrupt.EXIT_STATUS
+    if status == interrupt.EXIT_STATUS and argv is None:
+        # the ssbsim process itself: the interrupt is reported, let it exit with that status
+        # (a further Ctrl-C during the interpreter's shutdown would end it by the signal)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return status
+
+
+def _main(argv):
+    args = build_parser().parse_args(argv)
+    saved = os.environ.get(limits.ENVIRONMENT)
+    try:
+        limits.apply_command_line(getattr(args, "limit", None))
+        setup_process(args.command)
         return args.func(args)
     except InputError as err:
         print(f"ssbsim: error: {err}", file=sys.stderr)
@@ -358,6 +427,31 @@ def main(argv=None):
     except SimulationError as err:
         print(f"ssbsim: simulation failed: {err}", file=sys.stderr)
         return 1
+    except interrupt.Interrupted as err:
+        print(f"ssbsim: interrupted: {err}", file=sys.stderr)
+        return interrupt.EXIT_STATUS
+    except KeyboardInterrupt:
+        print("ssbsim: interrupted: nothing written", file=sys.stderr)
+        return interrupt.EXIT_STATUS
+    except OutputError as err:
+        print(f"ssbsim: error: {err}", file=sys.stderr)
+        return 1
+    # the last line of defence of the one-line contract: faults nobody planned for
+    except MemoryError:
+        print(f"ssbsim: failed: out of memory (see the work-size limits: {limits.ENVIRONMENT})", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("ssbsim: failed: an input nested too deeply (recursion limit)", file=sys.stderr)
+        return 1
+    except OSError as err:
+        where = f" {err.filename}" if err.filename else ""
+        print(f"ssbsim: failed:{where}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    finally:  # --limit holds for this command only (main may be called again in-process)
+        if saved is None:
+            os.environ.pop(limits.ENVIRONMENT, None)
+        else:
+            os.environ[limits.ENVIRONMENT] = saved
 
 
 if __name__ == "__main__":

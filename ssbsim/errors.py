@@ -19,8 +19,19 @@ class InputError(SsbsimError, ValueError):
         self.source = str(source)
         self.where = where
         location = f"{self.source}:{where}" if where is not None else self.source
-        super().__init__(f"{location}: {message}")
+        super().__init__(one_line(f"{location}: {message}"))
+
+
+def one_line(text):
+    """``text`` with line breaks and other control characters escaped: a message is one
+    line whatever a file name or a value holds."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
 
 
 class SimulationError(SsbsimError, RuntimeError):
     """The model could not be solved with valid input; the message gives the reason."""
+
+
+class OutputError(SsbsimError, OSError):
+    """The outputs could not be written (full or read-only disk, ...) after the work was
+    done (exit 1); the message says what became of the previous outputs."""

@@ -6,6 +6,8 @@ editable install does not map those folders into the package, so there we fall b
 the source checkout, where they sit beside ``ssbsim/``.
 """
 
+import os
+import stat
 from pathlib import Path
 
 from .errors import InputError
@@ -40,13 +42,29 @@ def beside(referrer, name_or_path):
     return name_or_path
 
 
+def check_file(path, what="file"):
+    """InputError unless ``path`` is a regular file (a folder, FIFO or device would hang or
+    mislead a reader): names what it is instead."""
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        said = f"{what} is a dangling symbolic link" if os.path.islink(path) else f"{what} not found"
+        raise InputError(path, f"cannot read: {said}") from None
+    except OSError as err:
+        raise InputError(path, f"{what}: cannot read: {err.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(path, f"{what} is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise InputError(path, f"{what} is not a regular file (a FIFO, socket or device)")
+    return path
+
+
 def resolve(name_or_path, kind):
     """Path of a shipped file given its stem, or of a user file given its path."""
     path = Path(name_or_path)
     if is_path(name_or_path):
-        if not path.is_file():
-            raise InputError(path, f"{KINDS[kind]} file not found")
-        return path
+        return check_file(path, f"{KINDS[kind]} file")
     candidate = shipped_dir(kind) / f"{name_or_path}.toml"
     if not candidate.is_file():
         raise InputError(

@@ -38,3 +38,47 @@ def load_named_experiment(path, name, where):
         return load_experiment(beside(path, name))
     except InputError as err:
         raise InputError(path, f"'experiment': {err}", where) from None
+
+
+def check_description(path, data, text):
+    """InputError unless the optional 'description' is text."""
+    if not isinstance(data.get("description", ""), str):
+        raise InputError(path, "'description' must be text", line_of(text, "description"))
+
+
+def check_not_fixed(path, label, name, experiment, where, protocol_temperature=False):
+    """InputError if the parameter ``name`` that a spec varies or fits would never reach
+    the model: the experiment's ``temperature_C`` (or a varied protocol temperature)
+    replaces the ambient temperature in every run."""
+    from .parameters.registry import CELL
+
+    if name != CELL.T_amb.name:
+        return
+    if experiment.temperature_C is not None:
+        raise InputError(
+            path,
+            f"{label}: the experiment {experiment.name!r} sets temperature_C = {experiment.temperature_C:g}, "
+            f"which replaces {name!r} in every run (vary 'protocol: temperature [C]' instead, "
+            "or remove temperature_C from the experiment)",
+            where,
+        )
+    if protocol_temperature:
+        raise InputError(
+            path, f"{label}: 'protocol: temperature [C]' is varied too and replaces {name!r}; vary only one", where
+        )
+
+
+def check_reaches_model(path, label, name, pset, options, where):
+    """InputError if ``name`` enters the equations only as itself (an input parameter) and
+    the model built with these options does not use it: every value would give the same
+    result."""
+    from .model.parameter_use import used_parameters
+    from .parameters import registry
+
+    entry = registry.lookup(name)
+    if entry is None or entry.rebuild:
+        return
+    merged = pset.model_options(options, source=path)
+    if name not in used_parameters(merged):
+        said = ", ".join(f"{k} = {v}" for k, v in merged.items() if k in ("interphase", "particle", "cathode"))
+        raise InputError(path, f"{label}: the model ({said}) does not use {name!r}, so nothing would change", where)

@@ -28,9 +28,12 @@ def line_of(text, key):
 
 def read_toml(path):
     """(data, text) of a TOML file; unreadable or malformed files raise InputError."""
-    path = Path(path)
+    from .resources import check_file
+
+    path = check_file(path)
     try:
         text = path.read_bytes().decode("utf-8")
+        text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
     except OSError as err:
         raise InputError(path, f"cannot read: {err.strerror}") from None
     except UnicodeDecodeError as err:
@@ -38,6 +41,8 @@ def read_toml(path):
         raise InputError(path, f"not UTF-8 text (byte {err.start})", line) from None
     try:
         return tomllib.loads(text), text
+    except RecursionError:
+        raise InputError(path, "not valid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as err:
         m = re.search(r"\(at line (\d+), column \d+\)", str(err))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))

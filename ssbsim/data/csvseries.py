@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import InputError
 from .series import integer_cycles, standard_frame
-from .textfile import numbers, read_csv
+from .textfile import check_header, numbers, read_csv
 from .units import factor
 
 QUANTITIES = {"time": "time_s", "voltage": "voltage_V", "current": "current_A"}  # with an example
@@ -35,6 +35,7 @@ def split_unit(column):
 def read_csv_series(path):
     """Time series of a CSV file (see the module docstring)."""
     header, rows, lines = read_csv(path)
+    check_header(path, header, lambda c: c.lower() == "cycle" or split_unit(c)[0].strip().lower() in QUANTITIES)
     values = {name: [row[j] for row in rows] for j, name in enumerate(header)}
     found, cycle_column = {}, None
     for column in header:

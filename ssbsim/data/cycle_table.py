@@ -17,7 +17,7 @@ import pandas as pd
 from ..errors import InputError
 from ..observables.cycles import COLUMNS, decomposition_column
 from .series import integer_cycles
-from .textfile import numbers, read_csv
+from .textfile import check_header, numbers, read_csv
 
 # the circuit-fitted resistances of impedance_fits.csv (ssbsim/observables/circuit_fit.py) too
 QUANTITIES = [c for c in COLUMNS if c != "cycle"] + ["r0_ohm_cm2", "r1_ohm_cm2", "r2_ohm_cm2"]
@@ -40,6 +40,7 @@ def read_cycle_table(path):
     column order; ``attrs["source"]`` is the file."""
     path = Path(path)
     header, rows, lines = read_csv(path)
+    check_header(path, header, lambda name: name in known_names() or is_quantity(name))
     for name in header:
         base = next((name[: -len(b)] for b in BOUNDS if name.endswith(b)), None)
         if name == "cycle" or name in TEXT or is_quantity(name) or (base and is_quantity(base)):
@@ -76,5 +77,23 @@ def read_cycle_table(path):
                 i = above[0]
                 raise InputError(path, f"{name!r} ({low[i]:g}) is above {name[:-4] + '_max'!r} ({high[i]:g})", lines[i])
     frame = pd.DataFrame(data, columns=header)
+    _check_repeated_cycles(path, frame, lines)
     frame.attrs["source"] = str(path)
     return frame
+
+
+def _check_repeated_cycles(path, frame, lines):
+    """InputError if a cycle appears on two rows with different values (which to fit?)."""
+    numeric = [c for c in frame.columns if c != "cycle" and c not in TEXT]
+    first = {}
+    for i, cycle in enumerate(frame["cycle"]):
+        if cycle not in first:
+            first[cycle] = i
+            continue
+        a, b = frame.iloc[first[cycle]][numeric], frame.iloc[i][numeric]
+        if not all(x == y or (x != x and y != y) for x, y in zip(a, b)):
+            raise InputError(
+                path,
+                f"cycle {cycle} appears again with different values (first on line {lines[first[cycle]]})",
+                lines[i],
+            )

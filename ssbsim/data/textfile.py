@@ -10,6 +10,9 @@ from ..errors import InputError
 
 def read_text(path, encoding="utf-8-sig"):
     """The text of ``path``; latin-1 if it is not ``encoding``; InputError if unreadable."""
+    from ..resources import check_file
+
+    check_file(path, "data file")
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -62,6 +65,22 @@ def numbers(values, column, source, lines, empty=False):
         try:
             out[i] = float(value)
         except ValueError:
-            said = f"{value!r} is not a number" if value else "empty cell"
+            said = f"{_short(value)!r} is not a number" if value else "empty cell"
             raise InputError(source, f"column {column!r}: {said}", lines[i]) from None
+        if abs(out[i]) == np.inf:
+            raise InputError(source, f"column {column!r}: {value!r} is not a finite number", lines[i])
     return out
+
+
+def _short(text, n=24):
+    return text if len(text) <= n else text[:n] + "..."
+
+
+def check_header(path, header, known):
+    """InputError, echoing nothing of the file, if none of the ``header`` names is
+    ``known``: the file is not a table of this kind (and may be private: its first line
+    must not end up in a message or a log)."""
+    if not any(known(name) for name in header):
+        raise InputError(
+            path, "not a table ssbsim reads: the first line names none of the known columns (see the README)", 1
+        )

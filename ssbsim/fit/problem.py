@@ -66,6 +66,8 @@ class Dataset:
             self.sigma = (
                 rows[f"{q}_sigma"].to_numpy(dtype=float) if f"{q}_sigma" in rows else np.full(len(rows), np.nan)
             )
+        if not len(self.x):
+            raise InputError(source, f"data file {spec.file.name} has no values of {spec.quantity!r}", spec.line)
         reference = np.where(
             np.isfinite(self.values), self.values, np.where(np.isfinite(self.low), self.low, self.high)
         )
@@ -127,6 +129,7 @@ class Problem:
         self.datasets = [
             voltammetric(d, spec.source) if d.quantity in VOLTAMMETRIC else Dataset(d, spec.source) for d in spec.data
         ]
+        self.best = (np.inf, None)  # (cost, values) of the best trial so far
         self.experiments = {}
         for key in dict.fromkeys(d.experiment for d in spec.data):
             experiment = load_experiment(beside(spec.source, key))
@@ -159,4 +162,8 @@ class Problem:
 
     def residuals(self, values):
         results = self.simulate(values)
-        return np.concatenate([d.residuals(results[d.experiment]) for d in self.datasets])
+        r = np.concatenate([d.residuals(results[d.experiment]) for d in self.datasets])
+        cost = 0.5 * float(np.sum(r**2))
+        if cost < self.best[0]:  # kept for an interrupted fit
+            self.best = (cost, dict(values))
+        return r

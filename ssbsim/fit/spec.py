@@ -21,14 +21,16 @@
 Every key is checked; errors name the file and the line.
 """
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import limits
 from ..errors import InputError
 from ..observables.cycles import COLUMNS
 from ..parameters.loader import check_value
-from ..resources import is_path, resolve
-from ..specs import load_named_experiment, load_setup
+from ..resources import check_file, is_path, resolve
+from ..specs import check_description, check_not_fixed, check_reaches_model, load_named_experiment, load_setup
 from ..tomlfile import array_of_tables, line_of, read_toml
 
 TOP_LEVEL = {"description", "experiment", "parameter_set", "starts", "options", "data", "fit"}
@@ -103,8 +105,10 @@ def load_fit_spec(name_or_path):
             raise InputError(path, f"missing {key!r} tables")
     _, pset, options = load_setup(path, data, text)
     starts = data.get("starts", 3)
-    if isinstance(starts, bool) or not isinstance(starts, int) or not 1 <= starts <= 50:
-        raise InputError(path, f"'starts' must be an integer from 1 to 50, got {starts!r}", line_of(text, "starts"))
+    if isinstance(starts, bool) or not isinstance(starts, int) or starts < 1:
+        raise InputError(path, f"'starts' must be a positive integer, got {starts!r}", line_of(text, "starts"))
+    limits.check("starts", starts, path, "'starts'", line_of(text, "starts"))
+    check_description(path, data, text)
 
     datasets = []
     for n, (entry, where) in enumerate(array_of_tables(path, text, data["data"], "data", DATA_KEYS, "data")):
@@ -124,11 +128,13 @@ def load_fit_spec(name_or_path):
                 where,
             )
         weight = entry.get("weight", 1.0)
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight > 0:
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight < math.inf:
             raise InputError(path, f"data {n + 1}: 'weight' must be a positive number, got {weight!r}", where)
         file = path.parent / entry["file"]
-        if not file.is_file():
-            raise InputError(path, f"data {n + 1}: file not found: {file}", where)
+        try:
+            check_file(file, "data file")
+        except InputError as err:
+            raise InputError(path, f"data {n + 1}: {err}", where) from None
         data_experiment = entry.get("experiment", data["experiment"])
         if not isinstance(data_experiment, str):
             raise InputError(path, f"data {n + 1}: 'experiment' must name an experiment", where)
@@ -159,6 +165,9 @@ def load_fit_spec(name_or_path):
             # a name the set could hold but does not (unknown, derived, wrong unit) gets the loader's message
             check_value(name, 1.0, path, where)
             raise InputError(path, f"fit {name!r}: not a parameter of {pset.source}", where)
+        check_reaches_model(path, f"fit {name!r}", name, pset, options, where)
+        for d in datasets:
+            check_not_fixed(path, f"fit {name!r}", name, load_named_experiment(path, d.experiment, d.line), where)
         bounds = entry.get("bounds")
         if (
             not isinstance(bounds, list)
@@ -190,9 +199,7 @@ def load_fit_spec(name_or_path):
 def _resolve(name_or_path):
     path = Path(name_or_path)
     if is_path(name_or_path):
-        if not path.is_file():
-            raise InputError(path, "fit spec file not found")
-        return path
+        return check_file(path, "fit spec file")
     candidate = Path(resolve("asakura2020", "parameter_sets")).parent / "calibration" / f"{name_or_path}.toml"
     if not candidate.is_file():
         raise InputError(name_or_path, "no shipped fit spec of this name (give a path to a .toml file)")

@@ -47,6 +47,14 @@ OPTIONS = {
 }
 
 
+#: smallest value of integer options other than 1: the particle's finite volumes need three
+#: cells (with two, building the mesh fails); a size distribution needs two bins (one bin is
+#: particle = "single")
+MINIMUM = {"radial points": 3, "particle size bins": 2}
+#: integer options bounded by a work-size limit (``ssbsim.limits``)
+LIMITED = {"particle size bins": "bins", "radial points": "mesh", "through-thickness points": "mesh"}
+
+
 class ModelOptions(Mapping):
     """Validated, immutable model options (a Mapping, deliberately not a dict: PyBaMM
     would otherwise try to read them as lithium-ion battery options)."""
@@ -62,9 +70,13 @@ class ModelOptions(Mapping):
                     value = int(value)
                 if isinstance(value, bool) or not isinstance(value, int):
                     raise InputError(source, f"must be an integer, got {value!r}", key)
-                minimum = 1 if allowed is int else 0
+                minimum = MINIMUM.get(key, 1 if allowed is int else 0)
                 if value < minimum:
                     raise InputError(source, f"must be at least {minimum}, got {value}", key)
+                if key in LIMITED:
+                    from .. import limits
+
+                    limits.check(LIMITED[key], value, source, "the option", key)
             elif value not in allowed:
                 raise InputError(source, f"must be one of {', '.join(allowed)}, got {value!r}", key)
             values[key] = value

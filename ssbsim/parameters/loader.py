@@ -15,8 +15,10 @@ key. ``source`` records provenance: ``doi:...``, ``estimate: why`` or
 """
 
 import difflib
+import re
 from collections.abc import Mapping
 
+from .. import limits
 from ..errors import InputError
 from ..model.options import ModelOptions
 from ..resources import beside, resolve
@@ -68,6 +70,29 @@ def check_carbon_electrode(options, values, source):
             raise InputError(source, 'needed for working electrode = "SE:carbon"', entry.name)
 
 
+_INDEX = re.compile(r"\((\d+)\)")
+
+
+def check_families(values, source, where=lambda name: None):
+    """InputError if a parameter of an SE anion or MSMR reaction (k) lies beyond the
+    families the set describes: k must continue 0, 1, ... with every parameter given,
+    else it would be silently ignored."""
+    families = {"SE anion": registry.ANION, "MSMR reaction": registry.MSMR}
+    for label, family in families.items():
+        n = family.count(values)
+        for name in values:
+            if family.match(name) is None:
+                continue
+            k = int(_INDEX.search(name)[1])
+            if k >= n:
+                raise InputError(
+                    source,
+                    f"{name!r}: {label} ({k}) would be ignored, the set describes {n} "
+                    f"(numbered from 0, each with all its parameters)",
+                    where(name),
+                )
+
+
 class ParameterSet(Mapping):
     """Parameter name -> value (SI), with ``provenance``, ``description`` and ``options``."""
 
@@ -98,6 +123,7 @@ class ParameterSet(Mapping):
         for name, value in (overrides or {}).items():
             values[name] = check_value(name, value, source)
             provenance[name] = f"override: {source}"
+        check_families(values, source)
         changed = ParameterSet(values, provenance, self.description, self.options, self.source, self.anions)
         changed._base = (self, source)
         return changed
@@ -157,6 +183,7 @@ def load_parameter_set(name_or_path, _seen=()):
         seen = _seen + (path.resolve(),)
         if base_path.resolve() in seen:
             raise InputError(path, f"'extends' {extends!r} forms a cycle", where)
+        limits.check("extends", len(seen), path, f"'extends' {extends!r}", where)
         base = load_parameter_set(base_path, seen)
         values, provenance, options = dict(base), dict(base.provenance), dict(base.options)
         anions = base.anions
@@ -198,5 +225,8 @@ def load_parameter_set(name_or_path, _seen=()):
             f"'anions' names {len(anions)} anions but the parameters describe {count_anions(values)}",
             line_of(text, "anions"),
         )
+    check_families(values, path, lambda name: line_of(text, name))
     description = data.get("description", "")
+    if not isinstance(description, str):
+        raise InputError(path, "'description' must be text", line_of(text, "description"))
     return ParameterSet(values, provenance, description, options, path, anions)

@@ -16,15 +16,18 @@ point, ``impedance_step.py``). C-rates refer to the cathode's theoretical capaci
 times its loading. Errors name the file, the line and the step.
 """
 
+import bisect
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import limits
 from ..errors import InputError
 from ..resources import resolve
 from ..tomlfile import array_of_tables, line_of, read_toml
 from .impedance_step import is_impedance, parse_impedance_step
 from .steps import check_step, one_line, voltages
-from .sweep import is_sweep, with_starts
+from .sweep import STORED_STEP_V, Sweep, is_sweep, with_starts
 
 TOP_LEVEL = {"description", "temperature_C", "period", "parameter_set", "block"}
 BLOCK_KEYS = {"repeat", "steps"}
@@ -160,17 +163,19 @@ def load_experiment(name_or_path):
     parameter_set = data.get("parameter_set")
     if parameter_set is not None and not isinstance(parameter_set, str):
         raise InputError(path, "'parameter_set' must name a parameter set", line_of(text, "parameter_set"))
-    blocks = []
+    blocks, quoted, n_cycles = [], _quoted_lines(text), 0
     for n, (raw, where) in enumerate(array_of_tables(path, text, data.get("block"), "block", BLOCK_KEYS, "block")):
         repeat = raw.get("repeat", 1)
         if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
             raise InputError(path, f"block {n + 1}: 'repeat' must be a positive integer, got {repeat!r}", where)
+        n_cycles += repeat
+        limits.check("cycles", n_cycles, path, f"block {n + 1}: 'repeat' = {repeat}", where)
         steps = raw.get("steps")
         if not isinstance(steps, list) or not steps:
             raise InputError(path, f"block {n + 1}: 'steps' must be a non-empty list of step strings", where)
         lines = []
         for step in steps:
-            lines.append(_line_of_step(text, step, where))
+            lines.append(_line_of_step(quoted, step, where))
             check_step(step, path, lines[-1])
         if all(is_impedance(step) for step in steps):
             raise InputError(path, f"block {n + 1}: a cycle needs at least one step besides impedance", where)
@@ -185,13 +190,54 @@ def load_experiment(name_or_path):
         parameter_set=parameter_set,
     )
     spec.sweeps()  # every sweep has a known start potential
+    check_points(spec, line_of(text, "period"))
     return spec
 
 
-def _line_of_step(text, step, default):
-    if isinstance(step, str):
-        for i, ln in enumerate(text.splitlines()):
-            if f'"{step}"' in ln or f"'{step}'" in ln:
-                if default is None or i + 1 >= default:
-                    return i + 1
-    return default
+_QUOTED = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'([^']*)'")
+
+
+def _quoted_lines(text):
+    """{quoted text: [lines where it appears]}: one pass over the file, so that finding
+    the line of every step stays linear in the size of the file."""
+    found = {}
+    for i, ln in enumerate(text.splitlines()):
+        for m in _QUOTED.finditer(ln):
+            found.setdefault(m[1] if m[1] is not None else m[2], []).append(i + 1)
+    return found
+
+
+def _line_of_step(quoted, step, default):
+    """First line at or after ``default`` (the block's line) where ``step`` is written."""
+    lines = quoted.get(step, []) if isinstance(step, str) else []
+    k = bisect.bisect_left(lines, default or 0)
+    return lines[k] if k < len(lines) else default
+
+
+def check_points(spec, where=None, source=None):
+    """InputError if the run would store more time points than the 'points' limit: each
+    step's duration (or PyBaMM's default for a step that ends on a condition: twice the
+    time at its C-rate, else 24 h) over its period (the file's, else PyBaMM's 60 s); a
+    sweep stores one point per ``STORED_STEP_V`` unless the file sets a period; impedance
+    steps store none. ``source`` names the file to blame (default: the experiment's)."""
+    from ..pybamm_import import import_pybamm
+
+    pybamm = import_pybamm()
+    period_s = pybamm.Experiment(["Rest for 1 hour"], period=spec.period).steps[0].period if spec.period else None
+    per_step = {}
+
+    def points(step):
+        if isinstance(step, Sweep):  # duration known once its start potential is
+            return step.duration / period_s + 1 if period_s else abs(step.target - step.start) / STORED_STEP_V + 1
+        if step not in per_step:
+            parsed = pybamm.step.string(step)
+            duration = parsed.duration or parsed.default_duration(parsed.value)
+            per_step[step] = float(duration) / float(parsed.period or period_s or parsed.default_period()) + 1
+        return per_step[step]
+
+    if spec.has_sweeps:  # at most the 'cycles' limit of cycles, each with its sweeps' starts
+        total = sum(points(step) for cycle in spec.sweeps() for step in cycle)
+    else:
+        steps = [(text, block.repeat) for block in spec.blocks for text in block.steps if not is_impedance(text)]
+        total = sum(points(text) * repeat for text, repeat in steps)
+    limits.check("points", total, source or spec.source, "the steps' durations over 'period'", where)

@@ -77,6 +77,10 @@ def with_c_rate(text, rate):
     return _C_RATE.sub(lambda m: f"{m[1]}{rate:.4g}C", text)
 
 
+#: PyBaMM step types the cell model cannot drive (it has no power or resistance control)
+UNSUPPORTED = {"Power": "power", "Resistance": "resistance"}
+
+
 def one_line(err):
     """PyBaMM's message of a failed parse, on one line."""
     lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
@@ -103,6 +107,13 @@ def check_step(text, source, where):
         step = pybamm.step.string(text)
     except Exception as err:  # pybamm raises ValueError, TypeError, ZeroDivisionError
         raise InputError(source, f"step {text!r}: {one_line(err)}", where) from None
+    if type(step).__name__ in UNSUPPORTED:
+        raise InputError(
+            source,
+            f"step {text!r}: {UNSUPPORTED[type(step).__name__]} steps are not supported by the cell model "
+            "(use a current, a C-rate or a voltage)",
+            where,
+        )
     value = step.value
     if isinstance(value, (int, float)):
         verb = kind(text)

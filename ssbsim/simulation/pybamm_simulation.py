@@ -11,6 +11,8 @@ private method once per end condition of each step (tests/simulation).
 
 import pybamm
 
+from .. import interrupt
+
 
 class Simulation(pybamm.Simulation):
     def _evaluate_step_termination_expression_from_solution(self, term, step_solution, step):
@@ -24,3 +26,26 @@ class Simulation(pybamm.Simulation):
             return term.get_event_expression(LastPoint(), step)
         except (KeyError, NotImplementedError):  # pragma: no cover - as PyBaMM
             return None
+
+    def _get_built_experiment_solver(self, key):
+        """The solver of the next step; after a deferred Ctrl-C (``ssbsim.interrupt``) one
+        whose step fails at once, so PyBaMM stops the experiment as after a solver
+        failure and keeps the cycles completed so far."""
+        solver = super()._get_built_experiment_solver(key)
+        if not interrupt.requested():
+            return solver
+        pybamm.logger.setLevel("CRITICAL")  # the stop is reported by ssbsim, not logged as a solver error
+        return _Stopping(solver)
+
+
+class _Stopping:
+    """A solver whose ``step`` raises ``pybamm.SolverError("interrupted by the user")``."""
+
+    def __init__(self, solver):
+        self._solver = solver
+
+    def __getattr__(self, name):
+        return getattr(self._solver, name)
+
+    def step(self, *args, **kwargs):
+        raise pybamm.SolverError("interrupted by the user")

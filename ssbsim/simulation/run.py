@@ -10,6 +10,7 @@ import time
 
 import pybamm
 
+from .. import interrupt
 from ..errors import InputError, SimulationError
 from ..model import CellModel
 from ..parameters import ParameterSet, load_parameter_set
@@ -114,11 +115,17 @@ def run(experiment, parameter_set=None, overrides=None, options=None, progress=F
         reason = " ".join(str(err).split())
         partial = getattr(sim, "solution", None) if isinstance(err, pybamm.SolverError) else None
         if partial is None or not len(partial.cycles):
+            if interrupt.requested():
+                raise interrupt.Interrupted("before the first cycle completed") from None
             raise SimulationError(f"failed before the first cycle completed: {reason}") from err
         tracker.stop_reason = tracker.stop_reason or f"solver failed: {reason}"
         solution = partial
     impedance = spectra(sim, solution, spec)
     result = Result(solution, spec, pset, model_options, wall_time=time.perf_counter() - start, impedance=impedance)
+    if len(result.cycles) < spec.n_cycles and interrupt.requested():
+        error = interrupt.Interrupted(f"after {len(result.cycles)} of {spec.n_cycles} cycles")
+        error.result = result
+        raise error
     if len(result.cycles) < spec.n_cycles:
         error = SimulationError(
             f"stopped after {len(result.cycles)} of {spec.n_cycles} cycles: "

@@ -11,43 +11,75 @@ is recorded as failed and the study goes on.
 
 import logging
 import os
+import sys
 
+from ..errors import InputError, SimulationError
+from ..interrupt import Interrupted
 from .design import cases as design_cases
+from .lock import StudyLock
 from .store import Store
 from .worker import payload, run_case
+
+#: seconds to wait for a scheduler given with --scheduler (environment: SSBSIM_SCHEDULER_TIMEOUT)
+SCHEDULER_TIMEOUT = 20
+
+
+def _reason(err):
+    return " ".join(str(err).split()) or type(err).__name__
 
 
 def _client(scheduler, workers):
     from distributed import Client, LocalCluster
 
     if scheduler:
-        return Client(scheduler, timeout="20s")
-    cluster = LocalCluster(
-        n_workers=workers or os.cpu_count() or 1,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",
-        silence_logs=logging.ERROR,
-    )
-    client = Client(cluster)
+        timeout = os.environ.get("SSBSIM_SCHEDULER_TIMEOUT", SCHEDULER_TIMEOUT)
+        try:
+            return Client(scheduler, timeout=f"{float(timeout)}s")
+        except Exception as err:  # unreachable, not a scheduler, malformed address
+            raise InputError("--scheduler", f"cannot use the Dask scheduler {scheduler!r}: {_reason(err)}") from None
+    try:
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+        )
+        client = Client(cluster)
+    except Exception as err:  # a worker that died while starting, no free port, ...
+        raise SimulationError(f"could not start the local Dask cluster: {_reason(err)}") from None
     client._ssbsim_cluster = cluster
     return client
 
 
 def run_study(spec, outdir, scheduler=None, workers=None, progress=True):
-    """Run (or resume) ``spec`` into ``outdir``; returns the cases DataFrame."""
+    """Run (or resume) ``spec`` into ``outdir``; returns the cases DataFrame. The folder
+    is locked for the whole run (``study/lock.py``)."""
+    client = _client(scheduler, workers) if scheduler else None  # a bad address: nothing written
+    try:
+        with StudyLock(outdir):
+            return _run_locked(spec, outdir, client, workers, progress)
+    finally:
+        if client is not None:
+            _close(client)
+
+
+def _run_locked(spec, outdir, client, workers, progress):
     from distributed import as_completed
     from tqdm.auto import tqdm
 
     all_cases = design_cases(spec)
-    store = Store(outdir, spec, len(all_cases))
+    store = Store(outdir, spec, len(all_cases), all_cases)
+    for note in store.notes:
+        print(f"ssbsim: {note}", file=sys.stderr)
     pending = [(n, values) for n, values in enumerate(all_cases) if n not in store.done]
     failed = sum(1 for r in store.rows.values() if r.get("status") != "ok")
     bar = tqdm(total=len(all_cases), initial=len(store.done), unit="case", disable=not progress, desc=spec.name)
     bar.set_postfix(failed=failed)
     try:
         if pending:
-            client = _client(scheduler, workers)
+            local = client is None
+            client = client or _client(None, workers)
             try:
                 study = client.scatter(payload(spec), broadcast=True)
                 futures = {client.submit(run_case, study, n, values, pure=False): (n, values) for n, values in pending}
@@ -68,14 +100,27 @@ def run_study(spec, outdir, scheduler=None, workers=None, progress=True):
                     bar.update(1)
                     bar.set_postfix(failed=failed)
             finally:
-                cluster = getattr(client, "_ssbsim_cluster", None)
-                client.close()
-                if cluster is not None:
-                    cluster.close()
+                if local:
+                    _close(client)
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"{len(store.rows)} of {len(all_cases)} cases kept in {outdir} (rerun the same command to resume)"
+        ) from None
     finally:
         bar.close()
         store.close()
     return store.frame
+
+
+def _close(client):
+    """Close the client and a local cluster, quietly: this also runs after a Ctrl-C."""
+    cluster = getattr(client, "_ssbsim_cluster", None)
+    for closing in (client, cluster):
+        try:
+            if closing is not None:
+                closing.close()
+        except BaseException:  # noqa: S110 - a second Ctrl-C, or a cluster already gone
+            pass
 
 
 def summarise(spec, frame, outdir):

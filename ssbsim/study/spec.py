@@ -28,11 +28,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import limits
 from ..errors import InputError
 from ..observables.cycles import COLUMNS
 from ..parameters.loader import check_value
-from ..resources import is_path, shipped_dir
-from ..specs import load_setup
+from ..protocol.steps import with_c_rate, with_upper_cutoff
+from ..resources import check_file, is_path, shipped_dir
+from ..specs import check_description, check_not_fixed, check_reaches_model, load_setup
 from ..tomlfile import line_of, read_toml
 
 TOP_LEVEL = {"description", "experiment", "parameter_set", "design", "samples", "seed", "options", "metrics", "vary"}
@@ -76,6 +78,18 @@ class StudySpec:
     def name(self):
         return self.source.stem
 
+    @property
+    def n_cases(self):
+        """Number of cases of the design, counted without building them."""
+        if self.design == "grid":
+            n = 1
+            for v in self.varied:
+                n *= len(v.values) if v.values is not None else v.points
+            return n
+        if self.design == "sobol":
+            return self.samples * (len(self.varied) + 2)
+        return self.samples
+
     def fingerprint(self):
         """Identifies the study: a rerun into the same folder must be the same study."""
         text = json.dumps(
@@ -116,8 +130,8 @@ def load_study_spec(name_or_path):
         path = shipped_dir("experiments") / "studies" / f"{name_or_path}.toml"
         if not path.is_file():
             raise InputError(name_or_path, "no shipped study of this name (give a path to a .toml file)")
-    elif not path.is_file():
-        raise InputError(path, "study spec file not found")
+    else:
+        check_file(path, "study spec file")
     data, text = read_toml(path)
     for key in data:
         if key not in TOP_LEVEL:
@@ -125,15 +139,16 @@ def load_study_spec(name_or_path):
     if "vary" not in data:
         raise InputError(path, "missing 'vary'")
     experiment, pset, options = load_setup(path, data, text)
+    check_description(path, data, text)
     design = data.get("design", "grid")
     if design not in DESIGNS:
         raise InputError(path, f"'design' must be one of {', '.join(DESIGNS)}, got {design!r}", line_of(text, "design"))
     samples = data.get("samples")
     if design != "grid":
-        if not _number(samples) or isinstance(samples, float) or not 2 <= samples <= 100_000:
+        if not _number(samples) or isinstance(samples, float) or not samples >= 2:
             raise InputError(
                 path,
-                f"design {design!r} needs 'samples', an integer from 2 to 100000, got {samples!r}",
+                f"design {design!r} needs 'samples', an integer of at least 2, got {samples!r}",
                 line_of(text, "samples") or line_of(text, "design"),
             )
     seed = data.get("seed", 0)
@@ -168,6 +183,12 @@ def load_study_spec(name_or_path):
         if name not in PROTOCOL and name not in pset:
             check_value(name, 1.0, path, where)  # unknown, derived or wrong unit: the loader's message
             raise InputError(path, f"vary {name!r}: not a parameter of {pset.source}", where)
+        check_not_fixed(
+            path, f"vary {name!r}", name, experiment, where, protocol_temperature="protocol: temperature [C]" in vary
+        )
+        _check_reaches_protocol(path, name, experiment, where)
+        if name not in PROTOCOL:
+            check_reaches_model(path, f"vary {name!r}", name, pset, options, where)
         if ("values" in entry) == ("range" in entry):
             raise InputError(path, f"vary {name!r}: give either 'values' or 'range'", where)
         scale = entry.get("scale", "linear")
@@ -196,6 +217,39 @@ def load_study_spec(name_or_path):
             if not _number(points) or isinstance(points, float) or points < 2:
                 raise InputError(path, f"vary {name!r}: a grid over a 'range' needs 'points', an integer >= 2", where)
         varied.append(Varied(name, None, low, high, scale, points))
-    return StudySpec(
+    spec = StudySpec(
         path, experiment, pset, design, varied, samples, int(seed), options, list(metrics), data.get("description", "")
     )
+    limits.check("cases", spec.n_cases, path, f"design {design!r}", line_of(text, "design") or line_of(text, "vary"))
+    _check_protocol_points(path, text, spec)
+    return spec
+
+
+def _check_protocol_points(path, text, spec):
+    """The 'points' limit at the slowest varied C-rate (the longest steps)."""
+    from ..protocol.experiment_file import check_points
+    from .protocol import vary_protocol
+
+    for v in spec.varied:
+        if v.name == "protocol: C-rate":
+            slowest = min(v.values) if v.values is not None else v.low
+            varied = vary_protocol(spec.experiment, {v.name: slowest}, source=path)
+            check_points(varied, line_of(text, f'vary."{v.name}"'), source=path)
+
+
+#: protocol quantity -> (rewrite of a step, the steps it changes)
+_PROTOCOL_STEPS = {
+    "protocol: upper cutoff [V]": (lambda text: with_upper_cutoff(text, 4.321), "charge cut-off or hold voltage"),
+    "protocol: C-rate": (lambda text: with_c_rate(text, 0.4321), "step driven at a C-rate"),
+}
+
+
+def _check_reaches_protocol(path, name, experiment, where):
+    """InputError if varying the protocol quantity ``name`` changes no step."""
+    if name not in _PROTOCOL_STEPS:
+        return
+    rewrite, what = _PROTOCOL_STEPS[name]
+    if all(rewrite(text) == text for block in experiment.blocks for text in block.steps):
+        raise InputError(
+            path, f"vary {name!r}: the experiment {experiment.name!r} has no {what}, so nothing would vary", where
+        )

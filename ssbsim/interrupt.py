@@ -1,0 +1,51 @@
+"""Ctrl-C (SIGINT) as "stop and keep what is done".
+
+The ``ssbsim`` command (never a library import) runs ``run`` and ``fit`` inside
+:func:`deferred`: the first SIGINT only sets a flag, the run stops at the end of the step
+it is solving (``simulation.pybamm_simulation``) and the cycles completed so far are
+written as a unit; a second SIGINT interrupts at once. ``study`` needs no deferral: every
+finished case is already in its journal, so it stops at once and keeps them.
+"""
+
+import signal
+import sys
+import threading
+from contextlib import contextmanager
+
+from .errors import SsbsimError
+
+EXIT_STATUS = 130  # the shell's convention for a command ended by SIGINT
+
+_requested = threading.Event()
+
+
+class Interrupted(SsbsimError):
+    """The user interrupted the command; ``.result`` holds what was completed, if any."""
+
+    result = None
+
+
+def requested():
+    """Whether a deferred SIGINT asks the current run to stop."""
+    return _requested.is_set()
+
+
+@contextmanager
+def deferred():
+    """Defer the first SIGINT (see the module docstring); a no-op outside the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        if _requested.is_set():
+            raise KeyboardInterrupt
+        _requested.set()
+        print("ssbsim: interrupted: finishing the current step (Ctrl-C again to stop at once)", file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        _requested.clear()
