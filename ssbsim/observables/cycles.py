@@ -1,9 +1,10 @@
 """Per-cycle observables: the ``cycles.csv`` table of the interface contract.
 
-Capacities are differences of the model's exact counter :math:`Q = \\int I\\,dt` over
-each step; energies :math:`\\int IV\\,dt` are integrated over each step's stored points
-(trapezoidal rule). Steps are summed by sign: charge steps (and voltage holds on charge)
-add to the charge side, discharge steps to the discharge side. Capacities are per gram
+Capacities and energies are differences, over each step, of the model's counters
+:math:`Q = \\int I\\,dt` and :math:`E = \\int IV\\,dt` (integrated states, exact to the
+solver's tolerance, whatever the output period; ``model/cell.py``), and so are the mean
+voltages :math:`E/Q`. Steps are summed by sign: charge steps (and voltage holds on
+charge) add to the charge side, discharge steps to the discharge side. Capacities are per gram
 of cathode active material (the whole loading, as in the paper); efficiencies are
 fractions; resistances are area-specific (per geometric area) and taken from the model
 state at the end of the cycle. With an interphase, the charge that went into the
@@ -66,9 +67,8 @@ def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=
     """DataFrame with one row per (completed) cycle: the COLUMNS above, then the
     decomposition charge of each SE anion named in ``anions`` (if the model has them)."""
     Q = solution["Discharge capacity [A.h]"].entries
+    E = solution["Discharge energy [W.h]"].entries
     V = solution["Voltage [V]"].entries
-    power = V * solution["Current [A]"].entries / 3600  # W.h per second
-    t = solution.t
     T = solution["Ambient temperature [K]"].entries
     end_state = {col: solution[var].entries for col, var in END_OF_CYCLE.items()}
     decomposition = {}
@@ -83,7 +83,7 @@ def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=
             break
         q_ch = q_dis = e_ch = e_dis = 0.0
         for a, b in steps:
-            dq, de = Q[b - 1] - Q[a], np.trapezoid(power[a:b], t[a:b])
+            dq, de = Q[b - 1] - Q[a], E[b - 1] - E[a]
             if dq >= 0:
                 q_dis, e_dis = q_dis + dq, e_dis + de
             else:
