@@ -10,13 +10,10 @@ terminal voltage is the electronic potential of the cathode,
         \;+\; \underbrace{(-\eta_a - i R_0 - \Delta\phi_{\mathrm{comp}})}_{\phi_e},
 
 whose terms the anode, separator, composite, kinetics and interphase submodels supply.
-The counters :math:`\mathrm{d}Q/\mathrm{d}t = I/3600` [A.h] and
-:math:`\mathrm{d}E/\mathrm{d}t = IV/3600` [W.h] (as PyBaMM's ``"calculate discharge
-energy"`` option) give capacities and energies per step, by differences, to the solver's
-tolerance: they do not depend on how often the solution is stored (the trapezoid rule on
-10-minute output moved the energy efficiency of the cutoff sweep by 0.24 points and the mean
-charge voltage by 10 mV). Both are integrated states under IDA's error control; the energy
-state costs 2-5 % of a run (benchmarks/solvers.py). The Na balance
+The counter :math:`\mathrm{d}Q/\mathrm{d}t = I/3600` [A.h] gives capacities exactly
+(per step, by differences); energies are integrated from the stored time series by the
+observables (an energy state would couple the voltage into the time stepping and double
+the cost of a run, which is also why PyBaMM leaves it off by default). The Na balance
 
 .. math::
     N_{\mathrm{Na}} = A\left(n_{\mathrm{Na}}
@@ -37,7 +34,6 @@ class ExternalCircuit(Submodel):
         I, A, Q_nom, T = self.param.current, self.param.cell.A, self.param.derived.Q_nom, self.param.cell.T_amb
         # scaled to O(1) so that the solver's absolute tolerance is meaningful
         Q = pybamm.Variable("Discharge capacity [A.h]", scale=Q_nom)
-        E = pybamm.Variable("Discharge energy [W.h]", scale=Q_nom * self.param.cell.V_max)
         return {
             "Time [s]": pybamm.t,
             "Time [h]": pybamm.t / 3600,
@@ -46,7 +42,6 @@ class ExternalCircuit(Submodel):
             "Current density [A.m-2]": I / A,
             "C-rate": I / Q_nom,
             "Discharge capacity [A.h]": Q,
-            "Discharge energy [W.h]": E,
             "Ambient temperature [K]": T,
             "Ambient temperature [C]": T - 273.15,
         }
@@ -73,11 +68,9 @@ class ExternalCircuit(Submodel):
 
     def set_rhs(self, variables):
         self.rhs[variables["Discharge capacity [A.h]"]] = variables["Current [A]"] / 3600
-        self.rhs[variables["Discharge energy [W.h]"]] = variables["Current [A]"] * variables["Voltage [V]"] / 3600
 
     def set_initial_conditions(self, variables):
         self.initial_conditions[variables["Discharge capacity [A.h]"]] = pybamm.Scalar(0)
-        self.initial_conditions[variables["Discharge energy [W.h]"]] = pybamm.Scalar(0)
 
     def add_events_from(self, variables):
         V = variables["Voltage [V]"]

@@ -1,9 +1,9 @@
 """Per-cycle observables: the ``cycles.csv`` table of the interface contract.
 
-Capacities and energies are differences, over each step, of the model's counters
-:math:`Q = \\int I\\,dt` and :math:`E = \\int IV\\,dt` (integrated states, exact to the
-solver's tolerance, whatever the output period; ``model/cell.py``), and so are the mean
-voltages :math:`E/Q`. Steps are summed by sign: charge steps (and voltage holds on
+Capacities are differences of the model's exact counter :math:`Q = \\int I\\,dt` over
+each step; energies :math:`\\int IV\\,dt` are integrated over the solver's own steps
+(Simpson's rule on IDA's interpolant, ``quadrature.py``), so neither they nor the mean
+voltages :math:`E/Q` depend on the output period. Steps are summed by sign: charge steps (and voltage holds on
 charge) add to the charge side, discharge steps to the discharge side. Capacities are per gram
 of cathode active material (the whole loading, as in the paper); efficiencies are
 fractions; resistances are area-specific (per geometric area) and taken from the model
@@ -16,6 +16,7 @@ import pandas as pd
 import pybamm
 
 from ..protocol.steps import upper_cutoff
+from .quadrature import step_energies
 
 #: cycles.csv column -> model variable, for the state read at the end of each cycle
 END_OF_CYCLE = {
@@ -67,7 +68,6 @@ def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=
     """DataFrame with one row per (completed) cycle: the COLUMNS above, then the
     decomposition charge of each SE anion named in ``anions`` (if the model has them)."""
     Q = solution["Discharge capacity [A.h]"].entries
-    E = solution["Discharge energy [W.h]"].entries
     V = solution["Voltage [V]"].entries
     T = solution["Ambient temperature [K]"].entries
     end_state = {col: solution[var].entries for col, var in END_OF_CYCLE.items()}
@@ -76,14 +76,16 @@ def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=
         variable = f"Cathode decomposition charge of anion {k} [A.h]"
         if variable in solution.all_models[0].variables:
             decomposition[decomposition_column(name)] = solution[variable].entries
+    bounds = step_bounds(solution)
+    energies = iter(step_energies(solution, [step for steps in bounds for step in steps]))
     rows = []
-    for n, (cycle, steps) in enumerate(zip(solution.cycles, step_bounds(solution))):
+    for n, (cycle, steps) in enumerate(zip(solution.cycles, bounds)):
         expected = cycle_steps[n] if n < len(cycle_steps) else ()
         if complete_only and len(cycle.steps) < len(expected) or not steps:
             break
         q_ch = q_dis = e_ch = e_dis = 0.0
         for a, b in steps:
-            dq, de = Q[b - 1] - Q[a], E[b - 1] - E[a]
+            dq, de = Q[b - 1] - Q[a], next(energies)
             if dq >= 0:
                 q_dis, e_dis = q_dis + dq, e_dis + de
             else:

@@ -60,10 +60,19 @@ class ExperimentSpec:
                     out.append((text, line, float(volts)))
         return out
 
-    def pybamm_experiment(self):
+    def pybamm_experiment(self, solver_steps=False):
+        """The ``pybamm.Experiment``; with ``solver_steps`` it has no output period, so that
+        the solution holds the solver's own steps (ssbsim's runs: see observables/quadrature.py)."""
         from ..pybamm_import import import_pybamm
 
-        return import_pybamm().Experiment(self.cycles(), period=self.period)
+        return import_pybamm().Experiment(self.cycles(), period=None if solver_steps else self.period)
+
+    @property
+    def period_seconds(self):
+        """Spacing of the stored time series [s] (PyBaMM's default when not given)."""
+        from ..pybamm_import import import_pybamm
+
+        return float(import_pybamm().Experiment(["Rest for 1 hour"], period=self.period).steps[0].period)
 
 
 def truncated(spec, n_cycles):

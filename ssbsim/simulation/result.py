@@ -33,7 +33,7 @@ class Result:
 
     @cached_property
     def timeseries(self):
-        return timeseries(self.solution, self.active_mass_kg)
+        return timeseries(self.solution, self.active_mass_kg, self.experiment.period_seconds)
 
     def metadata(self):
         import pybamm

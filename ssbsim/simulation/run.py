@@ -58,7 +58,11 @@ def build_simulation(spec, pset, model_options, solver=None, inputs=()):
     (the control switches on a step-index input) instead of one per distinct step: the
     cutoff sweep has ten distinct steps, and set-up is most of a short run. Measured on
     the cutoff sweep (benchmarks/bench_cutoff_sweep.py): interphase model 0.39 s unified
-    vs 0.7-1.0 s per-step; explicit model 0.34 s vs 0.36-0.45 s."""
+    vs 0.7-1.0 s per-step; explicit model 0.34 s vs 0.36-0.45 s.
+
+    The solution keeps the solver's own steps (no output period): the energies are
+    integrated over them (``observables/quadrature.py``) and the time series is sampled
+    from them at the experiment's period (``observables/timeseries.py``)."""
     model = CellModel(model_options)
     parameter_values = pset.pybamm_values(model_options)
     for name in inputs:
@@ -66,7 +70,7 @@ def build_simulation(spec, pset, model_options, solver=None, inputs=()):
     return Simulation(
         model,
         parameter_values=parameter_values,
-        experiment=spec.pybamm_experiment(),
+        experiment=spec.pybamm_experiment(solver_steps=True),
         solver=solver or model.default_solver,
         experiment_model_mode="unified",
     )
