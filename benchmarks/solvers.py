@@ -22,7 +22,7 @@ Columns: wall time of the run (after imports); build (model processing and
 discretisation); integration (the solver's own timer); steps and Newton iterations (=
 residual evaluations of IDA's Newton solver; IDAKLU only); peak resident memory of the
 row's process; and the error against a reference run of the same model at rtol 1e-8: last
-cycle's discharge capacity (relative), Coulombic efficiency (points) and R2 (relative).
+cycle's discharge capacity (relative), Coulombic efficiency (points), R2 and R1 (relative).
 Each row runs in a fresh process (a solver that crashes or hangs costs its row only;
 ``--timeout``), so absolute times are noisy on a shared machine: compare rows of one run.
 
@@ -98,16 +98,18 @@ def scenario_spec(scenario):
     return ExperimentSpec(scenario, [Block(list(definition))], temperature_C=25, period="1 minute")
 
 
-def last_cycle(solution, r2=None):
-    """(discharge capacity [A.h], CE, R2 [Ohm.m2] or None) of the last complete cycle."""
+def last_cycle(solution, r2=None, r1=None):
+    """(discharge capacity [A.h], CE, R2 and R1 [Ohm.m2] or None) of the last complete cycle."""
     from ssbsim.observables.cycles import step_bounds
 
     Q = solution["Discharge capacity [A.h]"].entries
     steps = step_bounds(solution)[-1]
     q_ch = sum(max(Q[a] - Q[b - 1], 0) for a, b in steps)
     q_dis = sum(max(Q[b - 1] - Q[a], 0) for a, b in steps)
-    r2_value = float(solution[r2].entries[steps[-1][1] - 1]) if r2 else None
-    return float(q_dis), float(q_dis / q_ch) if q_ch else float("nan"), r2_value
+    end = steps[-1][1] - 1
+    r2_value = float(solution[r2].entries[end]) if r2 else None
+    r1_value = float(solution[r1].entries[end]) if r1 else None
+    return float(q_dis), float(q_dis / q_ch) if q_ch else float("nan"), r2_value, r1_value
 
 
 def run_row(row):
@@ -128,14 +130,26 @@ def run_row(row):
             experiment=spec.pybamm_experiment(),
             solver=solver,
         )
-        r2 = None
+        r2 = r1 = None
     else:
         spec, pset, options = prepare(spec, options=SSBSIM_MODELS[row["model"]])
         from ssbsim.model import CellModel
 
         default = CellModel(options).default_solver
-        sim = build_simulation(spec, pset, options, solver=make_solver(row["solver"], row["rtol"], default))
-        r2 = "Cathode interphase resistance [Ohm.m2]"
+        solver = make_solver(row["solver"], row["rtol"], default)
+        if isinstance(solver, pybamm.IDAKLUSolver):
+            sim = build_simulation(spec, pset, options, solver=solver)
+        else:  # PyBaMM's unified experiment model needs a DAE solver with step inputs
+            from ssbsim.simulation.pybamm_simulation import Simulation
+
+            sim = Simulation(
+                CellModel(options),
+                parameter_values=pset.pybamm_values(options),
+                experiment=spec.pybamm_experiment(solver_steps=True),
+                solver=solver,
+                experiment_model_mode="legacy",
+            )
+        r2, r1 = "Cathode interphase resistance [Ohm.m2]", "Anode interface resistance [Ohm.m2]"
     sim.build_for_experiment()
     built = time.perf_counter()
     solution = sim.solve()
@@ -152,7 +166,7 @@ def run_row(row):
         out["steps"] = int(stats.number_of_steps)
         out["newton_iterations"] = int(stats.number_of_nonlinear_solver_iterations)
     if len(solution.cycles) == spec.n_cycles:
-        out["capacity_Ah"], out["ce"], out["r2_ohm_m2"] = last_cycle(solution, r2)
+        out["capacity_Ah"], out["ce"], out["r2_ohm_m2"], out["r1_ohm_m2"] = last_cycle(solution, r2, r1)
     else:
         out["error"] = f"stopped after {len(solution.cycles)} of {spec.n_cycles} cycles"
     return out
@@ -170,10 +184,16 @@ def matrix(scenarios, full):
         for rtol in tolerances:
             rows.append((scenario, "ssbsim", "IDAKLU", rtol))
         if big and not full:
-            rows += [(scenario, "stock SPM", "IDAKLU", 1e-4), (scenario, "ssbsim interphase=none", "IDAKLU", 1e-4)]
+            rows += [
+                (scenario, "ssbsim", "IDAKLU compiled", 1e-4),
+                (scenario, "ssbsim", "IDAKLU compiled", 1e-3),
+                (scenario, "stock SPM", "IDAKLU", 1e-4),
+                (scenario, "ssbsim interphase=none", "IDAKLU", 1e-4),
+            ]
             continue
         rows.append((scenario, "ssbsim", "IDAKLU Newton 0.33", 1e-3))
         rows.append((scenario, "ssbsim", "IDAKLU Newton 0.33", 1e-4))
+        rows.append((scenario, "ssbsim", "IDAKLU compiled", 1e-3))
         for solver in ["IDAKLU dense", "IDAKLU compiled", "Casadi safe", "Casadi fast with events"]:
             rows.append((scenario, "ssbsim", solver, 1e-4))
         if full:
@@ -189,12 +209,14 @@ def matrix(scenarios, full):
 
 
 def plan(rows):
-    """The rows plus, per (scenario, model) with an error to report, an IDAKLU reference
-    at rtol 1e-8 (first, so that the errors can be computed as rows complete)."""
+    """The rows plus, per (scenario, model) run with several solvers or tolerances, an
+    IDAKLU reference at rtol 1e-8 (first, so that the errors can be computed as rows
+    complete). Models run once (the option and stock-model rows) compare costs only."""
     references = []
     for scenario, model, _, _ in rows:
         reference = (scenario, model, "IDAKLU", REFERENCE_RTOL)
-        if reference not in references:
+        variants = {(s, r) for sc, m, s, r in rows if (sc, m) == (scenario, model)}
+        if len(variants) > 1 and reference not in references:  # a model run once: no error column
             references.append(reference)
     return references + [r for r in rows if r not in references]
 
@@ -227,15 +249,16 @@ def add_errors(results):
             continue
         r["capacity_error"] = abs(r["capacity_Ah"] / ref["capacity_Ah"] - 1)
         r["ce_error_points"] = 100 * abs(r["ce"] - ref["ce"])
-        if r.get("r2_ohm_m2") and ref.get("r2_ohm_m2"):
-            r["r2_error"] = abs(r["r2_ohm_m2"] / ref["r2_ohm_m2"] - 1)
+        for key in ("r2", "r1"):
+            if r.get(f"{key}_ohm_m2") and ref.get(f"{key}_ohm_m2"):
+                r[f"{key}_error"] = abs(r[f"{key}_ohm_m2"] / ref[f"{key}_ohm_m2"] - 1)
 
 
 # -- output ------------------------------------------------------------------------------
 
 HEADER = (
     f"{'scenario':8s} {'model':24s} {'solver':24s} {'rtol':>6s} {'wall':>7s} {'build':>6s} {'integr':>7s} "
-    f"{'steps':>7s} {'Newton':>7s} {'MB':>5s} {'dQ rel':>8s} {'dCE pt':>8s} {'dR2 rel':>8s}"
+    f"{'steps':>7s} {'Newton':>7s} {'MB':>5s} {'dQ rel':>8s} {'dCE pt':>8s} {'dR2 rel':>8s} {'dR1 rel':>8s}"
 )
 
 
@@ -252,7 +275,7 @@ def table(results):
             f"{_num(r.get('integration_s'), '.2f', 7)} {_num(r.get('steps'), 'd', 7)} "
             f"{_num(r.get('newton_iterations'), 'd', 7)} {_num(r.get('peak_memory_MB'), '.0f', 5)} "
             f"{_num(r.get('capacity_error'), '.1e', 8)} {_num(r.get('ce_error_points'), '.1e', 8)} "
-            f"{_num(r.get('r2_error'), '.1e', 8)}"
+            f"{_num(r.get('r2_error'), '.1e', 8)} {_num(r.get('r1_error'), '.1e', 8)}"
         )
         if r.get("error"):
             line += f"  FAILED: {r['error']}"

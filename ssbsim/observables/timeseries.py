@@ -1,10 +1,11 @@
 """The full time series of a run, sampled at the experiment's period.
 
 The solution holds the solver's own steps (``observables/quadrature.py``); each step is
-sampled from its start every ``period`` seconds and at its end, by linear interpolation
-between the solver's steps (its start and end values are the solver's own), so the number
-of rows follows the period, as in the experiment file, and the steps stay separate (a
-current step's jump in voltage is not smeared)."""
+sampled from its start every ``period`` seconds and at its end: the ends are the solver's
+own points, the times between them are evaluated from the solver's interpolant of the
+state (the solver's steps can be hours long at C/10 and cross a plateau, so a straight
+line between them would not do). The number of rows follows the period, as in the
+experiment file, and the steps stay separate (a step's jump in voltage is not smeared)."""
 
 import numpy as np
 import pandas as pd
@@ -30,8 +31,8 @@ SERIES = {
 
 
 def sample_times(t, steps, period):
-    """Indices into the rows of the sampled series: (step number, time) for each step
-    (start, stop) of the solution arrays, every ``period`` from its start and at its end."""
+    """Sample times of each step (start, stop) of the solution arrays: every ``period``
+    seconds from its start, and its end."""
     out = []
     for a, b in steps:
         t0, t1 = t[a], t[b - 1]
@@ -57,20 +58,38 @@ def timeseries(solution, active_mass_kg, period=None):
     cycle = np.repeat([n + 1 for n, _, _, _ in flat], lengths).astype(int)
     step = np.repeat([k + 1 for _, k, _, _ in flat], lengths).astype(int)
 
-    def sampled(values):
-        values = np.broadcast_to(values, t.shape)
+    # the times strictly inside the steps, evaluated in one call per variable
+    inner = [g[1:-1] for g in grids] if period is not None else [np.empty(0) for _ in grids]
+    inner_t = np.concatenate(inner) if inner else np.empty(0)
+
+    def sampled(variable, factor=1.0, values=None):
+        values = np.broadcast_to(solution[variable].entries * factor if values is None else values, t.shape)
         if period is None:
             return np.concatenate([values[a:b] for _, _, a, b in flat]) if flat else np.empty(0)
-        return np.concatenate([np.interp(g, t[a:b], values[a:b]) for g, (_, _, a, b) in zip(grids, flat)])
+        middle = np.empty(0)
+        if len(inner_t):
+            middle = np.asarray(solution[variable](inner_t)) * factor
+            if middle.ndim > 1:  # resolved through the composite: its mean over x
+                middle = middle.mean(axis=0)
+            middle = np.broadcast_to(middle, inner_t.shape)
+        out, k = [], 0
+        for g, (_, _, a, b) in zip(grids, flat):
+            n = len(g) - 2
+            if n < 0:  # a single point
+                out.append(values[b - 1 : b])
+                continue
+            out.append(np.concatenate([values[a : a + 1], middle[k : k + n], values[b - 1 : b]]))
+            k += n
+        return np.concatenate(out) if out else np.empty(0)
 
     data = {"time_s": times, "time_h": times / 3600, "cycle": cycle, "step": step}
     for column, (variable, factor) in SERIES.items():
         values = solution[variable].entries * factor
         if values.ndim > 1:  # resolved through the composite: its mean over x
             values = values.mean(axis=0)
-        data[column] = sampled(values)
+        data[column] = sampled(variable, factor, values)
     frame = pd.DataFrame(data)
     frame["discharge_capacity_mAh_g"] = frame["discharge_capacity_Ah"] / active_mass_kg
-    released = solution["Na released by SE decomposition [mol]"].entries
-    frame["decomposition_charge_mAh_g"] = sampled(released) * F / 3600 / active_mass_kg
+    released = sampled("Na released by SE decomposition [mol]")
+    frame["decomposition_charge_mAh_g"] = released * F / 3600 / active_mass_kg
     return frame

@@ -26,13 +26,14 @@ class ReusableRuns:
     """Runs of experiments on ``base`` with the parameters ``names`` changing from call to
     call; each (experiment, frozen values) pair is built once."""
 
-    def __init__(self, base, names, options=None, source="runs"):
+    def __init__(self, base, names, options=None, source="runs", compile=None):
         self.base = base
         self.option_overrides = dict(options or {})
         self.options = base.model_options(self.option_overrides, source=source)
         self.names = list(names)
         self.inputs = [n for n in self.names if input_capable(n)]
         self.source = str(source)
+        self.compile = compile  # compile the model's functions to C (None: long runs only)
         self._built = {}
         self.n_builds = 0
         self.n_solves = 0
@@ -47,7 +48,7 @@ class ReusableRuns:
         spec, pset, options = prepare(
             experiment, self.base.with_overrides(dict(frozen), source=self.source), options=self.option_overrides
         )
-        simulation = build_simulation(spec, pset, options, inputs=self.inputs)
+        simulation = build_simulation(spec, pset, options, inputs=self.inputs, compile=self.compile)
         self._built[(key, frozen)] = (simulation, spec)
         self.n_builds += 1
         return simulation, spec

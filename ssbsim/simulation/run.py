@@ -50,7 +50,13 @@ def prepare(experiment, parameter_set=None, overrides=None, options=None):
     return spec, pset, model_options
 
 
-def build_simulation(spec, pset, model_options, solver=None, inputs=()):
+#: runs of at least this many cycles compile the model's functions to C (CellModel.solver):
+#: 2-3 s of compilation against 3-4x faster integration (0.5-0.7 s saved per 100 cycles of
+#: formation_4p15V; benchmarks/solvers.py)
+COMPILE_FROM_CYCLES = 100
+
+
+def build_simulation(spec, pset, model_options, solver=None, inputs=(), compile=None):
     """A ``pybamm.Simulation`` of ``spec`` on the checked cell; the parameters named in
     ``inputs`` are left as PyBaMM input parameters (set at each solve).
 
@@ -62,8 +68,13 @@ def build_simulation(spec, pset, model_options, solver=None, inputs=()):
 
     The solution keeps the solver's own steps (no output period): the energies are
     integrated over them (``observables/quadrature.py``) and the time series is sampled
-    from them at the experiment's period (``observables/timeseries.py``)."""
+    from them at the experiment's period (``observables/timeseries.py``).
+
+    ``compile``: compile the model's functions to C (None: for runs of at least
+    COMPILE_FROM_CYCLES cycles)."""
     model = CellModel(model_options)
+    if compile is None:
+        compile = spec.n_cycles >= COMPILE_FROM_CYCLES
     parameter_values = pset.pybamm_values(model_options)
     for name in inputs:
         parameter_values[name] = "[input]"
@@ -71,7 +82,7 @@ def build_simulation(spec, pset, model_options, solver=None, inputs=()):
         model,
         parameter_values=parameter_values,
         experiment=spec.pybamm_experiment(solver_steps=True),
-        solver=solver or model.default_solver,
+        solver=solver or model.solver(compile=compile),
         experiment_model_mode="unified",
     )
 
