@@ -26,14 +26,21 @@ Hermite data (another solver) is interpolated linearly, i.e. the trapezoid rule.
 
 import numpy as np
 
-VOLTAGE_RESOLUTION = 2e-3  # V per Simpson sub-interval
+VOLTAGE_RESOLUTION = 1e-2  # V per Simpson sub-interval (2 mV: the same to 20 uV, 3x the cost)
 MAX_SUBINTERVALS = 512
 
 
-def _power(solution, t):
+def _power(solution, t, current):
+    """I V at times ``t``; ``current`` holds the current where it is known to be constant
+    (a galvanostatic interval: the same at both ends), NaN where it must be interpolated."""
     if not len(t):
         return np.empty(0)
-    return np.broadcast_to(solution["Current [A]"](t) * solution["Voltage [V]"](t), t.shape)
+    V = np.broadcast_to(solution["Voltage [V]"](t), t.shape)
+    vary = np.isnan(current)
+    if vary.any():
+        current = current.copy()
+        current[vary] = np.broadcast_to(solution["Current [A]"](t[vary]), (int(vary.sum()),))
+    return current * V
 
 
 def step_energies(solution, steps):
@@ -41,7 +48,7 @@ def step_energies(solution, steps):
     discharge."""
     t = solution.t
     V = solution["Voltage [V]"].entries
-    power = solution["Current [A]"].entries * V
+    power = np.broadcast_to(solution["Current [A]"].entries, t.shape) * V
     # the solver's intervals (of positive length) of every step, and the step of each
     starts = [np.arange(a, b - 1) for a, b in steps]
     left = np.concatenate(starts) if starts else np.empty(0, int)
@@ -58,7 +65,10 @@ def step_energies(solution, steps):
     interval = np.repeat(np.arange(len(left)), counts)
     k = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + 1
     fraction = k / (2 * m[interval])
-    inner = _power(solution, t[left][interval] + fraction * h[interval])
+    I = solution["Current [A]"].entries
+    I = np.broadcast_to(I, t.shape)
+    constant = np.where(I[left] == I[left + 1], I[left], np.nan)
+    inner = _power(solution, t[left][interval] + fraction * h[interval], constant[interval])
     weights = np.where(k % 2 == 1, 4.0, 2.0)
     sums = np.bincount(interval, weights=weights * inner, minlength=len(left))
     per_interval = h / (6 * m) * (power[left] + sums + power[left + 1])
