@@ -334,9 +334,17 @@ def main(argv=None):
     parser.add_argument("--json", default="results/bench/solvers.json")
     parser.add_argument("--figure", default="results/bench/solvers_work_precision.png")
     parser.add_argument("--readme", default=None, help="rewrite the generated part of this README")
+    parser.add_argument("--from-json", default=None, help="no runs: table, figure and README from saved rows")
     args = parser.parse_args(argv)
     if args.row:
         print(json.dumps(run_row(json.loads(args.row))))
+        return 0
+    if args.from_json:
+        results = json.loads(Path(args.from_json).read_text())
+        print(table(results))
+        figure(results, args.figure)
+        if args.readme:
+            write_readme(results, args.readme, "python benchmarks/solvers.py")
         return 0
     scenarios = [s for s in args.scenarios.split(",") if s]
     unknown = set(scenarios) - set(SCENARIOS)

@@ -48,7 +48,8 @@ def step_energies(solution, steps):
     discharge."""
     t = solution.t
     V = solution["Voltage [V]"].entries
-    power = np.broadcast_to(solution["Current [A]"].entries, t.shape) * V
+    I = np.broadcast_to(solution["Current [A]"].entries, t.shape)
+    power = I * V
     # the solver's intervals (of positive length) of every step, and the step of each
     starts = [np.arange(a, b - 1) for a, b in steps]
     left = np.concatenate(starts) if starts else np.empty(0, int)
@@ -65,8 +66,6 @@ def step_energies(solution, steps):
     interval = np.repeat(np.arange(len(left)), counts)
     k = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + 1
     fraction = k / (2 * m[interval])
-    I = solution["Current [A]"].entries
-    I = np.broadcast_to(I, t.shape)
     constant = np.where(I[left] == I[left + 1], I[left], np.nan)
     inner = _power(solution, t[left][interval] + fraction * h[interval], constant[interval])
     weights = np.where(k % 2 == 1, 4.0, 2.0)
