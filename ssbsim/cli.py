@@ -75,7 +75,12 @@ def cmd_run(args):
     outdir = args.output or f"results/{spec.name}"
     print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
     try:
-        result = run(spec, args.parameter_set, overrides=overrides, options=options, progress=not args.quiet)
+        if args.extrapolate:
+            from .simulation.extrapolate import run_extrapolated
+
+            result = run_extrapolated(spec, args.parameter_set, overrides=overrides, options=options)
+        else:
+            result = run(spec, args.parameter_set, overrides=overrides, options=options, progress=not args.quiet)
     except SimulationError as err:
         partial = getattr(err, "result", None)
         if partial is not None and len(partial.cycles):
@@ -203,6 +208,11 @@ def build_parser():
     )
     run.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
+    run.add_argument(
+        "--extrapolate",
+        action="store_true",
+        help="long protocols: simulate representative cycles, extrapolate the slow states in between",
+    )
     run.set_defaults(func=cmd_run)
     fit = sub.add_parser(
         "fit",

@@ -28,12 +28,16 @@ class Result:
         self.options = options
         self.wall_time = wall_time
         self.reference = None  # a run this one is compared with (calibration ratios)
+        self.cycle_numbers = None  # with cycle jumps: the cycle number of each solution cycle
         self.active_mass_kg = parameters[COMPOSITE.loading.name] * parameters[CELL.A.name]
         self.cycles = cycle_table(solution, experiment.cycles(), self.active_mass_kg, anions=anion_labels(parameters))
 
     @cached_property
     def timeseries(self):
-        return timeseries(self.solution, self.active_mass_kg, self.experiment.period_seconds)
+        frame = timeseries(self.solution, self.active_mass_kg, self.experiment.period_seconds)
+        if self.cycle_numbers is not None:  # extrapolated run: the simulated cycles' numbers
+            frame["cycle"] = [self.cycle_numbers[n - 1] for n in frame["cycle"]]
+        return frame
 
     def metadata(self):
         import pybamm
@@ -52,6 +56,8 @@ class Result:
             "options": dict(self.options),
             "cycles_completed": int(len(self.cycles)),
             "cycles_planned": int(self.experiment.n_cycles),
+            "cycles_simulated": int(len(self.cycle_numbers) if self.cycle_numbers is not None else len(self.cycles)),
+            "extrapolated": self.cycle_numbers is not None,
             "wall_time_s": self.wall_time,
             "ssbsim_version": __version__,
             "pybamm_version": pybamm.__version__,
