@@ -85,6 +85,8 @@ class Result:
                     continue
                 fig = make(self)
                 with atomic.atomic_path(outdir / name) as tmp:
-                    fig.savefig(tmp, dpi=130, format="png")
+                    # 100 dpi (640 x 440 px) and fast zlib: a quarter of the run's
+                    # figure time less than 130 dpi at the default compression
+                    fig.savefig(tmp, dpi=100, format="png", pil_kwargs={"compress_level": 1})
                 written.append(outdir / name)
         return written
