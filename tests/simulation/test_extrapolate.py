@@ -16,7 +16,7 @@ def test_extrapolated_run_matches_the_full_run():
     cycles = jumped.cycles
     assert list(cycles["cycle"]) == list(range(1, 151))
     assert cycles["simulated"].iloc[:5].all() and cycles["simulated"].iloc[-1]
-    assert cycles["simulated"].sum() < 60
+    assert cycles["simulated"].sum() < 75
     assert not cycles.drop(columns="simulated").isna().any().any()
     last_full, last_jumped = full.cycles.iloc[-1], cycles.iloc[-1]
     assert abs(last_jumped["discharge_capacity_mAh_g"] / last_full["discharge_capacity_mAh_g"] - 1) < 0.01
@@ -34,8 +34,8 @@ def test_jump_follows_the_curvature_of_the_states():
     """A straight drift is jumped as far as allowed; curvature shortens the jump as
     sqrt(2 tolerance / curvature)."""
     line = [np.array([1.0, 2.0 + k * 0.01]) for k in range(3)]
-    assert plan_jump(line, 2, remaining=100, block_length=100, tolerance=1e-3, max_jump=50) == 50
+    assert plan_jump(line, 2, remaining=100, tolerance=1e-3, max_jump=50) == 50
     bent = [np.array([1.0, 2.0 + 0.01 * k + 1e-5 * k**2]) for k in range(3)]
-    short = plan_jump(bent, 2, remaining=100, block_length=100, tolerance=1e-3, max_jump=50)
+    short = plan_jump(bent, 2, remaining=100, tolerance=1e-3, max_jump=50)
     assert 2 <= short < 50
-    assert plan_jump(line, 2, remaining=4, block_length=100) == 0  # the block's end is simulated
+    assert plan_jump(line, 2, remaining=4) == 0  # the block's end is simulated
