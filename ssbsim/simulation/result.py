@@ -21,7 +21,7 @@ class Result:
     """``.cycles`` (DataFrame, one row per completed cycle), ``.solution`` (PyBaMM),
     ``.timeseries`` (DataFrame), plus the experiment, parameters and options used."""
 
-    def __init__(self, solution, experiment, parameters, options, wall_time=None):
+    def __init__(self, solution, experiment, parameters, options, wall_time=None, energies=True):
         self.solution = solution
         self.experiment = experiment
         self.parameters = parameters
@@ -30,7 +30,9 @@ class Result:
         self.reference = None  # a run this one is compared with (calibration ratios)
         self.cycle_numbers = None  # with cycle jumps: the cycle number of each solution cycle
         self.active_mass_kg = parameters[COMPOSITE.loading.name] * parameters[CELL.A.name]
-        self.cycles = cycle_table(solution, experiment.cycles(), self.active_mass_kg, anions=anion_labels(parameters))
+        self.cycles = cycle_table(
+            solution, experiment.cycles(), self.active_mass_kg, anions=anion_labels(parameters), energies=energies
+        )
 
     @cached_property
     def timeseries(self):

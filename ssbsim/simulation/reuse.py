@@ -26,7 +26,7 @@ class ReusableRuns:
     """Runs of experiments on ``base`` with the parameters ``names`` changing from call to
     call; each (experiment, frozen values) pair is built once."""
 
-    def __init__(self, base, names, options=None, source="runs", compile=None):
+    def __init__(self, base, names, options=None, source="runs", compile=None, energies=True):
         self.base = base
         self.option_overrides = dict(options or {})
         self.options = base.model_options(self.option_overrides, source=source)
@@ -34,6 +34,7 @@ class ReusableRuns:
         self.inputs = [n for n in self.names if input_capable(n)]
         self.source = str(source)
         self.compile = compile  # compile the model's functions to C (None: long runs only)
+        self.energies = energies  # energies in the cycle table (observables/cycles.py)
         self._built = {}
         self.n_builds = 0
         self.n_solves = 0
@@ -68,7 +69,7 @@ class ReusableRuns:
             raise
         except Exception as err:
             raise SimulationError(" ".join(str(err).split())) from err
-        result = Result(solution, spec, trial, self.options)
+        result = Result(solution, spec, trial, self.options, energies=self.energies)
         if len(result.cycles) < spec.n_cycles:
             reason = tracker.stop_reason or "the experiment became infeasible"
             error = SimulationError(f"stopped after {len(result.cycles)} of {spec.n_cycles} cycles: {reason}")
