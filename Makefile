@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export PYBAMM_DISABLE_TELEMETRY := true
 export MPLBACKEND := Agg
 
-.PHONY: demo lint test install clean
+.PHONY: demo lint test install clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# the solver benchmark suite (a few minutes; --full for the whole matrix): table, JSON, figure
+bench: install
+	$(BIN)/python benchmarks/solvers.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) results .pytest_cache

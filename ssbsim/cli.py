@@ -98,7 +98,12 @@ def cmd_run(args):
     print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
     with interrupt.deferred():  # a Ctrl-C stops at the end of a step; the cycles done are written
         try:
-            result = run(spec, args.parameter_set, overrides=overrides, options=options, progress=not args.quiet)
+            if args.extrapolate:
+                from .simulation.extrapolate import run_extrapolated
+
+                result = run_extrapolated(spec, args.parameter_set, overrides=overrides, options=options)
+            else:
+                result = run(spec, args.parameter_set, overrides=overrides, options=options, progress=not args.quiet)
         except (SimulationError, interrupt.Interrupted) as err:
             partial = getattr(err, "result", None)
             if partial is not None and len(partial.cycles):
@@ -184,6 +189,7 @@ def cmd_study(args):
 def cmd_onset(args):
     from . import atomic
     from .observables import voltammetry
+    from .observables.figures import save_png
     from .observables.onset import onset_table
 
     if args.scan_rates:
@@ -204,8 +210,7 @@ def cmd_onset(args):
     with atomic.atomic_path(outdir / "onsets.csv") as tmp:
         onsets.to_csv(tmp, index=False, float_format="%.4f")
     fig = voltammetry.figure(frame, onsets, path.name)
-    with atomic.atomic_path(outdir / "onsets.png") as tmp:
-        fig.savefig(tmp, dpi=130, format="png")
+    save_png(fig, outdir / "onsets.png")
     print(onsets.to_string(index=False, float_format="%.3f") if len(onsets) else "no onset found")
     print(f"ssbsim: wrote {outdir}/ (onsets.csv, onsets.png)", file=sys.stderr)
     return 0
@@ -215,6 +220,7 @@ def _onset_vs_scan_rate(args):
     from pathlib import Path
 
     from . import atomic
+    from .observables.figures import save_png
     from .simulation.scan_rate import figure, onsets_vs_scan_rate
 
     try:
@@ -232,8 +238,7 @@ def _onset_vs_scan_rate(args):
     fig = figure(
         table, measured, f"{Path(str(args.parameter_set or 'asakura2020_se_carbon')).stem}, {args.temperature:g} °C"
     )
-    with atomic.atomic_path(outdir / "onset_vs_scan_rate.png") as tmp:
-        fig.savefig(tmp, dpi=130, format="png")
+    save_png(fig, outdir / "onset_vs_scan_rate.png")
     print(table.to_string(index=False, float_format="%.3f"))
     print(f"ssbsim: wrote {outdir}/ (onset_vs_scan_rate.csv, .png)", file=sys.stderr)
     return 0
@@ -313,6 +318,11 @@ def build_parser():
     run.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
     _limit_option(run)
+    run.add_argument(
+        "--extrapolate",
+        action="store_true",
+        help="long protocols: simulate representative cycles, extrapolate the slow states in between",
+    )
     run.set_defaults(func=cmd_run)
     fit = sub.add_parser(
         "fit",

@@ -136,8 +136,9 @@ def figures(problem, result, outdir):
         bottom.set_xlabel(xlabel)
         fig.tight_layout()
         path = Path(outdir) / f"fit_data_{n}_{data.quantity}.png"
-        with atomic.atomic_path(path) as tmp:
-            fig.savefig(tmp, dpi=120, format="png")
+        from ..observables.figures import save_png
+
+        save_png(fig, path)
         written.append(path)
     return written
 

@@ -11,9 +11,11 @@ terminal voltage is the electronic potential of the cathode,
 
 whose terms the anode, separator, composite, kinetics and interphase submodels supply.
 The counter :math:`\mathrm{d}Q/\mathrm{d}t = I/3600` [A.h] gives capacities exactly
-(per step, by differences); energies are integrated from the stored time series by the
-observables (an energy state would couple the voltage into the time stepping and double
-the cost of a run, which is also why PyBaMM leaves it off by default). The Na balance
+(per step, by differences); energies are integrated over the solver's own steps by the
+observables (``observables/quadrature.py``): an energy state would accumulate the
+solver's local error, rtol times the accumulated energy per step (20 mV in the mean
+voltage after 100 cycles at rtol 1e-4), where Q is exact because I is piecewise
+constant. The Na balance
 
 .. math::
     N_{\mathrm{Na}} = A\left(n_{\mathrm{Na}}

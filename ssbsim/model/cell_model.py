@@ -117,15 +117,27 @@ class CellModel(pybamm.BaseModel):
 
     @property
     def default_solver(self):
-        """IDAKLU at PyBaMM's tolerances. With an algebraic current balance the Newton
-        iteration is made stricter (convergence coefficient 0.05 instead of 0.33): at the
-        switch from discharge to charge with the particle surface nearly full, looser
-        tests accepted poor corrections and failed some runs (0.33: 1 in 26 of a +-2 %
-        scan around Cell A; 0.1: 2 in 40 of a 0-80 °C x 4.1-4.4 V scan; 0.05: none of
-        either), at no measurable cost. The OCP spline is evaluated only inside its table
-        (``ocp.py`` clamps its argument), so PyBaMM's per-step extrapolation check is
-        skipped (7 % of a re-solve)."""
-        kinetics = self.submodels.get("kinetics")
-        if kinetics is None or kinetics.explicit:
-            return pybamm.IDAKLUSolver(on_extrapolation="ignore")
-        return pybamm.IDAKLUSolver(on_extrapolation="ignore", options={"nonlinear_convergence_coefficient": 0.05})
+        return self.solver()
+
+    def solver(self, compile=False):
+        """IDAKLU at PyBaMM's tolerances (rtol 1e-4, atol 1e-6; chosen with
+        benchmarks/solvers.py, see the README's speed section). With an algebraic current
+        balance the Newton iteration is made stricter (convergence coefficient 0.05 instead
+        of 0.33): at the switch from discharge to charge with the particle surface nearly
+        full, looser tests accepted poor corrections and failed some runs (0.33: 1 in 26
+        of a +-2 % scan around Cell A; 0.1: 2 in 40 of a 0-80 °C x 4.1-4.4 V scan; 0.05:
+        none of either), at no measurable cost. The OCP spline is evaluated only inside
+        its table (``ocp.py`` clamps its argument), so PyBaMM's per-step extrapolation
+        check is skipped (7 % of a re-solve).
+
+        ``compile``: the CasADi residual, Jacobian and event functions are compiled to C
+        ahead of time (PyBaMM's ``"compile"`` option; needs a C compiler, else PyBaMM
+        warns and evaluates them in CasADi's virtual machine). Integration is 3-4x
+        faster, for 2-3 s of compilation once per model and parameter values (cached on
+        disk under ``$PYBAMM_CASADI_AOT_CACHE``): worth it for long runs and studies
+        (``simulation/run.py`` decides)."""
+        options = {"compile": bool(compile)}
+        kinetics = self.submodels.get("kinetics")  # none for an electrode without a host
+        if kinetics is not None and not kinetics.explicit:
+            options["nonlinear_convergence_coefficient"] = 0.05
+        return pybamm.IDAKLUSolver(on_extrapolation="ignore", options=options)

@@ -43,6 +43,11 @@ OPTIONS = {
     ),
     "particle size bins": (5, int, "number of size bins when particle = distribution"),
     "radial points": (20, int, "finite-volume cells per particle radius"),
+    "radial mesh": (
+        "surface-refined",
+        ("surface-refined", "uniform"),
+        "radial cells shrinking towards the particle surface (exponential, stretch 2.3), or uniform",
+    ),
     "through-thickness points": (10, int, "cells across the composite when resolved"),
 }
 

@@ -1,9 +1,10 @@
 """Per-cycle observables: the ``cycles.csv`` table of the interface contract.
 
 Capacities are differences of the model's exact counter :math:`Q = \\int I\\,dt` over
-each step; energies :math:`\\int IV\\,dt` are integrated over each step's stored points
-(trapezoidal rule). Steps are summed by sign: charge steps (and voltage holds on charge)
-add to the charge side, discharge steps to the discharge side. Capacities are per gram
+each step; energies :math:`\\int IV\\,dt` are integrated over the solver's own steps
+(Simpson's rule on IDA's interpolant, ``quadrature.py``), so neither they nor the mean
+voltages :math:`E/Q` depend on the output period. Steps are summed by sign: charge steps (and voltage holds on
+charge) add to the charge side, discharge steps to the discharge side. Capacities are per gram
 of cathode active material (the whole loading, as in the paper); efficiencies are
 fractions; resistances are area-specific (per geometric area) and taken from the model
 state at the end of the cycle. With an interphase, the charge that went into the
@@ -15,6 +16,7 @@ import pandas as pd
 import pybamm
 
 from ..protocol.steps import upper_cutoff
+from .quadrature import step_energies
 
 #: cycles.csv column -> model variable, for the state read at the end of each cycle
 END_OF_CYCLE = {
@@ -62,13 +64,17 @@ def step_bounds(solution):
     return bounds
 
 
-def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=True):
+#: the columns that need the energies (``energies=False`` leaves them NaN)
+ENERGY_COLUMNS = ("energy_efficiency", "mean_discharge_voltage_V", "mean_charge_voltage_V")
+
+
+def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=True, energies=True):
     """DataFrame with one row per (completed) cycle: the COLUMNS above, then the
-    decomposition charge of each SE anion named in ``anions`` (if the model has them)."""
+    decomposition charge of each SE anion named in ``anions`` (if the model has them).
+    ``energies=False`` skips the energy quadrature (its columns are NaN): studies that
+    do not ask for them save a fifth of a case."""
     Q = solution["Discharge capacity [A.h]"].entries
     V = solution["Voltage [V]"].entries
-    power = V * solution["Current [A]"].entries / 3600  # W.h per second
-    t = solution.t
     T = solution["Ambient temperature [K]"].entries
     end_state = {col: solution[var].entries for col, var in END_OF_CYCLE.items()}
     decomposition = {}
@@ -76,14 +82,17 @@ def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=
         variable = f"Cathode decomposition charge of anion {k} [A.h]"
         if variable in solution.all_models[0].variables:
             decomposition[decomposition_column(name)] = solution[variable].entries
+    bounds = step_bounds(solution)
+    flat = [step for steps in bounds for step in steps]
+    energies = iter(step_energies(solution, flat) if energies else [np.nan] * len(flat))
     rows = []
-    for n, (cycle, steps) in enumerate(zip(solution.cycles, step_bounds(solution))):
+    for n, (cycle, steps) in enumerate(zip(solution.cycles, bounds)):
         expected = cycle_steps[n] if n < len(cycle_steps) else ()
         if complete_only and len(cycle.steps) < len(expected) or not steps:
             break
         q_ch = q_dis = e_ch = e_dis = 0.0
         for a, b in steps:
-            dq, de = Q[b - 1] - Q[a], np.trapezoid(power[a:b], t[a:b])
+            dq, de = Q[b - 1] - Q[a], next(energies)
             if dq >= 0:
                 q_dis, e_dis = q_dis + dq, e_dis + de
             else:

@@ -15,7 +15,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
 from ..parameters.registry import CELL
-from .figures import subplots
+from .figures import save_png, subplots
 from .onset import onset_table
 
 A_M2_TO_MA_CM2 = 0.1
@@ -115,7 +115,5 @@ def save(result, outdir, figures=True):
         written.append(outdir / name)
     if figures and len(frame):
         fig = figure(frame, onsets, f"{result.experiment.name} ({result.experiment.temperature_C or 25:g} °C)")
-        with atomic.atomic_path(outdir / "voltammogram.png") as tmp:
-            fig.savefig(tmp, dpi=130, format="png")
-        written.append(outdir / "voltammogram.png")
+        written.append(save_png(fig, outdir / "voltammogram.png"))
     return written

@@ -97,17 +97,28 @@ class ExperimentSpec:
     def has_sweeps(self):
         return any(is_sweep(text) for block in self.blocks for text in block.steps)
 
-    def pybamm_experiment(self):
+    def pybamm_experiment(self, solver_steps=False):
+        """The ``pybamm.Experiment``; with ``solver_steps`` it has no output period, so that
+        the solution holds the solver's own steps (ssbsim's runs: see observables/quadrature.py).
+        Sweeps keep their stored resolution (the file's period, else ``sweep.STORED_STEP_V``)."""
         from ..pybamm_import import import_pybamm
 
         pybamm = import_pybamm()
+        period = None if solver_steps else self.period
         if not self.has_sweeps:
-            return pybamm.Experiment(self.cycles(), period=self.period)
+            return pybamm.Experiment(self.cycles(), period=period)
         from ..simulation.sweep_step import SweepStep
 
-        period = pybamm.Experiment(["Rest for 1 s"], period=self.period).steps[0].period if self.period else None
-        cycles = [tuple(s if isinstance(s, str) else SweepStep(s, period) for s in c) for c in self.sweeps()]
-        return pybamm.Experiment(cycles, period=self.period)
+        sweep_period = self.period_seconds if self.period else None
+        cycles = [tuple(s if isinstance(s, str) else SweepStep(s, sweep_period) for s in c) for c in self.sweeps()]
+        return pybamm.Experiment(cycles, period=period)
+
+    @property
+    def period_seconds(self):
+        """Spacing of the stored time series [s] (PyBaMM's default when not given)."""
+        from ..pybamm_import import import_pybamm
+
+        return float(import_pybamm().Experiment(["Rest for 1 hour"], period=self.period).steps[0].period)
 
 
 def truncated(spec, n_cycles):

@@ -21,7 +21,7 @@ class Result:
     """``.cycles`` (DataFrame, one row per completed cycle), ``.solution`` (PyBaMM),
     ``.timeseries`` (DataFrame), plus the experiment, parameters and options used."""
 
-    def __init__(self, solution, experiment, parameters, options, wall_time=None, impedance=None):
+    def __init__(self, solution, experiment, parameters, options, wall_time=None, impedance=None, energies=True):
         self.solution = solution
         self.impedance = impedance  # DataFrame of the recorded spectra, or None
         self.experiment = experiment
@@ -29,11 +29,14 @@ class Result:
         self.options = options
         self.wall_time = wall_time
         self.reference = None  # a run this one is compared with (calibration ratios)
+        self.cycle_numbers = None  # with cycle jumps: the cycle number of each solution cycle
         # an electrode without an intercalation host (SE:carbon) has no active mass: the
         # per-gram columns are NaN, the efficiencies (ratios of charges) stay defined
         host = options["working electrode"] != "SE:carbon"
         self.active_mass_kg = parameters[COMPOSITE.loading.name] * parameters[CELL.A.name] if host else float("nan")
-        self.cycles = cycle_table(solution, experiment.cycles(), self.active_mass_kg, anions=anion_labels(parameters))
+        self.cycles = cycle_table(
+            solution, experiment.cycles(), self.active_mass_kg, anions=anion_labels(parameters), energies=energies
+        )
 
     @cached_property
     def impedance_fits(self):
@@ -46,7 +49,10 @@ class Result:
 
     @cached_property
     def timeseries(self):
-        return timeseries(self.solution, self.active_mass_kg)
+        frame = timeseries(self.solution, self.active_mass_kg, self.experiment.period_seconds)
+        if self.cycle_numbers is not None:  # extrapolated run: the simulated cycles' numbers
+            frame["cycle"] = [self.cycle_numbers[n - 1] for n in frame["cycle"]]
+        return frame
 
     def metadata(self):
         import pybamm
@@ -65,6 +71,8 @@ class Result:
             "options": dict(self.options),
             "cycles_completed": int(len(self.cycles)),
             "cycles_planned": int(self.experiment.n_cycles),
+            "cycles_simulated": int(len(self.cycle_numbers) if self.cycle_numbers is not None else len(self.cycles)),
+            "extrapolated": self.cycle_numbers is not None,
             "wall_time_s": self.wall_time,
             "ssbsim_version": __version__,
             "pybamm_version": pybamm.__version__,
@@ -72,6 +80,8 @@ class Result:
 
     def save(self, outdir, figures=True):
         """Write every output into ``outdir``, each file atomically. Returns the paths."""
+        from ..observables.figures import save_png
+
         outdir = Path(outdir)
         outdir.mkdir(parents=True, exist_ok=True)
         written = []
@@ -100,9 +110,7 @@ class Result:
                 if name in per_gram and not self.active_mass_kg > 0:
                     continue
                 fig = make(self)
-                with atomic.atomic_path(outdir / name) as tmp:
-                    fig.savefig(tmp, dpi=130, format="png")
-                written.append(outdir / name)
+                written.append(save_png(fig, outdir / name))
         if self.experiment.has_sweeps and len(self.cycles):
             from ..observables import voltammetry
 
@@ -112,7 +120,5 @@ class Result:
 
             for name, make in IMPEDANCE_FIGURES.items():
                 fig = make(self)  # a matplotlib.figure.Figure, no pyplot state
-                with atomic.atomic_path(outdir / name) as tmp:
-                    fig.savefig(tmp, dpi=130, format="png")
-                written.append(outdir / name)
+                written.append(save_png(fig, outdir / name))
         return written

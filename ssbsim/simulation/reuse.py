@@ -26,13 +26,15 @@ class ReusableRuns:
     """Runs of experiments on ``base`` with the parameters ``names`` changing from call to
     call; each (experiment, frozen values) pair is built once."""
 
-    def __init__(self, base, names, options=None, source="runs"):
+    def __init__(self, base, names, options=None, source="runs", compile=None, energies=True):
         self.base = base
         self.option_overrides = dict(options or {})
         self.options = base.model_options(self.option_overrides, source=source)
         self.names = list(names)
         self.inputs = [n for n in self.names if input_capable(n)]
         self.source = str(source)
+        self.compile = compile  # compile the model's functions to C (None: long runs only)
+        self.energies = energies  # energies in the cycle table (observables/cycles.py)
         self._built = {}
         self.n_builds = 0
         self.n_solves = 0
@@ -47,7 +49,7 @@ class ReusableRuns:
         spec, pset, options = prepare(
             experiment, self.base.with_overrides(dict(frozen), source=self.source), options=self.option_overrides
         )
-        simulation = build_simulation(spec, pset, options, inputs=self.inputs)
+        simulation = build_simulation(spec, pset, options, inputs=self.inputs, compile=self.compile)
         self._built[(key, frozen)] = (simulation, spec)
         self.n_builds += 1
         return simulation, spec
@@ -70,7 +72,8 @@ class ReusableRuns:
         from .run import spectra
 
         inputs = {n: values[n] for n in self.inputs}
-        result = Result(solution, spec, trial, self.options, impedance=spectra(simulation, solution, spec, inputs))
+        impedance = spectra(simulation, solution, spec, inputs)
+        result = Result(solution, spec, trial, self.options, impedance=impedance, energies=self.energies)
         if len(result.cycles) < spec.n_cycles:
             reason = tracker.stop_reason or "the experiment became infeasible"
             error = SimulationError(f"stopped after {len(result.cycles)} of {spec.n_cycles} cycles: {reason}")

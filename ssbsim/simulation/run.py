@@ -65,7 +65,13 @@ def prepare(experiment, parameter_set=None, overrides=None, options=None):
     return spec, pset, model_options
 
 
-def build_simulation(spec, pset, model_options, solver=None, inputs=()):
+#: runs of at least this many cycles compile the model's functions to C (CellModel.solver):
+#: 2-3 s of compilation against 3-4x faster integration (0.5-0.7 s saved per 100 cycles of
+#: formation_4p15V; benchmarks/solvers.py)
+COMPILE_FROM_CYCLES = 100
+
+
+def build_simulation(spec, pset, model_options, solver=None, inputs=(), compile=None):
     """A ``pybamm.Simulation`` of ``spec`` on the checked cell; the parameters named in
     ``inputs`` are left as PyBaMM input parameters (set at each solve).
 
@@ -73,16 +79,25 @@ def build_simulation(spec, pset, model_options, solver=None, inputs=()):
     (the control switches on a step-index input) instead of one per distinct step: the
     cutoff sweep has ten distinct steps, and set-up is most of a short run. Measured on
     the cutoff sweep (benchmarks/bench_cutoff_sweep.py): interphase model 0.39 s unified
-    vs 0.7-1.0 s per-step; explicit model 0.34 s vs 0.36-0.45 s."""
+    vs 0.7-1.0 s per-step; explicit model 0.34 s vs 0.36-0.45 s.
+
+    The solution keeps the solver's own steps (no output period): the energies are
+    integrated over them (``observables/quadrature.py``) and the time series is sampled
+    from them at the experiment's period (``observables/timeseries.py``).
+
+    ``compile``: compile the model's functions to C (None: for runs of at least
+    COMPILE_FROM_CYCLES cycles)."""
     model = CellModel(model_options)
+    if compile is None:
+        compile = spec.n_cycles >= COMPILE_FROM_CYCLES
     parameter_values = pset.pybamm_values(model_options)
     for name in inputs:
         parameter_values[name] = "[input]"
     simulation = Simulation(
         model,
         parameter_values=parameter_values,
-        experiment=spec.pybamm_experiment(),
-        solver=solver or model.default_solver,
+        experiment=spec.pybamm_experiment(solver_steps=True),
+        solver=solver or model.solver(compile=compile),
         experiment_model_mode="unified",
     )
     # impedance steps: a second model, with capacitances, linearised at their states

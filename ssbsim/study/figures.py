@@ -5,7 +5,6 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import atomic
 from .worker import DEFAULT_METRICS
 
 
@@ -14,9 +13,9 @@ def _metric_columns(frame):
 
 
 def _save(fig, path):
-    with atomic.atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
-    return path
+    from ..observables.figures import save_png
+
+    return save_png(fig, path)
 
 
 def study_figures(spec, frame, outdir):

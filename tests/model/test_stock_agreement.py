@@ -36,18 +36,25 @@ def test_agrees_with_stock_pybamm(cell_a, options, stock, stock_rtol):
     values = pset.pybamm_values(opts)
     current = values["Nominal cell capacity [A.h]"]  # 1C
     values["Current function [A]"] = current
+    cell_model = CellModel(opts)
     ours = pybamm.Simulation(
-        CellModel(opts), parameter_values=values, solver=pybamm.IDAKLUSolver(rtol=1e-8, atol=1e-10)
+        cell_model, parameter_values=values, solver=pybamm.IDAKLUSolver(rtol=1e-8, atol=1e-10)
     ).solve([0, 4000])
 
     model = getattr(pybamm.lithium_ion, stock)({"working electrode": "positive"})
     stock_values = stock_half_cell_parameters(pset)
     stock_values["Current function [A]"] = current
     var_pts = {**model.default_var_pts, "r_p": opts["radial points"], "x_p": opts["through-thickness points"], "x_s": 5}
+    # the same discretisation: ssbsim's radial submesh (surface-refined by default)
+    submesh_types = {
+        **model.default_submesh_types,
+        "positive particle": cell_model.default_submesh_types["positive particle"],
+    }
     theirs = pybamm.Simulation(
         model,
         parameter_values=stock_values,
         var_pts=var_pts,
+        submesh_types=submesh_types,
         solver=pybamm.IDAKLUSolver(rtol=stock_rtol, atol=stock_rtol * 1e-2),
     ).solve([0, 4000])
 

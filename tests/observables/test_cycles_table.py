@@ -1,6 +1,7 @@
 """Per-cycle observables: definitions checked against the raw time series."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 
@@ -33,3 +34,15 @@ def test_energy_integration_is_converged(sweep):
     coarse = sweep.cycles.iloc[:5]
     refined = ssbsim.run(fine).cycles
     np.testing.assert_allclose(coarse["mean_discharge_voltage_V"], refined["mean_discharge_voltage_V"], rtol=1e-3)
+
+
+def test_cycle_table_without_energies_keeps_the_rest(sweep):
+    """Studies skip the energy quadrature when no metric needs it: the energy columns
+    are NaN, every other column as with the energies."""
+    from ssbsim.observables.cycles import ENERGY_COLUMNS, cycle_table
+
+    solution, spec = sweep.solution, sweep.experiment
+    lean = cycle_table(solution, spec.cycles(), sweep.active_mass_kg, energies=False)
+    full = cycle_table(solution, spec.cycles(), sweep.active_mass_kg)
+    assert lean[list(ENERGY_COLUMNS)].isna().all().all()
+    pd.testing.assert_frame_equal(lean.drop(columns=list(ENERGY_COLUMNS)), full.drop(columns=list(ENERGY_COLUMNS)))

@@ -1,0 +1,81 @@
+"""Whole processes: ``ssbsim run EXPERIMENT`` against a script that runs PyBaMM's stock
+half-cell SPM on the same protocol and cell, alternating, median of ``--repeats``.
+
+    .venv/bin/python benchmarks/bench_process.py [--experiment cutoff_sweep] [--repeats 5]
+
+Both are measured from process start to exit (imports included). ``ssbsim run`` also
+writes cycles.csv, the time series and the figures; the stock script only solves and
+prints the last discharge capacity. Goal (issue 12): ssbsim / stock <= 1.0.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+STOCK_SCRIPT = """
+import sys
+import pybamm
+from ssbsim.parameters.stock_pybamm import stock_half_cell_parameters
+from ssbsim.simulation.run import prepare
+
+spec, pset, _ = prepare(sys.argv[1])
+sim = pybamm.Simulation(
+    pybamm.lithium_ion.SPM({"working electrode": "positive"}),
+    parameter_values=stock_half_cell_parameters(pset),
+    experiment=spec.pybamm_experiment(),
+)
+solution = sim.solve()
+print(len(solution.cycles), solution.cycles[-1]["Discharge capacity [A.h]"].entries[-1])
+"""
+
+
+def timed(command, env):
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--experiment", default="cutoff_sweep")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    env = {**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true", "MPLBACKEND": "Agg"}
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "stock_spm.py"
+        script.write_text(STOCK_SCRIPT)
+        contenders = {
+            "ssbsim run (tables, time series, figures)": [
+                str(BIN / "ssbsim"),
+                "run",
+                args.experiment,
+                "-o",
+                str(Path(tmp) / "out"),
+            ],
+            "stock SPM script (solve only)": [sys.executable, str(script), args.experiment],
+        }
+        for command in contenders.values():  # warm-up: file caches, compiled-function cache
+            timed(command, env)
+        samples = {name: [] for name in contenders}
+        for _ in range(args.repeats):
+            for name, command in contenders.items():
+                samples[name].append(timed(command, env))
+    medians = {name: statistics.median(values) for name, values in samples.items()}
+    print(f"{args.experiment}: whole processes, median of {args.repeats}")
+    for name, value in medians.items():
+        print(f"{name:44s} {value:7.2f} s")
+    ours, stock = medians.values()
+    print(f"{'ratio ssbsim / stock':44s} {ours / stock:7.2f}   (goal <= 1.0)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

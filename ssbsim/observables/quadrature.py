@@ -1,0 +1,74 @@
+r"""Energies of the steps of a run, from the solver's own steps.
+
+ssbsim stores the solution at IDA's internal time steps (``simulation/run.py`` asks
+PyBaMM for no output period), each with the time derivative of the state, so the state
+between two steps is a cubic Hermite interpolant. The solver chooses its steps for the
+states, which vary smoothly, not for the voltage, a steep function of the surface filling
+at the ends of a plateau: at C/10 a single step can cross from the 4.0 V to the 3.6 V
+plateau. The energy of each step is therefore integrated over every solver interval with
+the composite Simpson rule on :math:`m` sub-intervals, the power :math:`P = IV`
+evaluated from the interpolated state,
+
+.. math::
+    E = \sum_i \frac{h_i}{6 m_i}\Big[P_{i,0} + 4\sum_{k\ \mathrm{odd}} P_{i,k/2m_i}
+        + 2\sum_{k\ \mathrm{even}} P_{i,k/2m_i} + P_{i,1}\Big],
+
+with :math:`m_i` set by how much the voltage changes over the interval (one sub-interval
+per ``VOLTAGE_RESOLUTION``, at most ``MAX_SUBINTERVALS``), judged from its ends and its
+midpoint. The result depends on the solver's steps (its tolerance), not on how the time
+series is sampled for output (``tests/model/test_numerics.py``). For comparison, on the
+cutoff sweep: the trapezoid rule on 5-minute output was up to 5 mV off in mean voltage,
+on the solver's own steps 140 mV; an integrated energy state
+:math:`\mathrm{d}E/\mathrm{d}t = IV` was 20 mV off after 100 cycles (a quadrature state's
+error grows with the step count, at rtol times the accumulated energy). A solution without
+Hermite data (another solver) is interpolated linearly, i.e. the trapezoid rule.
+"""
+
+import numpy as np
+
+VOLTAGE_RESOLUTION = 1e-2  # V per Simpson sub-interval (2 mV: the same to 20 uV, 3x the cost)
+MAX_SUBINTERVALS = 512
+
+
+def _power(solution, t, current):
+    """I V at times ``t``; ``current`` holds the current where it is known to be constant
+    (a galvanostatic interval: the same at both ends), NaN where it must be interpolated."""
+    if not len(t):
+        return np.empty(0)
+    V = np.broadcast_to(solution["Voltage [V]"](t), t.shape)
+    vary = np.isnan(current)
+    if vary.any():
+        current = current.copy()
+        current[vary] = np.broadcast_to(solution["Current [A]"](t[vary]), (int(vary.sum()),))
+    return current * V
+
+
+def step_energies(solution, steps):
+    """Energy [W.h] of each (start, stop) index range of the solution arrays; positive on
+    discharge."""
+    t = solution.t
+    V = solution["Voltage [V]"].entries
+    I = np.broadcast_to(solution["Current [A]"].entries, t.shape)
+    power = I * V
+    # the solver's intervals (of positive length) of every step, and the step of each
+    starts = [np.arange(a, b - 1) for a, b in steps]
+    left = np.concatenate(starts) if starts else np.empty(0, int)
+    owner = np.repeat(np.arange(len(steps)), [len(s) for s in starts])
+    keep = t[left + 1] > t[left]
+    left, owner = left[keep], owner[keep]
+    h = t[left + 1] - t[left]
+    mid = t[left] + h / 2
+    V_mid = np.broadcast_to(solution["Voltage [V]"](mid), mid.shape) if len(mid) else np.empty(0)
+    swing = np.maximum(np.abs(V[left + 1] - V[left]), 4 * np.abs(V_mid - (V[left] + V[left + 1]) / 2))
+    m = np.clip(np.ceil(swing / VOLTAGE_RESOLUTION), 1, MAX_SUBINTERVALS).astype(int)
+    # interior points k/(2m), k = 1 .. 2m-1, of every interval
+    counts = 2 * m - 1
+    interval = np.repeat(np.arange(len(left)), counts)
+    k = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + 1
+    fraction = k / (2 * m[interval])
+    constant = np.where(I[left] == I[left + 1], I[left], np.nan)
+    inner = _power(solution, t[left][interval] + fraction * h[interval], constant[interval])
+    weights = np.where(k % 2 == 1, 4.0, 2.0)
+    sums = np.bincount(interval, weights=weights * inner, minlength=len(left))
+    per_interval = h / (6 * m) * (power[left] + sums + power[left + 1])
+    return list(np.bincount(owner, weights=per_interval, minlength=len(steps)) / 3600)
