@@ -118,7 +118,8 @@ class ExperimentSpec:
         """Spacing of the stored time series [s] (PyBaMM's default when not given)."""
         from ..pybamm_import import import_pybamm
 
-        return float(import_pybamm().Experiment(["Rest for 1 hour"], period=self.period).steps[0].period)
+        step = import_pybamm().Experiment(["Rest for 1 hour"], period=self.period).steps[0]
+        return float(step.period if step.period is not None else step.default_period())
 
 
 def truncated(spec, n_cycles):
