@@ -109,7 +109,7 @@ def cmd_fit(args):
         f"({', '.join(sorted(problem.experiments))}), {args.starts or spec.starts} starts",
         file=sys.stderr,
     )
-    result = fit(problem, starts=args.starts, verbose=args.verbose)
+    result = fit(problem, starts=args.starts, verbose=args.verbose, intervals=args.intervals)
     if not math.isfinite(result.cost) or result.cost >= 0.5 * problem.n_data * 100.0**2:
         raise SimulationError("no trial point could be simulated")
     write(spec, problem, result, outdir, with_figures=not args.no_figures)
@@ -119,6 +119,10 @@ def cmd_fit(args):
     for name in result.names:
         lo, hi = result.ci95[name]
         print(f"{name} = {result.values[name]:.5g}  (95 % interval {lo:.4g} to {hi:.4g})")
+    verdict = "converged" if result.converged else "did not converge"
+    print(f"{result.method}; {verdict} ({result.stop_reason})", file=sys.stderr)
+    for line in result.warnings:
+        print(f"ssbsim: warning: {line}", file=sys.stderr)
     print(f"cost {result.cost:.5g}, {result.n_solves} solves, {result.wall_s:.1f} s", file=sys.stderr)
     print(f"ssbsim: wrote {outdir}/ (fit.json, fitted_parameter_set.toml, figures)", file=sys.stderr)
     return 0
@@ -216,6 +220,12 @@ def build_parser():
         "-o", "--output", metavar="OUTDIR", default=None, help="output folder (default: results/fit_<spec>)"
     )
     fit.add_argument("--starts", type=int, default=None, help="number of starts (default: the spec's)")
+    fit.add_argument(
+        "--intervals",
+        choices=("profile", "linear"),
+        default="profile",
+        help="95 %% intervals: profile likelihood (default) or linearised (faster, overconfident when nonlinear)",
+    )
     fit.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     fit.add_argument("-v", "--verbose", action="store_true", help="print every trial")
     fit.add_argument(
