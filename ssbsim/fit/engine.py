@@ -57,6 +57,7 @@ class FitResult:
     n_solves: int
     starts: list = field(default_factory=list)  # per start: initial, final, cost, converged, stop_reason
     wall_s: float = 0.0
+    n_solves_fit: int = 0  # of n_solves, before the intervals
     residuals: np.ndarray = None
     success: bool = True
     method: str = METHODS["profile"]
@@ -118,6 +119,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
     runs = [(u0, local_fit(u0)) for u0 in points]
     best = min(runs, key=lambda run: run[1].cost)[1]
     x, r, J = best.x, best.fun, best.jac
+    solves_fit = problem.n_solves
     converged, reasons = _converged(best), [best.message]
     dof = n_measured(problem, len(r)) - len(names)
     s2 = max(float(r @ r) / max(dof, 1), 1e-300)
@@ -183,6 +185,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
         correlation=np.nan_to_num(correlation, nan=0.0).round(6).tolist(),
         cost=0.5 * float(r @ r),
         n_solves=problem.n_solves,
+        n_solves_fit=solves_fit,
         starts=start_reports,
         wall_s=time.perf_counter() - start,
         residuals=r,

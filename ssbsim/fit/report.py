@@ -36,6 +36,7 @@ def fit_json(spec, result):
         "noise_scale": result.noise_scale,
         "cost": result.cost,
         "n_solves": result.n_solves,
+        "n_solves_fit": result.n_solves_fit,
         "correlation": result.correlation,
         "names": result.names,
         "starts": result.starts,
