@@ -58,6 +58,7 @@ class FitResult:
     starts: list = field(default_factory=list)  # per start: initial, final, cost, converged, stop_reason
     wall_s: float = 0.0
     n_solves_fit: int = 0  # of n_solves, before the intervals
+    threshold: float = 3.841459  # rise of the profile that bounds the 95 % interval
     residuals: np.ndarray = None
     success: bool = True
     method: str = METHODS["profile"]
@@ -186,6 +187,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
         cost=0.5 * float(r @ r),
         n_solves=problem.n_solves,
         n_solves_fit=solves_fit,
+        threshold=limit,
         starts=start_reports,
         wall_s=time.perf_counter() - start,
         residuals=r,

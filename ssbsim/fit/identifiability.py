@@ -7,6 +7,7 @@ them and, by mechanism, the measurement that varies with them.
 
 #: (words in the parameter name, data that would determine it), first match wins
 WHAT_WOULD = [
+    (("activation energy",), "the same data at a second temperature (an experiment's temperature_C, e.g. 60 °C)"),
     (
         ("decomposition rate constant", "decomposition transfer coefficient", "reference potential"),
         'voltammetry of the SE at two or more scan rates (onset and current, quantity "current")',

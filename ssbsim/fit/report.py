@@ -5,12 +5,12 @@ through ``ssbsim.tomlfile``; figures use matplotlib's object API (no global stat
 import datetime
 import json
 import os
+import textwrap
 from pathlib import Path
 
 import numpy as np
 
 from .. import atomic, tomlfile
-from .intervals import CHI2_95
 from .spec import TIME_SERIES
 
 
@@ -34,6 +34,7 @@ def fit_json(spec, result):
         "starts_agree": result.starts_agree,
         "warnings": result.warnings,
         "noise_scale": result.noise_scale,
+        "threshold": result.threshold,
         "cost": result.cost,
         "n_solves": result.n_solves,
         "n_solves_fit": result.n_solves_fit,
@@ -158,23 +159,24 @@ def profile_figure(result, outdir):
     rows = -(-n // columns)
     fig = Figure(figsize=(4.2 * columns, 3.4 * rows))
     axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
+    limit = result.threshold
     for ax, name in zip(axes, result.names):
         curve = np.array(result.profiles[name], dtype=float)
         ax.plot(curve[:, 0], curve[:, 1], "o-", color="C0", ms=4, label="profile")
         lo, hi = result.ci95_linear[name]
         value = result.values[name]
-        log = bool(np.all(curve[:, 0] > 0) and lo > 0)
+        log = bool(np.all(curve[:, 0] > 0) and lo > 0 and curve[:, 0].max() > 3 * curve[:, 0].min())
         grid = (np.geomspace if log else np.linspace)(curve[:, 0].min(), curve[:, 0].max(), 80)
         to = np.log if log else (lambda v: v)
         half = (to(hi) - to(lo)) / 2
         if half > 0:
-            ax.plot(grid, CHI2_95 * ((to(grid) - to(value)) / half) ** 2, "--", color="0.5", lw=1, label="linearised")
-        ax.axhline(CHI2_95, color="C3", lw=0.8, label="95 %")
-        ax.set_ylim(0, max(8.0, 1.1 * min(curve[:, 1].max(), 30)))
+            ax.plot(grid, limit * ((to(grid) - to(value)) / half) ** 2, "--", color="0.5", lw=1, label="linearised")
+        ax.axhline(limit, color="C3", lw=0.8, label=f"95 % ({limit:.2f})")
+        ax.set_ylim(0, max(2 * limit, 1.1 * min(curve[:, 1].max(), 30)))
         if log:
             ax.set_xscale("log")
         verdict = "" if result.identifiable[name] else " (not identifiable)"
-        ax.set_title(name + verdict, fontsize="small")
+        ax.set_title(textwrap.fill(name + verdict, 45), fontsize="small")
         ax.set_ylabel("2 delta cost / s^2")
     for ax in axes[n:]:
         ax.set_visible(False)
