@@ -10,7 +10,7 @@ bounds (seeded, so a fit is reproducible).
 
 At the best point, with r the residuals (n of them, m of which are measured values
 rather than bounds) and p parameters, the noise scale is s^2 = r.r / (m - p) (the
-misfit sets the noise level). The 95 % intervals (``ci95``) are profile-likelihood
+misfit sets the noise level; 1, the data's sigma, when m <= p). The 95 % intervals (``ci95``) are profile-likelihood
 intervals by default (``fit/intervals.py``): every other parameter re-optimised, the
 interval where the profile rises by F_{1,m-p}(0.95) s^2 in r.r (~ chi2_1(0.95) = 3.84). A parameter whose
 profile reaches a bound is not identifiable from the data. The linearised intervals
@@ -93,6 +93,12 @@ def n_measured(problem, n):
     return max(n - bounds_only, 1)
 
 
+def noise_scale(r, dof):
+    """s^2 = r.r / (m - p); 1 (the data's sigma taken as the noise) when there are no
+    more measured values than parameters."""
+    return max(float(r @ r) / dof, 1e-300) if dof >= 1 else 1.0
+
+
 def _converged(solution):
     return solution.status > 0
 
@@ -123,8 +129,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
     solves_fit = problem.n_solves
     converged, reasons = _converged(best), [best.message]
     dof = n_measured(problem, len(r)) - len(names)
-    s2 = max(float(r @ r) / max(dof, 1), 1e-300)
-    limit = threshold(dof)
+    s2, limit = noise_scale(r, dof), threshold(dof)
 
     profiles = None
     if intervals == "profile":
@@ -143,7 +148,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
                 x, r, J = again.x, again.fun, again.jac
                 converged = _converged(again)
                 reasons.append(f"refitted from there: {again.message}")
-                s2 = max(float(r @ r) / max(dof, 1), 1e-300)
+                s2 = noise_scale(r, dof)
     covariance = s2 * np.linalg.pinv(J.T @ J)
     sd = np.sqrt(np.clip(np.diag(covariance), 0, None))
     with np.errstate(invalid="ignore", divide="ignore"):
