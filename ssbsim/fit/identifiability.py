@@ -35,4 +35,4 @@ def warning(names):
     if not names:
         return None
     parts = [f"{n} (would need: {what_would_determine(n)})" for n in names]
-    return "not determined by these data (95 % profile reaches a bound): " + "; ".join(parts)
+    return "not determined by these data (95 % interval reaches a bound): " + "; ".join(parts)
