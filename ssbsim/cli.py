@@ -146,7 +146,7 @@ def cmd_fit(args):
         file=sys.stderr,
     )
     try:
-        result = fit(problem, starts=args.starts, verbose=args.verbose)
+        result = fit(problem, starts=args.starts, verbose=args.verbose, intervals=args.intervals)
     except KeyboardInterrupt:
         cost, best = problem.best
         said = ", ".join(f"{name!r} = {value:.5g}" for name, value in (best or {}).items())
@@ -163,6 +163,10 @@ def cmd_fit(args):
     for name in result.names:
         lo, hi = result.ci95[name]
         print(f"{name} = {result.values[name]:.5g}  (95 % interval {lo:.4g} to {hi:.4g})")
+    verdict = "converged" if result.converged else "did not converge"
+    print(f"{result.method}; {verdict} ({result.stop_reason})", file=sys.stderr)
+    for line in result.warnings:
+        print(f"ssbsim: warning: {line}", file=sys.stderr)
     print(f"cost {result.cost:.5g}, {result.n_solves} solves, {result.wall_s:.1f} s", file=sys.stderr)
     print(f"ssbsim: wrote {outdir}/ (fit.json, fitted_parameter_set.toml, figures; {how})", file=sys.stderr)
     return 0
@@ -336,6 +340,12 @@ def build_parser():
         "-o", "--output", metavar="OUTDIR", default=None, help="output folder (default: results/fit_<spec>)"
     )
     fit.add_argument("--starts", type=int, default=None, help="number of starts (default: the spec's)")
+    fit.add_argument(
+        "--intervals",
+        choices=("profile", "linear"),
+        default="profile",
+        help="95 %% intervals: profile likelihood (default) or linearised (faster, overconfident when nonlinear)",
+    )
     fit.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     fit.add_argument("-v", "--verbose", action="store_true", help="print every trial")
     fit.add_argument(

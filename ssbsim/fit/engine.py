@@ -8,10 +8,21 @@ parameters, and the capacities, efficiencies and resistances per cycle depend on
 The first start is the spec's initial point, the others a scrambled Sobol sample of the
 bounds (seeded, so a fit is reproducible).
 
-At the best point, with J the Jacobian of the residuals r (n data, p parameters):
-covariance of the coordinates u, C = s^2 (J^T J)^-1 with s^2 = r.r / (n - p) (the
-misfit sets the noise level), 95 % intervals u +- 1.96 sqrt(C_ii) mapped back to the
-parameters (asymmetric for log scales), and correlation C_ij / sqrt(C_ii C_jj).
+At the best point, with r the residuals (n of them, m of which are measured values
+rather than bounds) and p parameters, the noise scale is s^2 = r.r / (m - p) (the
+misfit sets the noise level; 1, the data's sigma, when m <= p). The 95 % intervals (``ci95``) are profile-likelihood
+intervals by default (``fit/intervals.py``): every other parameter re-optimised, the
+interval where the profile rises by F_{1,m-p}(0.95) s^2 in r.r (~ chi2_1(0.95) = 3.84). A parameter whose
+profile reaches a bound is not identifiable from the data. The linearised intervals
+u +- 1.96 sqrt(C_ii), C = s^2 (J^T J)^-1 (J the Jacobian in the optimiser's coordinates),
+are kept as ``ci95_linear`` and used alone with ``intervals="linear"``; the correlation is
+C_ij / sqrt(C_ii C_jj).
+
+Convergence: a start has converged when the optimiser stopped on one of its tolerances
+(not on its evaluation budget); the best fit has converged when, besides, no profile
+found a lower cost (if one does, the fit goes on from there, at most twice). Starts are
+compared: a start that ends within the 95 % threshold of the best cost but outside the
+best fit's intervals means several minima, and the fit says so.
 """
 
 import time
@@ -21,11 +32,19 @@ import numpy as np
 from scipy.optimize import least_squares
 from scipy.stats import qmc
 
+from . import identifiability
+from .intervals import LowerMinimum, Profiler, threshold
+
 Z95 = 1.959964
 #: relative finite-difference step in the optimiser's coordinates: well above the
 #: solver's noise (rtol 1e-4), which a 1e-3 step does not clear for parameters that act
 #: only logarithmically (passivated growth): measured, a recovery fit stalled at its start
 DIFF_STEP = 1e-2
+METHODS = {
+    "profile": "profile likelihood (F_1,m-p(0.95) ~ chi2_1(0.95) = 3.84, noise scale from the fit)",
+    "linear": "linearised: s^2 (J^T J)^-1 (noise scale from the fit)",
+}
+MAX_RESTARTS = 2
 
 
 @dataclass
@@ -36,10 +55,21 @@ class FitResult:
     correlation: list
     cost: float
     n_solves: int
-    starts: list = field(default_factory=list)  # (initial values, final cost) per start
+    starts: list = field(default_factory=list)  # per start: initial, final, cost, converged, stop_reason
     wall_s: float = 0.0
+    n_solves_fit: int = 0  # of n_solves, before the intervals
+    threshold: float = 3.841459  # rise of the profile that bounds the 95 % interval
     residuals: np.ndarray = None
     success: bool = True
+    method: str = METHODS["profile"]
+    ci95_linear: dict = field(default_factory=dict)
+    identifiable: dict = field(default_factory=dict)
+    converged: bool = True
+    stop_reason: str = ""
+    noise_scale: float = 1.0
+    profiles: dict = field(default_factory=dict)  # name -> [(value, Delta), ...]
+    starts_agree: bool = True
+    warnings: list = field(default_factory=list)
 
 
 def _start_points(parameters, starts, seed):
@@ -52,9 +82,32 @@ def _start_points(parameters, starts, seed):
     return points, low, high
 
 
-def fit(problem, starts=None, seed=0, verbose=False):
-    """Fit ``problem`` (a fit.problem.Problem); returns a FitResult."""
+def n_measured(problem, n):
+    """Residuals that are measured values (bounds met give zero residuals: not counted)."""
+    try:
+        bounds_only = sum(
+            int(np.sum(~np.isfinite(d.values) & (np.isfinite(d.low) | np.isfinite(d.high)))) for d in problem.datasets
+        )
+    except (AttributeError, TypeError):
+        return n
+    return max(n - bounds_only, 1)
+
+
+def noise_scale(r, dof):
+    """s^2 = r.r / (m - p); 1 (the data's sigma taken as the noise) when there are no
+    more measured values than parameters."""
+    return max(float(r @ r) / dof, 1e-300) if dof >= 1 else 1.0
+
+
+def _converged(solution):
+    return solution.status > 0
+
+
+def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
+    """Fit ``problem`` (a fit.problem.Problem, or anything with ``parameters``,
+    ``residuals(values)`` and ``n_solves``); returns a FitResult."""
     parameters = problem.parameters
+    names = [p.name for p in parameters]
     start = time.perf_counter()
 
     def values_at(u):
@@ -66,36 +119,114 @@ def fit(problem, starts=None, seed=0, verbose=False):
             print(" ".join(f"{v:.4g}" for v in values_at(u).values()), f"| cost {0.5 * r @ r:.5g}", flush=True)
         return r
 
-    points, low, high = _start_points(parameters, starts or problem.spec.starts, seed)
-    runs = []
-    for u0 in points:
-        solution = least_squares(
-            residuals, np.clip(u0, low, high), bounds=(low, high), diff_step=DIFF_STEP, x_scale=1.0
-        )
-        runs.append((u0, solution))
+    def local_fit(u0):
+        return least_squares(residuals, np.clip(u0, low, high), bounds=(low, high), diff_step=DIFF_STEP, x_scale=1.0)
+
+    points, low, high = _start_points(parameters, starts or getattr(getattr(problem, "spec", None), "starts", 1), seed)
+    runs = [(u0, local_fit(u0)) for u0 in points]
     best = min(runs, key=lambda run: run[1].cost)[1]
-    names = [p.name for p in parameters]
-    n, p = len(best.fun), len(names)
-    s2 = float(best.fun @ best.fun) / max(n - p, 1)
-    J = best.jac
+    x, r, J = best.x, best.fun, best.jac
+    solves_fit = problem.n_solves
+    converged, reasons = _converged(best), [best.message]
+    dof = n_measured(problem, len(r)) - len(names)
+    s2, limit = noise_scale(r, dof), threshold(dof)
+
+    profiles = None
+    if intervals == "profile":
+        for attempt in range(MAX_RESTARTS + 1):
+            profiler = Profiler(residuals, x, r, J, low, high, s2, limit)
+            try:
+                profiles = [profiler.profile(i) for i in range(len(names))]
+                break
+            except LowerMinimum as lower:
+                converged = False
+                reasons.append(f"a profile found a lower cost ({0.5 * lower.r @ lower.r:.5g})")
+                if attempt == MAX_RESTARTS:
+                    x, r = lower.u, lower.r
+                    break
+                again = local_fit(lower.u)
+                x, r, J = again.x, again.fun, again.jac
+                converged = _converged(again)
+                reasons.append(f"refitted from there: {again.message}")
+                s2 = noise_scale(r, dof)
     covariance = s2 * np.linalg.pinv(J.T @ J)
     sd = np.sqrt(np.clip(np.diag(covariance), 0, None))
     with np.errstate(invalid="ignore", divide="ignore"):
         correlation = covariance / np.outer(sd, sd)
-    values = values_at(best.x)
-    ci95 = {}
-    for k, par in enumerate(parameters):
-        lo, hi = best.x[k] - Z95 * sd[k], best.x[k] + Z95 * sd[k]
-        ci95[par.name] = [par.from_unit(lo), par.from_unit(hi)]
+    ci95_linear = {  # clipped to the bounds
+        par.name: [par.from_unit(max(x[k] - Z95 * sd[k], low[k])), par.from_unit(min(x[k] + Z95 * sd[k], high[k]))]
+        for k, par in enumerate(parameters)
+    }
+    if profiles is not None:
+        method = METHODS["profile"]
+        ci95 = {par.name: [par.from_unit(u) for u in prof.ends] for par, prof in zip(parameters, profiles)}
+        identifiable = {par.name: prof.identifiable for par, prof in zip(parameters, profiles)}
+        curves = {par.name: [(par.from_unit(u), d) for u, d in prof.points] for par, prof in zip(parameters, profiles)}
+    else:
+        method = METHODS["linear"] if intervals == "linear" else METHODS["linear"] + " (the profile did not settle)"
+        ci95 = ci95_linear
+        # linearised: a 95 % interval reaching past a bound is taken as not determined
+        identifiable = {
+            par.name: bool(x[k] - Z95 * sd[k] > low[k] and x[k] + Z95 * sd[k] < high[k])
+            for k, par in enumerate(parameters)
+        }
+        curves = {}
+
+    warnings = []
+    line = identifiability.warning([n for n in names if not identifiable[n]])
+    if line:
+        warnings.append(line)
+    start_reports, agree = _compare_starts(runs, values_at, ci95, names, float(r @ r), s2, limit)
+    if not agree:
+        warnings.append(
+            "starts disagree: a start ends within the 95 % threshold of the best cost but outside its "
+            "intervals (several minima; the intervals describe the best one only)"
+        )
+    if not converged:
+        warnings.append("the fit did not converge: " + "; ".join(reasons))
     return FitResult(
         names=names,
-        values=values,
+        values=values_at(x),
         ci95=ci95,
         correlation=np.nan_to_num(correlation, nan=0.0).round(6).tolist(),
-        cost=float(best.cost),
+        cost=0.5 * float(r @ r),
         n_solves=problem.n_solves,
-        starts=[(values_at(u0), float(sol.cost)) for u0, sol in runs],
+        n_solves_fit=solves_fit,
+        threshold=limit,
+        starts=start_reports,
         wall_s=time.perf_counter() - start,
-        residuals=best.fun,
-        success=bool(best.success),
+        residuals=r,
+        success=converged,
+        method=method,
+        ci95_linear=ci95_linear,
+        identifiable=identifiable,
+        converged=converged,
+        stop_reason="; ".join(reasons),
+        noise_scale=s2,
+        profiles=curves,
+        starts_agree=agree,
+        warnings=warnings,
     )
+
+
+def _compare_starts(runs, values_at, ci95, names, rr_best, s2, limit):
+    """Per start: where it began and ended, and whether it agrees with the best fit."""
+    reports, agree = [], True
+    for u0, solution in runs:
+        final = values_at(solution.x)
+        delta = (float(solution.fun @ solution.fun) - rr_best) / s2
+        inside = all(ci95[n][0] <= final[n] <= ci95[n][1] for n in names)
+        if delta <= limit and not inside:
+            agree = False
+        reports.append(
+            {
+                "initial": values_at(u0),
+                "final": final,
+                "cost": float(solution.cost),
+                "delta": delta,
+                "within_intervals": inside,
+                "converged": _converged(solution),
+                "stop_reason": solution.message,
+            }
+        )
+    return reports, agree

@@ -5,6 +5,7 @@ through ``ssbsim.tomlfile``; figures use matplotlib's object API (no global stat
 import datetime
 import json
 import os
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -19,17 +20,28 @@ def fit_json(spec, result):
             name: {
                 "value": result.values[name],
                 "ci95": result.ci95[name],
+                "ci95_linear": result.ci95_linear.get(name),
+                "identifiable": result.identifiable.get(name, True),
                 "initial": p.initial,
                 "bounds": [p.low, p.high],
                 "scale": p.scale,
             }
             for name, p in zip(result.names, spec.parameters)
         },
+        "method": result.method,
+        "converged": result.converged,
+        "stop_reason": result.stop_reason,
+        "starts_agree": result.starts_agree,
+        "warnings": result.warnings,
+        "noise_scale": result.noise_scale,
+        "threshold": result.threshold,
         "cost": result.cost,
         "n_solves": result.n_solves,
+        "n_solves_fit": result.n_solves_fit,
         "correlation": result.correlation,
         "names": result.names,
-        "starts": [{"initial": initial, "cost": cost} for initial, cost in result.starts],
+        "starts": result.starts,
+        "profiles": {name: [list(point) for point in curve] for name, curve in result.profiles.items()},
         "wall_s": result.wall_s,
         "spec": str(spec.source),
         "parameter_set": spec.parameter_set.source,
@@ -143,6 +155,47 @@ def figures(problem, result, outdir):
     return written
 
 
+def profile_figure(result, outdir):
+    """One panel per parameter: its profile (2 delta cost / s^2) against the linearised
+    parabola and the 95 % threshold; None without profiles."""
+    from matplotlib.figure import Figure
+
+    if not result.profiles:
+        return None
+    n = len(result.names)
+    columns = min(n, 3)
+    rows = -(-n // columns)
+    fig = Figure(figsize=(4.2 * columns, 3.4 * rows))
+    axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
+    limit = result.threshold
+    for ax, name in zip(axes, result.names):
+        curve = np.array(result.profiles[name], dtype=float)
+        ax.plot(curve[:, 0], curve[:, 1], "o-", color="C0", ms=4, label="profile")
+        lo, hi = result.ci95_linear[name]
+        value = result.values[name]
+        log = bool(np.all(curve[:, 0] > 0) and lo > 0 and curve[:, 0].max() > 3 * curve[:, 0].min())
+        grid = (np.geomspace if log else np.linspace)(curve[:, 0].min(), curve[:, 0].max(), 80)
+        to = np.log if log else (lambda v: v)
+        half = (to(hi) - to(lo)) / 2
+        if half > 0:
+            ax.plot(grid, limit * ((to(grid) - to(value)) / half) ** 2, "--", color="0.5", lw=1, label="linearised")
+        ax.axhline(limit, color="C3", lw=0.8, label=f"95 % ({limit:.2f})")
+        ax.set_ylim(0, max(2 * limit, 1.1 * min(curve[:, 1].max(), 30)))
+        if log:
+            ax.set_xscale("log")
+        verdict = "" if result.identifiable[name] else " (not identifiable)"
+        ax.set_title(textwrap.fill(name + verdict, 45), fontsize="small")
+        ax.set_ylabel("2 delta cost / s^2")
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize="small")
+    fig.tight_layout()
+    path = Path(outdir) / "fit_profiles.png"
+    with atomic.atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=110, format="png")
+    return path
+
+
 def write(spec, problem, result, outdir, with_figures=True):
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -151,4 +204,7 @@ def write(spec, problem, result, outdir, with_figures=True):
     written = [outdir / "fit.json", outdir / "fitted_parameter_set.toml"]
     if with_figures:
         written += figures(problem, result, outdir)
+        profile = profile_figure(result, outdir)
+        if profile is not None:
+            written.append(profile)
     return written

@@ -1,0 +1,186 @@
+"""Profile-likelihood 95 % intervals: what the data allow for each parameter.
+
+For the residuals r(u) of the fit (u: the optimiser's coordinates, log or linear per
+parameter), with the noise scale s^2 = r*.r* / (m - p) from the best fit (m measured
+values, p parameters), the profile of parameter i is
+
+    Delta_i(a) = (min_{u: u_i = a} r.r - r*.r*) / s^2
+
+(every other parameter re-optimised at each a). The 95 % interval is where
+Delta_i <= F_{1,m-p}(0.95), the 95 % point of the F distribution, since s^2 is estimated
+from the same data (profile t-intervals; chi2_1(0.95) = 3.84 as m grows, 3.96 for
+m - p = 80). Unlike the linearised interval u_i +- 1.96 sqrt(C_ii), C = s^2 (J^T J)^-1, it
+follows the curvature and the correlations of the model. Where the profile stays below
+the threshold up to a bound, the data do not bound the parameter on that side: the
+interval ends at the bound and the parameter is not identifiable.
+
+Each end is found on the signed root z = sqrt(Delta), nearly linear in a: the first
+trial is the linearised half-width, later ones extrapolate z to its 95 % value, then,
+once bracketed, interpolate (regula falsi, Illinois variant) until |Delta - threshold| <
+PROFILE_TOLERANCE; out of trials, the outer side of the bracket is the end. At each
+trial the other parameters start from the previous trial moved along the linearised
+conditional direction (from the Jacobian of the previous trial) and are re-optimised by
+SciPy's least squares to a cost change below CONVERGED (units of Delta).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+CHI2_95 = 3.841459
+#: accepted misfit of an interval end, in units of Delta (3.84 +- 0.5: 93.2-96.6 %)
+PROFILE_TOLERANCE = 0.5
+MAX_TRIALS = 6  # per side
+MAX_NFEV = 8  # optimiser iterations per trial (each: one solve plus one per free parameter)
+CONVERGED = 0.02  # change of Delta per iteration below which a trial is done
+
+
+class LowerMinimum(Exception):
+    """A profile found a point of lower cost than the fit: the fit stopped short."""
+
+    def __init__(self, u, r):
+        super().__init__("lower minimum")
+        self.u, self.r = u, r
+
+
+@dataclass
+class Profile:
+    """The profile of one parameter: trials (coordinate, Delta), interval in the
+    optimiser's coordinates, and whether each end stayed inside the bounds."""
+
+    index: int
+    points: list = field(default_factory=list)  # (u_i, Delta)
+    ends: list = field(default_factory=lambda: [None, None])  # [low, high] in u
+    bounded: list = field(default_factory=lambda: [True, True])  # False: ran into the bound
+
+    @property
+    def identifiable(self):
+        return all(self.bounded)
+
+
+class Profiler:
+    """Profiles of every parameter about the best fit ``u_best`` (residuals ``r_best``,
+    Jacobian ``jac``) of ``residuals(u)`` within ``low``/``high``; ``s2`` is the noise
+    scale. Raises LowerMinimum if a trial beats the fit by more than PROFILE_TOLERANCE."""
+
+    def __init__(self, residuals, u_best, r_best, jac, low, high, s2, threshold=CHI2_95):
+        self.f = residuals
+        self.u = np.asarray(u_best, dtype=float)
+        self.r = np.asarray(r_best, dtype=float)
+        self.J = np.asarray(jac, dtype=float)
+        self.low, self.high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+        self.s2 = float(s2)
+        self.rr = float(self.r @ self.r)
+        self.threshold = float(threshold)
+        self.z = float(np.sqrt(threshold))
+
+    def delta(self, r):
+        return (float(r @ r) - self.rr) / self.s2
+
+    def linear_halfwidth(self, i):
+        """1.96 sd of u_i from the linearised covariance."""
+        covariance = self.s2 * np.linalg.pinv(self.J.T @ self.J)
+        return self.z * float(np.sqrt(max(covariance[i, i], 0.0)))
+
+    def direction(self, i, J):
+        """d u_others / d u_i along the linearised profile (least squares of the others)."""
+        others = [k for k in range(len(self.u)) if k != i]
+        if not others:
+            return np.zeros(0)
+        Jo = J[:, others]
+        return -np.linalg.lstsq(Jo, J[:, i], rcond=None)[0]
+
+    def profile(self, i):
+        result = Profile(i)
+        for side, sign in enumerate((-1.0, 1.0)):
+            end, inside = self._side(i, sign, result.points)
+            result.ends[side], result.bounded[side] = end, inside
+        result.points.append((float(self.u[i]), 0.0))
+        result.points.sort()
+        return result
+
+    def _side(self, i, sign, points):
+        room = (self.u[i] - self.low[i]) if sign < 0 else (self.high[i] - self.u[i])
+        if room <= 0:
+            return float(self.u[i]), False
+        h = self.linear_halfwidth(i)
+        h = min(h if np.isfinite(h) and h > 0 else 0.5 * room, room)
+        h = max(h, 1e-3 * room)
+        others = [k for k in range(len(self.u)) if k != i]
+        x, J = self.u.copy(), self.J[:, others].copy()
+        h_prev, below, above, last = 0.0, None, None, None  # brackets [h, z - z95]
+        for _ in range(MAX_TRIALS):
+            start = x.copy()
+            start[i] = self.u[i] + sign * h
+            full_J = self.J.copy()
+            full_J[:, others] = J
+            start[others] = x[others] + self.direction(i, full_J) * sign * (h - h_prev)
+            x, r, J = self._reoptimise(start, others, J)
+            d = self.delta(r)
+            if d < -PROFILE_TOLERANCE:
+                raise LowerMinimum(x, r)
+            points.append((float(x[i]), float(d)))
+            miss = np.sqrt(max(d, 0.0)) - self.z
+            if abs(d - self.threshold) < PROFILE_TOLERANCE:
+                return float(x[i]), True
+            side = "below" if miss < 0 else "above"
+            if side == "below":
+                if h >= room * (1 - 1e-9):
+                    return float(self.u[i] + sign * room), False
+                if last == "below" and above:  # Illinois: keep regula falsi from creeping
+                    above[1] /= 2
+                below = [h, miss]
+            else:
+                if last == "above" and below:
+                    below[1] /= 2
+                above = [h, miss]
+            last, h_prev = side, h
+            if below and above:
+                (h0, f0), (h1, f1) = below, above
+                h = h0 - f0 * (h1 - h0) / (f1 - f0)
+            elif below:
+                h = min(room, h * min(4.0, 1.1 * self.z / max(miss + self.z, self.z / 4)))
+            else:
+                h = h * max(0.25, self.z / (miss + self.z))
+        if above:  # out of trials: the end is inside the bracket; keep its outer side
+            return float(self.u[i] + sign * above[0]), True
+        return float(self.u[i] + sign * room), False
+
+    def _reoptimise(self, x, free, J):
+        """Re-optimise the parameters ``free`` from ``x`` (SciPy's trust-region least
+        squares, finite differences), to a cost change below CONVERGED / 2 s^2 per
+        iteration (CONVERGED in units of Delta) or MAX_NFEV iterations."""
+        from scipy.optimize import least_squares
+
+        from .engine import DIFF_STEP
+
+        x = np.clip(x, self.low, self.high)
+        if not free:
+            return x, self.f(x), J
+
+        def residuals(v):
+            trial = x.copy()
+            trial[free] = v
+            return self.f(trial)
+
+        ftol = max(CONVERGED * self.s2 / max(self.rr, 1e-300), 1e-10)
+        solution = least_squares(
+            residuals,
+            x[free],
+            bounds=(self.low[free], self.high[free]),
+            diff_step=DIFF_STEP,
+            x_scale=1.0,
+            ftol=min(ftol, 0.1),
+            xtol=1e-3,
+            max_nfev=MAX_NFEV,
+        )
+        x = x.copy()
+        x[free] = solution.x
+        return x, solution.fun, solution.jac
+
+
+def threshold(dof):
+    """95 % point of Delta: F_{1,dof}(0.95) (chi2_1(0.95) for dof -> infinity)."""
+    from scipy.stats import f
+
+    return float(f.ppf(0.95, 1, dof)) if dof >= 1 else CHI2_95

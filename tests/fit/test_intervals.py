@@ -1,0 +1,112 @@
+"""Profile-likelihood intervals, identifiability and convergence of the fit engine, on
+analytic problems (no PyBaMM): a saturating curve y = a (1 - exp(-b t)) sampled early,
+where a and b are strongly correlated and the model is nonlinear in both, so that the
+linearised interval s^2 (J^T J)^-1 is overconfident."""
+
+import numpy as np
+import pytest
+
+from ssbsim.fit.engine import fit
+from ssbsim.fit.spec import FitParameter
+
+TRUTH = {"a": 2.0, "b": 0.5}
+T = np.linspace(0.1, 1.0, 10)
+SIGMA = 0.05
+
+
+class Saturation:
+    """Residuals (model - data) / sigma of y = a (1 - exp(-b t)) (+ c, which nothing
+    determines when ``flat`` is given)."""
+
+    def __init__(self, y, flat=False, starts=1):
+        self.y = y
+        self.parameters = [FitParameter("a", 0.1, 100.0, 3.0, "linear"), FitParameter("b", 0.01, 10.0, 0.3, "linear")]
+        if flat:
+            self.parameters.append(FitParameter("c", 0.1, 10.0, 1.0))
+        self.starts = starts
+        self.n_solves = 0
+
+    def residuals(self, values):
+        self.n_solves += 1
+        model = values["a"] * (1 - np.exp(-values["b"] * T))
+        if "c" in values:  # enters far below the noise: not determined by these data
+            model = model + 1e-6 * values["c"]
+        return (model - self.y) / SIGMA
+
+
+def data(seed):
+    rng = np.random.default_rng(seed)
+    return TRUTH["a"] * (1 - np.exp(-TRUTH["b"] * T)) + SIGMA * rng.standard_normal(len(T))
+
+
+def test_profile_intervals_cover_the_truth_where_linearised_ones_do_not():
+    """Over 60 noise realisations the profile interval holds the truth in >= 90 % for each
+    parameter; the linearised one falls below 90 % for the amplitude (measured: profile
+    98 % and 95 %, linearised 83 % and 95 % over 80 realisations)."""
+    covered = {"profile": {"a": 0, "b": 0}, "linear": {"a": 0, "b": 0}}
+    n = 60
+    for seed in range(n):
+        result = fit(Saturation(data(seed)), starts=1)
+        for name in TRUTH:
+            for method, ci in (("profile", result.ci95), ("linear", result.ci95_linear)):
+                covered[method][name] += ci[name][0] <= TRUTH[name] <= ci[name][1]
+    rates = {m: {k: v / n for k, v in c.items()} for m, c in covered.items()}
+    assert all(rate >= 0.9 for rate in rates["profile"].values()), rates
+    assert rates["linear"]["a"] < 0.9, rates
+
+
+def test_profile_reports_method_identifiability_and_a_warning():
+    result = fit(Saturation(data(0), flat=True), starts=1)
+    assert "profile likelihood" in result.method
+    assert result.identifiable == {"a": True, "b": True, "c": False}
+    assert result.ci95["c"] == pytest.approx([0.1, 10.0])  # the profile runs into both bounds
+    assert (
+        len(result.warnings) == 1 and "not determined" in result.warnings[0] and "c (would need" in result.warnings[0]
+    )
+    assert "a (would need" not in result.warnings[0] and "b (would need" not in result.warnings[0]
+    curve = np.array(result.profiles["a"])
+    assert curve[:, 1].min() == pytest.approx(0.0) and curve[:, 1].max() >= 3.5
+
+
+def test_a_fit_stopped_short_is_not_converged_and_the_profile_finishes_it():
+    """One optimiser evaluation budget is too small: the start reports it; the profile
+    finds lower costs, and the fit goes on from there."""
+    from unittest import mock
+
+    from ssbsim.fit import engine
+
+    real = engine.least_squares
+    calls = []
+
+    def short_first(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            kwargs["max_nfev"] = 2
+        return real(*args, **kwargs)
+
+    with mock.patch.object(engine, "least_squares", short_first):
+        result = fit(Saturation(data(3)), starts=1)
+    assert result.starts[0]["converged"] is False and "maximum number" in result.starts[0]["stop_reason"]
+    assert "lower cost" in result.stop_reason
+    reference = fit(Saturation(data(3)), starts=1)
+    assert result.values["a"] == pytest.approx(reference.values["a"], rel=1e-3)
+
+
+def test_starts_that_end_on_different_minima_are_compared():
+    """Three starts of a problem with two mirror minima (b and -b give the same curve when
+    the data are symmetric): the starts ending on the other minimum are reported."""
+
+    class Mirror:
+        parameters = [FitParameter("b", -2.0, 2.0, -0.5, scale="linear")]
+        starts = 3
+        n_solves = 0
+
+        def residuals(self, values):
+            self.n_solves += 1
+            t = np.linspace(-1, 1, 9)
+            return (np.exp(-((values["b"] ** 2) * t**2)) - np.exp(-0.49 * t**2)) / 0.01
+
+    result = fit(Mirror(), starts=3, seed=1)
+    finals = [s["final"]["b"] for s in result.starts]
+    assert min(finals) == pytest.approx(-0.7, abs=1e-3) and max(finals) == pytest.approx(0.7, abs=1e-3)
+    assert result.starts_agree is False and any("starts disagree" in w for w in result.warnings)
