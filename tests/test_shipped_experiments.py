@@ -8,7 +8,7 @@ import ssbsim
 from ssbsim.cli import main
 from ssbsim.resources import shipped
 
-LONG = {"formation_4p15V", "formation_4p30V"}
+LONG = {"formation_4p15V", "formation_4p30V", "rate_test_longterm"}
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 simulated run, its published value and the tolerance a reader accepts.
 
 Tolerances (BRIEF §3): capacities ±5 mAh/g, voltages ±30 mV, resistances ±25 %,
-Coulombic efficiency ±1.5 percentage points. Sources: Asakura et al., Energy Environ.
+Coulombic efficiency ±1.5 percentage points, energy efficiency ±2 points. Sources: Asakura et al., Energy Environ.
 Sci. 13 (2020) 5048, doi:10.1039/d0ee01569e.
 """
 
@@ -241,14 +241,34 @@ def _within_step_share(result, cutoffs):
     return within / between
 
 
+def _within_step_capacity_loss(result, cutoffs):
+    """Smallest discharge capacity lost from the first to the last cycle of a cutoff step,
+    over the steps at ``cutoffs`` [mAh/g]."""
+    c = _cycles(result)
+    losses = []
+    for first in c.index[(c.index - 1) % 5 == 0]:
+        if round(c.loc[first, "upper_cutoff_V"], 2) in cutoffs and first + 4 in c.index:
+            losses.append(c.loc[first, "discharge_capacity_mAh_g"] - c.loc[first + 4, "discharge_capacity_mAh_g"])
+    return float(min(losses))
+
+
 def _decomposition(result, cycle):
     c = _cycles(result)
     return float(c.loc[cycle, [col for col in c.columns if col.startswith("decomposition_charge_")]].sum())
 
 
 CE_TOL = 0.015
+EE_TOL = 0.02  # energy efficiency, BRIEF §3
+RETENTION_TOL = 5.0 / 99.0  # energy retention: the capacity tolerance relative to the first C/5 cycle
 
-#: T6, T7, T9, T11: the interphase. Impedance in the paper is measured in the 2nd cycle
+
+def _energy_retention(result, cycle):
+    c = _cycles(result)
+    energy = c["discharge_capacity_mAh_g"] * c["mean_discharge_voltage_V"]
+    return float(energy.loc[cycle] / energy.loc[3])
+
+
+#: T6, T7, T9, T11, T12: the interphase and the ageing it causes. Impedance in the paper is measured in the 2nd cycle
 #: of each cutoff step (cycles 2, 7, 12, ...), after a 30 min rest at the top of charge.
 CELL_A_INTERPHASE_TARGETS = [
     Target(
@@ -303,9 +323,6 @@ CELL_A_INTERPHASE_TARGETS = [
         lambda r: _within_step_share(r, (4.30, 4.35)),
         "min",
         0.1,
-        known_gap="the [CB11H12]- product passivates its own growth (log law) and the Tafel rate rises "
-        "7x per 50 mV, so above 4.30 V R2 still grows mostly at each cutoff raise; sustained "
-        "cycle-to-cycle growth needs a non-passivating or transport-limited mechanism",
     ),
     Target("T7", "CE, cycle 1 (4.05 V)", 0.914, "", "cutoff_sweep", lambda r: _ce(r, [1]).iloc[0], "abs", CE_TOL),
     Target(
@@ -351,6 +368,16 @@ CELL_A_INTERPHASE_TARGETS = [
         0.5,
     ),
     Target(
+        "T7",
+        "capacity decrease within each step from 4.30 V: smallest of (first - last cycle of the step) (> 0)",
+        0.0,
+        "mAh/g",
+        "cutoff_sweep",
+        lambda r: _within_step_capacity_loss(r, (4.30, 4.35, 4.40)),
+        "min",
+        0.1,
+    ),
+    Target(
         "T9",
         "formation to 4.15 V: CE, cycle 1",
         0.914,
@@ -382,14 +409,97 @@ CELL_A_INTERPHASE_TARGETS = [
         0.001,
     ),
     Target(
-        "memory",
-        "formation: decomposition in charge 1 / charge 2 to the same cutoff (>= 10)",
-        10.0,
+        "T12",
+        "long-term 4.15 V: discharge capacity, first C/5 cycle (3)",
+        99.0,
+        "mAh/g",
+        "formation_4p15V",
+        lambda r: _cycles(r).loc[3, "discharge_capacity_mAh_g"],
+        "abs",
+        CAPACITY_TOL,
+    ),
+    Target(
+        "T12",
+        "long-term 4.15 V: discharge capacity, cycle 400",
+        90.0,
+        "mAh/g",
+        "formation_4p15V",
+        lambda r: _cycles(r).loc[400, "discharge_capacity_mAh_g"],
+        "abs",
+        CAPACITY_TOL,
+    ),
+    Target(
+        "T12",
+        "long-term 4.15 V: discharge capacity, cycle 800",
+        78.0,
+        "mAh/g",
+        "formation_4p15V",
+        lambda r: _cycles(r).loc[800, "discharge_capacity_mAh_g"],
+        "abs",
+        CAPACITY_TOL,
+    ),
+    Target(
+        "T12",
+        "long-term 4.15 V: energy efficiency, cycle 1",
+        0.906,
         "",
         "formation_4p15V",
-        lambda r: _decomposition(r, 1) / _decomposition(r, 2),
-        "min",
-        2.0,
+        lambda r: _cycles(r).loc[1, "energy_efficiency"],
+        "abs",
+        EE_TOL,
+    ),
+    Target(
+        "T12",
+        "long-term 4.15 V: energy efficiency, cycle 400",
+        0.945,
+        "",
+        "formation_4p15V",
+        lambda r: _cycles(r).loc[400, "energy_efficiency"],
+        "abs",
+        EE_TOL,
+        known_gap="with the resistive fade of the calibrated interphase, lowering the energy efficiency at "
+        "cycle 400 below 96.5 % (more film, or more isolation, by cycle 400) drops the capacity at "
+        "cycle 800 below 73 mAh/g (T12's lower bound): the model misses it by ~0.1 point (docs/ageing.md)",
+    ),
+    Target(
+        "T12",
+        "long-term 4.15 V: energy efficiency, cycle 800",
+        0.920,
+        "",
+        "formation_4p15V",
+        lambda r: _cycles(r).loc[800, "energy_efficiency"],
+        "abs",
+        EE_TOL,
+    ),
+    Target(
+        "T12",
+        "long-term 4.15 V: energy retention, cycle 400 (discharge energy / first C/5 cycle's)",
+        0.89,
+        "",
+        "formation_4p15V",
+        lambda r: _energy_retention(r, 400),
+        "abs",
+        RETENTION_TOL,
+    ),
+    Target(
+        "T12",
+        "long-term 4.15 V: energy retention, cycle 800",
+        0.76,
+        "",
+        "formation_4p15V",
+        lambda r: _energy_retention(r, 800),
+        "abs",
+        RETENTION_TOL,
+    ),
+    Target(
+        "T12",
+        "long-term 4.15 V: mean charge - discharge voltage, cycle 800 (~300 mV overpotential)",
+        0.300,
+        "V",
+        "formation_4p15V",
+        lambda r: _cycles(r).loc[800, "mean_charge_voltage_V"] - _cycles(r).loc[800, "mean_discharge_voltage_V"],
+        "abs",
+        VOLTAGE_TOL,
     ),
     Target(
         "T11",

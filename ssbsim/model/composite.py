@@ -4,7 +4,8 @@ The SE that fills the composite (volume fraction :math:`\varepsilon_{SE}`) carri
 ionic current :math:`i_e(x) = -\sigma_{\mathrm{eff}}\,\partial\phi_e/\partial x` with the
 Bruggeman effective conductivity :math:`\sigma_{\mathrm{eff}} = \sigma(T)\,
 \varepsilon_{SE}^{b}` (Bruggeman, Ann. Phys. 416 (1935) 636,
-doi:10.1002/andp.19354160705). Charge conservation in the composite, with :math:`x` the
+doi:10.1002/andp.19354160705); with a finite SE inventory (``interphase_growth.py``)
+:math:`\varepsilon_{SE}` is the intact SE only. Charge conservation in the composite, with :math:`x` the
 depth from the separator and :math:`a j` the volumetric current into the particles
 (intercalation plus SE decomposition):
 
@@ -33,8 +34,10 @@ from .base import Submodel
 from .separator import se_conductivity
 
 
-def effective_conductivity():
-    eps = pybamm.Parameter("Positive electrode SE volume fraction")
+def effective_conductivity(variables):
+    """Bruggeman conductivity of the composite's SE, of which the decomposed share no
+    longer conducts (``interphase_growth.py``; 1 without an SE inventory)."""
+    eps = pybamm.Parameter("Positive electrode SE volume fraction") * variables["Composite SE intact share"]
     b = pybamm.Parameter("Positive electrode Bruggeman coefficient")
     return se_conductivity() * eps**b
 
@@ -43,7 +46,7 @@ class AveragedComposite(Submodel):
     def get_coupled_variables(self, variables):
         i = variables["Current density [A.m-2]"]
         L = pybamm.Parameter("Positive electrode thickness [m]")
-        R_c = L / (3 * effective_conductivity())
+        R_c = L / (3 * effective_conductivity(variables))
         return {
             "Composite ionic resistance [Ohm.m2]": R_c,
             "Average SE potential in the cathode [V]": variables["SE potential at the cathode [V]"] - i * R_c,
@@ -60,13 +63,13 @@ class ResolvedComposite(Submodel):
 
     def get_coupled_variables(self, variables):
         L = pybamm.Parameter("Positive electrode thickness [m]")
-        return {"Composite ionic resistance [Ohm.m2]": L / (3 * effective_conductivity())}
+        return {"Composite ionic resistance [Ohm.m2]": L / (3 * effective_conductivity(variables))}
 
     def set_algebraic(self, variables):
         phi_e = variables["SE potential in the cathode [V]"]
         a_j = variables["Volumetric current density into particles [A.m-3]"]
         L = pybamm.Parameter("Positive electrode thickness [m]")
-        sigma = effective_conductivity()
+        sigma = effective_conductivity(variables)
         # scaled by L^2/sigma so the residual is a potential (better conditioned)
         self.algebraic[phi_e] = (pybamm.div(sigma * pybamm.grad(phi_e)) - a_j) * L**2 / sigma
 

@@ -14,7 +14,8 @@ import math
 import numpy as np
 
 from ..errors import InputError
-from ..model.interphase import anion_names, count_anions
+from ..model.interphase import OPTIONAL_ANION_KEYS, anion_names, count_anions
+from ..model.interphase_growth import LEAKAGE_KEY, leaky, needed_parameters
 from ..model.ocp import count_reactions, reaction_names
 
 F = 96485.33212
@@ -99,9 +100,21 @@ def derive(values, options, source="parameter set"):
 
     n_anions = count_anions(v)
     for k in range(n_anions):
-        missing = [name for name in anion_names(k).values() if name not in v]
+        needed = {key: name for key, name in anion_names(k).items() if key not in OPTIONAL_ANION_KEYS}
+        if leaky(options):
+            needed[LEAKAGE_KEY] = anion_names(k)[LEAKAGE_KEY]
+        missing = [name for name in needed.values() if name not in v]
         if missing:
             raise InputError(source, f"SE anion ({k}) is incomplete", missing[0])
+    if options["interphase"] == "decomposition":
+        for name in needed_parameters(options):
+            if name not in v:
+                raise InputError(
+                    source,
+                    f"needed with SE inventory = {options['SE inventory']!r}, "
+                    f"interphase growth = {options['interphase growth']!r}",
+                    name,
+                )
     if n_anions:
         total = sum(v[anion_names(k)["fraction"]] for k in range(n_anions))
         if abs(total - 1) > 1e-6:

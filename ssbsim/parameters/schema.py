@@ -95,6 +95,25 @@ OPTIONAL = {
     ),
     "Positive particle minimum radius [m]": (POSITIVE, "size distribution: smallest radius"),
     "Positive particle maximum radius [m]": (POSITIVE, "size distribution: largest radius"),
+    # SE inventory and interphase growth laws: see ssbsim/model/interphase_growth.py
+    "SE molar mass [kg.mol-1]": (POSITIVE, "molar mass of one SE formula unit (SE inventory = contact)"),
+    "SE anions per formula unit": (POSITIVE, "anions per SE formula unit (SE inventory = contact)"),
+    "Positive electrode SE contact fraction": (
+        FRACTION,
+        "share of the composite's SE in contact with the cathode, able to decompose (SE inventory = contact)",
+    ),
+    "Positive electrode interphase cracking coefficient [m2.C-1]": (
+        NONNEGATIVE,
+        "share of the passivating film broken per intercalated charge per particle area (growth = cracking)",
+    ),
+    "Positive electrode isolating film resistance [Ohm.m2]": (
+        POSITIVE,
+        "film resistance per particle area that cuts a particle off (active material loss = film isolation)",
+    ),
+    "Positive electrode film resistance spread": (
+        POSITIVE,
+        "lognormal spread of the film resistance among particles (active material loss = film isolation)",
+    ),
 }
 
 #: indexed families: regex -> (range, meaning); the index is the MSMR reaction number
@@ -138,6 +157,10 @@ PATTERNS = {
     r"SE anion \((\d+)\) product passivation length \[m\]": (
         POSITIVE,
         "product thickness that cuts electron transfer by a factor e",
+    ),
+    r"SE anion \((\d+)\) product electronic conductivity \[S.m-1\]": (
+        NONNEGATIVE,
+        "electronic conductivity of the product of anion k, for electron migration through it (growth = leaky)",
     ),
 }
 
