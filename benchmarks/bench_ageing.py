@@ -1,6 +1,7 @@
 """Cost of the ageing submodels (issue 9): the 800-cycle formation run of Cell A with the
 earlier interphase options (unlimited SE, passivating growth) against the shipped ones
-(SE inventory = contact, growth = cracking), side by side in one process, alternating,
+(SE inventory = contact, growth = leaky cracking, active material loss = film
+isolation), side by side in one process, alternating,
 best of ``REPEATS`` wall times each.
 
 .venv/bin/python benchmarks/bench_ageing.py
@@ -12,8 +13,12 @@ import ssbsim
 
 REPEATS = 3
 OPTIONS = {
-    "old (unlimited, passivating)": {"SE inventory": "unlimited", "interphase growth": "passivating"},
-    "new (contact, cracking)": {},
+    "old (unlimited, passivating, no loss)": {
+        "SE inventory": "unlimited",
+        "interphase growth": "passivating",
+        "active material loss": "none",
+    },
+    "new (contact, leaky cracking, film isolation)": {},
 }
 
 
