@@ -16,16 +16,16 @@ the film only grows; small spreads give an abrupt loss, large ones a gradual fad
 "film thickness distributed across particles" of issue 9; the particles modelled are the
 connected ones). Intercalation and the film's Na+ conductance scale with :math:`1-\varphi`
 (``kinetics.py``, ``interphase.py``); SE decomposition continues on isolated particles,
-which stay connected to the carbon. The Na locked in isolated particles, as a share of
-the cathode's sites, is a state
+which stay connected to the carbon. The Na the cathode holds, as a share :math:`S` of its
+sites, is a state that only the connected particles change,
 
 .. math::
-    \frac{\mathrm{d}\tau}{\mathrm{d}t} = \bar x\,\frac{\mathrm{d}\varphi}{\mathrm{d}t}
-    = \bar x\, \frac{\phi(u)}{s}\, \frac{1}{\rho}\frac{\mathrm{d}\rho}{\mathrm{d}t},
-    \qquad u = \ln(\rho/\rho_{\mathrm{iso}})/s,
+    \frac{\mathrm{d}S}{\mathrm{d}t} = (1-\varphi)\,\frac{3 j}{R\, c_{\max} F},
+    \qquad S(0) = x_0,
 
-so that the cathode holds :math:`c_{\max} L_p \varepsilon_{\mathrm{act}}\,[(1-\varphi)\bar x
-+ \tau]` per area and the cell's Na balance (``cell.py``) checks it. The paper's
+so the Na locked in isolated particles is :math:`\tau = S - (1-\varphi)\bar x` and the
+cell's Na balance (``cell.py``) stays a linear combination of states, conserved to the
+precision of the current balance. The paper's
 cross-sections at 4.30 V show no mechanical contact loss (Asakura et al., Energy Environ.
 Sci. 13 (2020) 5048, doi:10.1039/d0ee01569e): isolation here is ionic, by the film, and
 would not show in them. Surrogate of the particle-by-particle picture of distributed SEI
@@ -56,12 +56,9 @@ def isolated_share(rho):
     return 0.5 * (1 + pybamm.erf(_u(rho) / math.sqrt(2)))
 
 
-def isolation_rate(rho, drho_dt):
-    """d(phi)/dt for a film resistance ``rho`` growing at ``drho_dt``."""
-    u = _u(rho)
-    density = pybamm.exp(-(u**2) / 2) / math.sqrt(2 * math.pi)
-    return density / pybamm.Parameter(RESISTANCE_SPREAD) * drho_dt / pybamm.maximum(rho, _FLOOR)
-
-
 def trapped_name(label):
     return f"Na locked in isolated particles{label}"
+
+
+def cathode_na_name(label):
+    return f"Na share of the cathode sites{label}"

@@ -58,10 +58,10 @@ class ExternalCircuit(Submodel):
         na_cathode = 0
         for label in self.options.particle_labels:
             w = pybamm.Parameter(f"Positive particle volume share{label}")
-            x = variables[f"Positive particle{label} average stoichiometry"]
-            connected = variables[f"Positive particle{label} connected share"]
-            locked = variables[f"Na locked in isolated particles{label}"]
-            na_cathode = na_cathode + w * pybamm.x_average(connected * x + locked)
+            # Na per site of the population: connected and isolated particles together
+            # (active_material_loss.py; the particles' mean filling without isolation)
+            share = variables[f"Na share of the cathode sites{label}"]
+            na_cathode = na_cathode + w * pybamm.x_average(share)
         na_cathode = A * c_max * L * eps * na_cathode
         na_anode = A * variables["Na metal anode inventory [mol.m-2]"]
         return {

@@ -113,8 +113,13 @@ class NoInterphase(Submodel):
             variables[f"Cathode interphase film resistance{label} [Ohm.m2]"] = pybamm.Scalar(0)
             variables[f"Cathode decomposition current density{label} [A.m-2]"] = pybamm.Scalar(0)
             variables[f"Positive particle{label} connected share"] = pybamm.Scalar(1)
-            variables[lam.trapped_name(label)] = pybamm.Scalar(0)
         return variables
+
+    def get_coupled_variables(self, variables):
+        return {
+            lam.cathode_na_name(label): variables[f"Positive particle{label} average stoichiometry"]
+            for label in self.options.particle_labels
+        }
 
 
 class DecompositionInterphase(Submodel):
@@ -167,11 +172,10 @@ class DecompositionInterphase(Submodel):
                     variables[self._remaining(k, label)] = pybamm.Variable(self._remaining(k, label), domain=domain)
             if self.isolation:
                 connected = 1 - lam.isolated_share(rho)
-                trapped = pybamm.Variable(lam.trapped_name(label), domain=domain)
+                variables[lam.cathode_na_name(label)] = pybamm.Variable(lam.cathode_na_name(label), domain=domain)
             else:
-                connected, trapped = pybamm.Scalar(1), pybamm.Scalar(0)
+                connected = pybamm.Scalar(1)
             variables[f"Positive particle{label} connected share"] = connected
-            variables[lam.trapped_name(label)] = trapped
             # populations (and positions) in parallel, isolated particles cut off; the
             # floor only avoids 1/0 before any film has formed
             conductance = conductance + surface_area_density(label) * L * pybamm.x_average(
@@ -252,6 +256,12 @@ class DecompositionInterphase(Submodel):
                     consumed[k] = consumed[k] + area * pybamm.x_average(n0 * (1 - remaining[k]))
             out[f"Cathode decomposition current density{label} [A.m-2]"] = total
             out[f"Cathode decomposition driving potential{label} [V]"] = E
+            x_av = variables[f"Positive particle{label} average stoichiometry"]
+            if self.isolation:
+                connected = variables[f"Positive particle{label} connected share"]
+                out[lam.trapped_name(label)] = variables[lam.cathode_na_name(label)] - connected * x_av
+            else:
+                out[lam.cathode_na_name(label)] = x_av
         for k, p in zip(self.anions, self.p):
             out[f"Cathode decomposition charge of anion {k} [A.h]"] = charge[k] / 3600
             if self.finite:
@@ -279,10 +289,13 @@ class DecompositionInterphase(Submodel):
                     self.rhs[theta] = j_k / (p["electrons"] * F * initial_inventory(p["fraction"], self.labels))
             self.rhs.update(self.law.rhs(self.law_states[label], growth, variables, label))
             if self.isolation:
-                rho = variables[f"Cathode interphase film resistance{label} [Ohm.m2]"]
-                drho_dt = sum(p["resistivity"] * growth[k] for k, p in zip(self.anions, self.p))
-                x_av = variables[f"Positive particle{label} average stoichiometry"]
-                self.rhs[variables[lam.trapped_name(label)]] = x_av * lam.isolation_rate(rho, drho_dt)
+                # only the connected particles exchange Na: (1 - phi) times the filling
+                # rate of a particle, 3 j / (R c_max F)
+                j = variables[f"Positive particle{label} intercalation current density [A.m-2]"]
+                R_p = pybamm.Parameter(f"Positive particle radius{label} [m]")
+                c_max = pybamm.Parameter("Maximum concentration in positive electrode [mol.m-3]")
+                connected = variables[f"Positive particle{label} connected share"]
+                self.rhs[variables[lam.cathode_na_name(label)]] = connected * 3 * j / (R_p * c_max * F)
 
     def set_initial_conditions(self, variables):
         for label in self.labels:
@@ -293,4 +306,7 @@ class DecompositionInterphase(Submodel):
                     self.initial_conditions[variables[self._remaining(k, label)]] = one
             self.initial_conditions.update(self.law.initial_conditions(self.law_states[label]))
             if self.isolation:
-                self.initial_conditions[variables[lam.trapped_name(label)]] = self._zero()
+                x0 = pybamm.Parameter("Initial positive electrode stoichiometry")
+                self.initial_conditions[variables[lam.cathode_na_name(label)]] = (
+                    pybamm.PrimaryBroadcast(x0, "positive electrode") if self.resolved else x0
+                )
