@@ -180,16 +180,23 @@ class DecompositionInterphase(Submodel):
     def _currents(self, E, passivation, remaining, thickness):
         """Decomposition current density of each anion [A.m-2] at driving potential E."""
         F_RT = F / (R * self.param.cell.T_amb)
-        return [
-            -p.fraction
-            * (arrhenius(self.param, p.rate, p.energy) * pybamm.exp(p.alpha * F_RT * (E - p.potential)) * f + leak)
-            # the floor keeps a used-up inventory from turning the rate cathodic when
-            # the solver undershoots zero
-            * (1 if theta is None else pybamm.maximum(theta, 0))
-            for p, f, theta, leak in zip(
-                self.p, passivation, remaining, [self.law.leak(p, E, d) for p, d in zip(self.p, thickness)]
+        currents = []
+        for p, f, theta, delta in zip(self.p, passivation, remaining, thickness):
+            j_k = (
+                -p.fraction
+                * arrhenius(self.param, p.rate, p.energy)
+                * pybamm.exp(p.alpha * F_RT * (E - p.potential))
+                * f
             )
-        ]
+            leak = self.law.leak(p, E, delta)
+            if leak is not None:
+                j_k = j_k - p.fraction * leak
+            if theta is not None:
+                # the floor keeps a used-up inventory from turning the rate cathodic when
+                # the solver undershoots zero
+                j_k = j_k * pybamm.maximum(theta, 0)
+            currents.append(j_k)
+        return currents
 
     def _driving_potential(self, variables):
         """E = phi_s - phi_e at the particle surface [V] (algebraic current balance)."""

@@ -103,8 +103,9 @@ class GrowthLaw:
         return pybamm.exp(-delta / p.length)
 
     def leak(self, p, E, delta):
-        """Current density [A.m-2] of pure anion k by electron conduction through its film."""
-        return pybamm.Scalar(0)
+        """Current density [A.m-2] of pure anion k by electron conduction through its film
+        (None: no such path)."""
+        return None
 
     def rhs(self, states, growth, variables, label):
         """{state: d/dt} for this law's states, given each film's growth rate [m.s-1]."""
