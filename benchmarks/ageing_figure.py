@@ -8,12 +8,8 @@ Environ. Sci. 13 (2020) 5048, doi:10.1039/d0ee01569e).
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-import ssbsim  # noqa: E402
+import ssbsim
+from ssbsim.observables.figures import save_png, subplots
 
 HERE = Path(__file__).resolve().parent / "figures"
 #: T12 (BRIEF §3): cycle -> (discharge capacity mAh/g, energy efficiency)
@@ -23,7 +19,7 @@ PUBLISHED = {3: (99.0, None), 1: (None, 0.906), 400: (90.0, 0.945), 800: (78.0, 
 def main():
     HERE.mkdir(exist_ok=True)
     runs = {"4.15 V": ssbsim.run("formation_4p15V"), "4.30 V": ssbsim.run("formation_4p30V")}
-    fig, axes = plt.subplots(3, 1, figsize=(7, 8), sharex=True)
+    fig, axes = subplots(3, 1, figsize=(7, 8), sharex=True)
     for (label, result), colour in zip(runs.items(), ("C0", "C3")):
         c = result.cycles
         axes[0].plot(c["cycle"], c["discharge_capacity_mAh_g"], color=colour, label=f"model, {label}")
@@ -43,8 +39,7 @@ def main():
     axes[0].legend()
     fig.suptitle("Cell A, long-term cycling at C/5 after two C/10 cycles, 25 °C")
     fig.tight_layout()
-    fig.savefig(HERE / "longterm_cycling.png", dpi=100)
-    plt.close(fig)
+    save_png(fig, HERE / "longterm_cycling.png")
 
 
 if __name__ == "__main__":

@@ -80,7 +80,8 @@ def _check_sums(v, options, source):
                 raise InputError(
                     source,
                     f"needed with SE inventory = {options['SE inventory']!r}, "
-                    f"interphase growth = {options['interphase growth']!r}",
+                    f"interphase growth = {options['interphase growth']!r}, "
+                    f"active material loss = {options['active material loss']!r}",
                     name,
                 )
     if n_anions:
