@@ -35,3 +35,15 @@ def sweep_none():
 def rate():
     """The rate test of Cell A."""
     return ssbsim.run("rate_test")
+
+
+@pytest.fixture(scope="session")
+def formation():
+    """Formation + 800 cycles to 4.15 V at 25 °C (T9, T12): the long run, solved once."""
+    return ssbsim.run("formation_4p15V")
+
+
+@pytest.fixture(scope="session")
+def formation_60C():
+    """The same protocol at 60 °C (T11)."""
+    return ssbsim.run("formation_4p15V", overrides={"Ambient temperature [K]": 333.15})

@@ -95,6 +95,25 @@ def within_step_share(result, t):
     return within / between
 
 
+def within_step_capacity_loss(result, t):
+    """Smallest discharge capacity lost from the first to the last cycle of a cutoff step
+    [mAh/g], over the steps at the cutoffs listed in ``argument``."""
+    cutoffs = [float(u) for u in t.argument.split()]
+    c = _cycles(result)
+    losses = []
+    for first in c.index[(c.index - 1) % 5 == 0]:
+        if round(c.loc[first, "upper_cutoff_V"], 2) in cutoffs and first + 4 in c.index:
+            losses.append(c.loc[first, "discharge_capacity_mAh_g"] - c.loc[first + 4, "discharge_capacity_mAh_g"])
+    return float(min(losses))
+
+
+def energy_retention(result, t):
+    """Discharge energy of the cycle in ``cycles`` over that of the cycle in ``argument``."""
+    c = _cycles(result)
+    energy = c["discharge_capacity_mAh_g"] * c["mean_discharge_voltage_V"]
+    return float(energy.loc[int(t.cycles)] / energy.loc[int(t.argument)])
+
+
 #: metric name -> f(result, target) -> simulated value
 METRICS = {
     "cycle": lambda r, t: float(_select(_series(r, t.column), t.cycles).iloc[0]),
@@ -105,6 +124,13 @@ METRICS = {
     "plateau_overpotential": lambda r, t: max(plateau_overpotential(r, int(c)) for c in t.cycles.split(",")),
     "capacity_jump": capacity_jump,
     "within_step_share": within_step_share,
+    "within_step_capacity_loss": within_step_capacity_loss,
+    "energy_retention": energy_retention,
+    # mean charge minus mean discharge voltage of the cycle in ``cycles``
+    "voltage_gap": lambda r, t: float(
+        _series(r, "mean_charge_voltage_V").loc[int(t.cycles)]
+        - _series(r, "mean_discharge_voltage_V").loc[int(t.cycles)]
+    ),
     # mean over ``cycles`` minus mean over the cycles in ``argument``
     "mean_difference": lambda r, t: float(
         _select(_series(r, t.column), t.cycles).mean() - _select(_series(r, t.column), t.argument).mean()

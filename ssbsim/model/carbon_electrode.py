@@ -40,6 +40,7 @@ import pybamm
 
 from .base import Submodel
 from .interphase import DecompositionInterphase, NoInterphase
+from .interphase_growth import GROWTH
 
 POTENTIAL = "Positive electrode surface potential difference [V]"
 
@@ -81,9 +82,15 @@ class CarbonDoubleLayer(Submodel):
 class CarbonDecomposition(DecompositionInterphase):
     """The interphase submodel on the carbon/SE contact (one 'population', area A_c)."""
 
+    particles = False
+
     def __init__(self, param, options):
         super().__init__(param, options)
         self.labels = [""]
+        # the ageing options concern the composite cathode (no inventory of the contact,
+        # no cracking by intercalation, no particles to isolate): the passivating films
+        self.finite, self.isolation = False, False
+        self.law = GROWTH["passivating"](param, options)
 
     def area(self, label):
         return contact_area(self.param)

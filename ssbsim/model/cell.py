@@ -19,10 +19,11 @@ constant. The Na balance
 
 .. math::
     N_{\mathrm{Na}} = A\left(n_{\mathrm{Na}}
-        + c_{\max} L_p \varepsilon_{\mathrm{act}} \sum_k w_k \bar x_k\right)
+        + c_{\max} L_p \varepsilon_{\mathrm{act}} \sum_k w_k [(1-\varphi_k)\bar x_k + \tau_k]\right)
         - Q_{\mathrm{dec}}/F
 
-(Na metal, Na in the cathode, less the Na+ that SE decomposition released and the anode
+(Na metal, Na in the connected particles and locked in isolated ones,
+``active_material_loss.py``, less the Na+ that SE decomposition released and the anode
 plated) is conserved by construction, which the tests check.
 """
 
@@ -55,8 +56,10 @@ class ExternalCircuit(Submodel):
         na_cathode = 0
         for label in self.options.particle_labels:
             w = self.param.population[label].share
-            x_av = pybamm.x_average(variables[f"Positive particle{label} average stoichiometry"])
-            na_cathode = na_cathode + w * x_av
+            # Na per site of the population: connected and isolated particles together
+            # (active_material_loss.py; the particles' mean filling without isolation)
+            share = variables[f"Na share of the cathode sites{label}"]
+            na_cathode = na_cathode + w * pybamm.x_average(share)
         na_cathode = A * c_max * L * eps * na_cathode
         na_anode = A * variables["Na metal anode inventory [mol.m-2]"]
         return {

@@ -3,7 +3,7 @@
 
 ``CellParameters(options)`` holds one ``pybamm.Parameter`` per registered parameter,
 grouped by mechanism under the registry's keys: ``param.cell.A``, ``param.se.sigma_ref``,
-``param.composite.b``, ``param.particle.D_ref``, ``param.anode.k_loss``,
+``param.composite.b``, ``param.particle.D_ref``, ``param.anode.k_loss``, ``param.ageing.beta``,
 ``param.derived.c_max``. Families are indexed: ``param.anion[k].rate`` (SE anion ``k``)
 and ``param.population[label].R`` / ``.share`` (particle population ``label``: "" for
 one size, " 1" .. " N" for size bins). ``param.ocp(x)`` is the OCP of filling ``x`` and
@@ -31,6 +31,7 @@ class CellParameters:
         self.anode = _symbols(registry.ANODE)
         self.capacitance = _symbols(registry.CAPACITANCE)
         self.carbon = _symbols(registry.CARBON)
+        self.ageing = _symbols(registry.AGEING)
         self.derived = _symbols(entry for entry in registry.DERIVED if not entry.inputs)
         self.anion = [_symbols(registry.ANION[k].values()) for k in range(options["SE anions"])]
         self.population = {

@@ -4,7 +4,8 @@ The SE that fills the composite (volume fraction :math:`\varepsilon_{SE}`) carri
 ionic current :math:`i_e(x) = -\sigma_{\mathrm{eff}}\,\partial\phi_e/\partial x` with the
 Bruggeman effective conductivity :math:`\sigma_{\mathrm{eff}} = \sigma(T)\,
 \varepsilon_{SE}^{b}` (Bruggeman, Ann. Phys. 416 (1935) 636,
-doi:10.1002/andp.19354160705). Charge conservation in the composite, with :math:`x` the
+doi:10.1002/andp.19354160705); with a finite SE inventory (``interphase_growth.py``)
+:math:`\varepsilon_{SE}` is the intact SE only. Charge conservation in the composite, with :math:`x` the
 depth from the separator and :math:`a j` the volumetric current into the particles
 (intercalation plus SE decomposition):
 
@@ -33,14 +34,17 @@ from .base import Submodel
 from .separator import se_conductivity
 
 
-def effective_conductivity(param):
-    return se_conductivity(param) * param.derived.eps_se**param.composite.b
+def effective_conductivity(param, variables):
+    """Bruggeman conductivity of the composite's SE, of which the decomposed share no
+    longer conducts (``interphase_growth.py``; 1 without an SE inventory)."""
+    eps = param.derived.eps_se * variables["Composite SE intact share"]
+    return se_conductivity(param) * eps**param.composite.b
 
 
 class AveragedComposite(Submodel):
     def get_coupled_variables(self, variables):
         i = variables["Current density [A.m-2]"]
-        R_c = self.param.derived.L / (3 * effective_conductivity(self.param))
+        R_c = self.param.derived.L / (3 * effective_conductivity(self.param, variables))
         return {
             "Composite ionic resistance [Ohm.m2]": R_c,
             "Average SE potential in the cathode [V]": variables["SE potential at the cathode [V]"] - i * R_c,
@@ -56,13 +60,16 @@ class ResolvedComposite(Submodel):
         }
 
     def get_coupled_variables(self, variables):
-        return {"Composite ionic resistance [Ohm.m2]": self.param.derived.L / (3 * effective_conductivity(self.param))}
+        return {
+            "Composite ionic resistance [Ohm.m2]": self.param.derived.L
+            / (3 * effective_conductivity(self.param, variables))
+        }
 
     def set_algebraic(self, variables):
         phi_e = variables["SE potential in the cathode [V]"]
         a_j = variables["Volumetric current density into particles [A.m-3]"]
         L = self.param.derived.L
-        sigma = effective_conductivity(self.param)
+        sigma = effective_conductivity(self.param, variables)
         # scaled by L^2/sigma so the residual is a potential (better conditioned)
         self.algebraic[phi_e] = (pybamm.div(sigma * pybamm.grad(phi_e)) - a_j) * L**2 / sigma
 

@@ -121,7 +121,9 @@ class ButlerVolmerIntercalation(Submodel):
             out[f"Positive particle{label} reaction overpotential [V]"] = eta
             out[f"Positive particle{label} film overpotential [V]"] = -rho * j
             out[f"Positive particle{label} surface potential difference [V]"] = U_s + eta - rho * j
-            a_j_total = a_j_total + a * (j + j_dec)
+            # particles isolated by their film (active_material_loss.py) no longer intercalate
+            connected = variables[f"Positive particle{label} connected share"]
+            a_j_total = a_j_total + a * (connected * j + j_dec)
         out["Volumetric current density into particles [A.m-3]"] = a_j_total
         if self.explicit:
             delta_phi = out["Positive particle surface potential difference [V]"]

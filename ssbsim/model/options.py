@@ -35,6 +35,22 @@ OPTIONS = {
         ("none", "double layers"),
         "interface double layers and SE geometric capacitance (impedance runs): none, or on",
     ),
+    "SE inventory": (
+        "unlimited",
+        ("unlimited", "contact"),
+        "SE anions that can decompose: unlimited, or the finite amount in contact with the cathode (a state)",
+    ),
+    "interphase growth": (
+        "passivating",
+        ("passivating", "leaky", "cracking", "leaky cracking"),
+        "how a product film limits its anion's oxidation: passivating (log law), leaky (electrons also "
+        "cross it by a path that does not close), cracking (the particles' volume change breaks it), or both",
+    ),
+    "active material loss": (
+        "none",
+        ("none", "film isolation"),
+        "particles cut off by their interphase film (lognormal spread of the film among particles)",
+    ),
     "SE anions": (0, "count", "number of SE anion families (set from the parameter set)"),
     "current balance": (
         "explicit",

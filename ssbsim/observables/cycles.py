@@ -8,7 +8,9 @@ charge) add to the charge side, discharge steps to the discharge side. Capacitie
 of cathode active material (the whole loading, as in the paper); efficiencies are
 fractions; resistances are area-specific (per geometric area) and taken from the model
 state at the end of the cycle. With an interphase, the charge that went into the
-decomposition of each SE anion during the cycle is reported too, in the same unit.
+decomposition of each SE anion during the cycle is reported too, in the same unit, and
+with a finite SE inventory the share of each anion's contact inventory left at the end
+of the cycle (``anion_inventory_remaining_<anion>``, in [0, 1], never rising).
 """
 
 import numpy as np
@@ -50,6 +52,10 @@ def decomposition_column(name):
     return f"decomposition_charge_{name}_mAh_g"
 
 
+def inventory_column(name):
+    return f"anion_inventory_remaining_{name}"
+
+
 def step_bounds(solution):
     """[(cycle index, [(start, stop) of each step in the full arrays])] for the cycles."""
     bounds, start = [], 0
@@ -77,11 +83,15 @@ def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=
     V = solution["Voltage [V]"].entries
     T = solution["Ambient temperature [K]"].entries
     end_state = {col: solution[var].entries for col, var in END_OF_CYCLE.items()}
-    decomposition = {}
+    decomposition, inventory = {}, {}
+    model_variables = solution.all_models[0].variables
     for k, name in enumerate(anions):
         variable = f"Cathode decomposition charge of anion {k} [A.h]"
-        if variable in solution.all_models[0].variables:
+        if variable in model_variables:
             decomposition[decomposition_column(name)] = solution[variable].entries
+        variable = f"SE anion {k} contact inventory remaining"
+        if variable in model_variables:
+            inventory[inventory_column(name)] = solution[variable].entries
     bounds = step_bounds(solution)
     flat = [step for steps in bounds for step in steps]
     energies = iter(step_energies(solution, flat) if energies else [np.nan] * len(flat))
@@ -113,7 +123,9 @@ def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=
         }
         for col, charge in decomposition.items():
             row[col] = (charge[last - 1] - charge[first]) / active_mass_kg
+        for col, remaining in inventory.items():
+            row[col] = float(remaining[last - 1])
         for col, values in end_state.items():
             row[col] = float(np.broadcast_to(values, Q.shape)[last - 1]) * OHM_M2_TO_OHM_CM2
         rows.append(row)
-    return pd.DataFrame(rows, columns=COLUMNS + list(decomposition))
+    return pd.DataFrame(rows, columns=COLUMNS + list(decomposition) + list(inventory))

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..constants import F
 from ..errors import InputError
-from .registry import ANION, CELL, COMPOSITE, DERIVED, MSMR, PARTICLE, SE, SIZE_BIN
+from .registry import AGEING, ANION, CELL, COMPOSITE, DERIVED, MSMR, PARTICLE, SE, SIZE_BIN
 
 
 def _size_bins(values, n_bins, source):
@@ -41,7 +41,24 @@ def _size_bins(values, n_bins, source):
     return radii, weights
 
 
-def _check_sums(v, source):
+def leaky(options):
+    """Whether the interphase growth law needs the anions' product electronic conductivities."""
+    return options["interphase growth"] in ("leaky", "leaky cracking")
+
+
+def needed_parameters(options):
+    """The optional ageing parameters (registry group ``AGEING``) the options need."""
+    names = []
+    if options["SE inventory"] == "contact":
+        names += [AGEING.M_se.name, AGEING.anions_per_fu.name, AGEING.contact.name]
+    if options["interphase growth"] in ("cracking", "leaky cracking"):
+        names.append(AGEING.beta.name)
+    if options["active material loss"] == "film isolation":
+        names += [AGEING.rho_iso.name, AGEING.spread.name]
+    return names
+
+
+def _check_sums(v, options, source):
     """MSMR occupancies and SE anion mole fractions each sum to 1; anions are complete."""
     n_reactions = MSMR.count(v)
     if n_reactions == 0:
@@ -51,9 +68,22 @@ def _check_sums(v, source):
         raise InputError(source, f"MSMR occupancy fractions must sum to 1, got {occupancy:g}", MSMR.names(0)["X"])
     n_anions = ANION.count(v)
     for k in range(n_anions):
-        missing = [name for name in ANION.names(k).values() if name not in v]
+        needed = [m.name.format(k=k) for m in ANION.members if m.required]
+        if leaky(options):
+            needed.append(ANION.names(k)["sigma_e"])
+        missing = [name for name in needed if name not in v]
         if missing:
             raise InputError(source, f"SE anion ({k}) is incomplete", missing[0])
+    if options["interphase"] == "decomposition":
+        for name in needed_parameters(options):
+            if name not in v:
+                raise InputError(
+                    source,
+                    f"needed with SE inventory = {options['SE inventory']!r}, "
+                    f"interphase growth = {options['interphase growth']!r}, "
+                    f"active material loss = {options['active material loss']!r}",
+                    name,
+                )
     if n_anions:
         total = sum(v[ANION.names(k)["fraction"]] for k in range(n_anions))
         if abs(total - 1) > 1e-6:
@@ -92,7 +122,7 @@ def derive(values, options, source="parameter set"):
     q = n * F / (3600 * M)
     v[DERIVED.q.name] = q
     v[DERIVED.Q_nom.name] = q * loading * v[CELL.A.name]
-    _check_sums(v, source)
+    _check_sums(v, options, source)
 
     if options["particle"] == "single":
         v[DERIVED.share.name] = 1.0

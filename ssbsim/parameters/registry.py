@@ -175,6 +175,30 @@ ANION = Family(
               "Na+ resistivity of the product layer"),
     Parameter("length", "SE anion ({k}) product passivation length [m]", POSITIVE, INPUT,
               "product thickness that cuts electron transfer by a factor e"),
+    Parameter("sigma_e", "SE anion ({k}) product electronic conductivity [S.m-1]", NONNEGATIVE, INPUT,
+              "electronic conductivity of the product of anion k, for electron migration through it "
+              "(interphase growth = leaky)", required=False),
+)
+# -- ageing: SE inventory, film cracking, particle isolation (ssbsim/model/interphase_growth.py,
+#    active_material_loss.py) -------------------------------------------------------------------------------------
+AGEING = Group(
+    "ageing",
+    Parameter("M_se", "SE molar mass [kg.mol-1]", POSITIVE, INPUT,
+              "molar mass of one SE formula unit (SE inventory = contact)", required=False),
+    Parameter("anions_per_fu", "SE anions per formula unit", POSITIVE, INPUT,
+              "anions per SE formula unit (SE inventory = contact)", required=False),
+    Parameter("contact", "Positive electrode SE contact fraction", FRACTION, INPUT,
+              "share of the composite's SE in contact with the cathode, able to decompose (SE inventory = contact)",
+              required=False),
+    Parameter("beta", "Positive electrode interphase cracking coefficient [m2.C-1]", NONNEGATIVE, INPUT,
+              "share of the passivating film broken per intercalated charge per particle area (growth = cracking)",
+              required=False),
+    Parameter("rho_iso", "Positive electrode isolating film resistance [Ohm.m2]", POSITIVE, INPUT,
+              "film resistance per particle area that cuts a particle off (active material loss = film isolation)",
+              required=False),
+    Parameter("spread", "Positive electrode film resistance spread", POSITIVE, INPUT,
+              "lognormal spread of the film resistance among particles (active material loss = film isolation)",
+              required=False),
 )
 # -- derived quantities (ssbsim/parameters/derived.py): not settable -------------------------------------------------
 DERIVED = Group(
@@ -198,7 +222,7 @@ DERIVED = Group(
 # fmt: on
 
 FAMILIES = (MSMR, ANION, SIZE_BIN)
-GROUPS = (CELL, SE, COMPOSITE, PARTICLE, ANODE, CAPACITANCE, CARBON, DERIVED)
+GROUPS = (CELL, SE, COMPOSITE, PARTICLE, ANODE, CAPACITANCE, CARBON, AGEING, DERIVED)
 FIXED = {e.name: e for group in GROUPS for e in group}
 REQUIRED = [e.name for e in FIXED.values() if e.settable and e.required]
 
