@@ -44,6 +44,17 @@ def test_capacitances_do_not_enter_the_cycling_model():
 CYCLE = ("Charge at C/10 until 4.15 V", "Discharge at C/10 until 2.5 V")
 START_S, END_S = 60.0, 300.0  # left out at the start and the end of each step (see the tests)
 DPHI = "Positive electrode surface potential difference [V]"
+# The formulation is checked on the passivating interphase it was written against (the pre-ageing calibration,
+# issue 3): with the ageing calibration's films the 3.6 -> 4.0 V transition is steeper and the physical lag there
+# grows from 3.2 to 5.7 mV, which says nothing about the capacitances.
+PASSIVATING = {
+    "SE anion (0) decomposition rate constant [A.m-2]": 0.001527,
+    "SE anion (0) product passivation length [m]": 1.427e-08,
+    "SE anion (1) decomposition rate constant [A.m-2]": 0.0295,
+    "SE anion (1) product resistivity [Ohm.m]": 2.512e06,
+    "SE anion (1) product passivation length [m]": 1.892e-08,
+}
+AGEING_OFF = {"SE inventory": "unlimited", "interphase growth": "passivating", "active material loss": "none"}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +68,7 @@ def cycle_pair():
     runs = {}
     for form in ("none", "double layers"):
         solver = pybamm.IDAKLUSolver(rtol=1e-8, atol=1e-8, on_extrapolation="ignore", options=options)
-        runs[form] = ssbsim.run(spec, options={"capacitance": form}, solver=solver)
+        runs[form] = ssbsim.run(spec, overrides=PASSIVATING, options={"capacitance": form, **AGEING_OFF}, solver=solver)
     return runs
 
 
