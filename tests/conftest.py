@@ -12,6 +12,10 @@ import ssbsim  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data" / "third_party"
+#: tests on the real instrument files of ../shared (BRIEF §6): skipped, with the reason, where they are absent
+needs_third_party = pytest.mark.skipif(
+    not SHARED_DATA.is_dir(), reason=f"the third-party instrument files are not at {SHARED_DATA}"
+)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ line (or column) at fault.
 """
 
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,15 +16,15 @@ from ssbsim.data import read_cycle_table, read_timeseries
 from ssbsim.data.series import cycles_from_current
 from ssbsim.errors import InputError
 
-THIRD_PARTY = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "third_party"
+from ..conftest import SHARED_DATA, needs_third_party
+
+THIRD_PARTY = SHARED_DATA
 PEIS = THIRD_PARTY / "biologic_peis_impedance_py.mpt"
 GCPL = THIRD_PARTY / "biologic_gcpl_5cycles_navani.mpr"
 MB = THIRD_PARTY / "biologic_mb_navani.mpr"
 PEIS_HEADER_LINE, PEIS_ROWS = 61, 43  # column names on line 61, data on lines 62-104
 
-needs_files = pytest.mark.skipif(
-    not THIRD_PARTY.is_dir(), reason=f"the third-party instrument files are not at {THIRD_PARTY}"
-)
+needs_files = needs_third_party
 
 
 def peis_lines():

@@ -8,11 +8,12 @@ from ssbsim.errors import InputError
 from ssbsim.fit.problem import Dataset
 from ssbsim.fit.spec import DataSpec
 
-from ..conftest import SHARED_DATA
+from ..conftest import SHARED_DATA, needs_third_party
 
 PEIS = SHARED_DATA / "biologic_peis_impedance_py.mpt"
 
 
+@needs_third_party
 def test_reads_the_real_peis_file_per_area():
     z = read_spectrum(PEIS, area_cm2=2.0)
     assert len(z) == 43
@@ -35,6 +36,7 @@ def test_csv_spectrum_and_bad_columns(tmp_path):
         read_spectrum(bad)
 
 
+@needs_third_party
 def test_spectrum_dataset_compares_like_with_like(sweep_spectra_result):
     """A measured spectrum equal to the simulated one has zero residuals; 10 % larger, 10 / 1 %."""
     result = sweep_spectra_result
