@@ -6,7 +6,7 @@
 from pathlib import Path
 
 import ssbsim
-from ssbsim.observables.figures import interphase, resistances, voltage_capacity
+from ssbsim.observables.figures import interphase, resistances, save_png, voltage_capacity
 from ssbsim.observables.impedance_figures import fitted_resistances, nyquist
 
 HERE = Path(__file__).resolve().parent / "figures"
@@ -23,7 +23,7 @@ def main():
         "resistances_fitted": fitted_resistances,
     }.items():
         fig = make(result)
-        fig.savefig(HERE / f"cutoff_sweep_{name}.png", dpi=100)
+        save_png(fig, HERE / f"cutoff_sweep_{name}.png")
     voltammetry()
 
 
@@ -35,13 +35,10 @@ def voltammetry():
     for name in ("voltammetry_lsv", "voltammetry_stepwise_cv"):
         result = ssbsim.run(name)
         frame = v.voltammogram(result)
-        v.figure(frame, onset_table(frame), f"{name} ({result.experiment.temperature_C:g} °C)").savefig(
-            HERE / f"{name}.png", dpi=100
-        )
+        fig = v.figure(frame, onset_table(frame), f"{name} ({result.experiment.temperature_C:g} °C)")
+        save_png(fig, HERE / f"{name}.png")
     measured = [(10.0, 3.45, "measured, 10 uV/s, 60 °C (Asakura 2020)"), (10.0, 4.20, "_nolegend_")]
-    figure(onsets_vs_scan_rate(), measured, "asakura2020_se_carbon, 60 °C").savefig(
-        HERE / "onset_vs_scan_rate.png", dpi=100
-    )
+    save_png(figure(onsets_vs_scan_rate(), measured, "asakura2020_se_carbon, 60 °C"), HERE / "onset_vs_scan_rate.png")
 
 
 if __name__ == "__main__":

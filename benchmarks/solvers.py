@@ -310,8 +310,9 @@ def figure(results, path):
         ax.set_title(scenario)
         ax.legend(fontsize=5)
     fig.tight_layout()
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    from ssbsim.observables.figures import save_png
+
+    save_png(fig, path)
 
 
 def write_readme(results, readme, command):

@@ -48,7 +48,7 @@ def nyquist(result):
     inset.set_aspect("equal", adjustable="datalim")
     inset.set_title(f"f ≥ {INSET_FREQUENCY_HZ:g} Hz", fontsize="small")
     inset.tick_params(labelsize="x-small")
-    ax.legend(fontsize="x-small", loc="lower right", title="upper cutoff", title_fontsize="x-small")
+    ax.legend(fontsize="x-small", loc="upper right", title="upper cutoff", title_fontsize="x-small")
     ax.set_title(f"{result.experiment.name}: impedance (per geometric area)")
     fig.tight_layout()
     return fig
