@@ -1,7 +1,8 @@
 """The published targets of the brief (§3, Cell A), read from one calibration table, and
 the named metrics that measure them on simulated runs.
 
-The table is ``parameter_sets/calibration/asakura2020_targets.csv``, one row per target:
+Cell A's table is ``parameter_sets/calibration/asakura2020_targets.csv``; another cell's is
+``<parameter set>_targets.csv`` beside it (Cell C: ``duchene2020_targets.csv``). One row per target:
 ``id, group, quantity, experiment, metric, column, cycles, argument, data, value, unit,
 rule, tolerance, source, known_gap``.
 
@@ -14,9 +15,11 @@ rule, tolerance, source, known_gap``.
   and max: the scale of its penalty in a fit) and ``source`` in the row.
 - ``metric`` names a function of METRICS; ``column`` and ``argument`` are its inputs;
   ``cycles`` is "15", "1,2", "2-5", "10-" (to the end) or "all"; ``experiment`` is a run
-  of RUNS. ``known_gap``: a target the model does not meet, and why (reported, not fitted).
+  of RUNS or, run as it is, the stem of a shipped experiment. ``known_gap``: a target the
+  model does not meet, and why (reported, not fitted).
 
-    python -m ssbsim.fit.targets      # the full calibration table of the shipped Cell A
+    python -m ssbsim.fit.targets               # the full calibration table of the shipped Cell A
+    python -m ssbsim.fit.targets duchene2020   # that of Cell C (its set and its targets table)
 """
 
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ from ..errors import InputError
 from .residual import met
 
 TABLE = "asakura2020_targets.csv"
+DEFAULT_SET = "asakura2020"
 RULES = ("abs", "rel", "min", "max")
 
 
@@ -156,6 +160,16 @@ RUNS = {
 }
 
 
+def run_of(key):
+    """(experiment, overrides, reference) of run ``key``: RUNS, else a shipped experiment
+    of that stem run as it is; None if neither."""
+    from ..resources import shipped
+
+    if key in RUNS:
+        return RUNS[key]
+    return (key, {}, None) if key in shipped("experiments") else None
+
+
 @dataclass
 class Target:
     """A published value, how to measure it on a run, and what counts as agreement."""
@@ -226,7 +240,7 @@ def load_targets(table=None):
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     targets = []
     for n, row in enumerate(frame.to_dict("records"), start=2):
-        if row["metric"] not in METRICS or row["experiment"] not in RUNS:
+        if row["metric"] not in METRICS or run_of(row["experiment"]) is None:
             raise InputError(path, f"unknown metric {row['metric']!r} or run {row['experiment']!r}", n)
         if row["data"]:
             value, rule, tolerance, source = _from_data(path.parent / row["data"], row, n)
@@ -245,10 +259,10 @@ def simulate(targets, parameter_set):
     from .. import load_experiment, run
 
     keys = list(dict.fromkeys(t.experiment for t in targets))
-    keys += [RUNS[k][2] for k in keys if RUNS[k][2] and RUNS[k][2] not in keys]
+    keys += [run_of(k)[2] for k in keys if run_of(k)[2] and run_of(k)[2] not in keys]
     results = {}
-    for key in sorted(keys, key=lambda k: RUNS[k][2] is not None):
-        experiment, overrides, reference = RUNS[key]
+    for key in sorted(keys, key=lambda k: run_of(k)[2] is not None):
+        experiment, overrides, reference = run_of(key)
         results[key] = run(load_experiment(experiment), parameter_set, overrides=overrides or None)
         results[key].reference = results.get(reference)
     return results
@@ -287,13 +301,27 @@ def markdown(table):
     return "\n".join(lines)
 
 
-def main():
-    """Print the calibration table of Cell A (all targets) as Markdown; exit 1 if a
-    target that is not a known gap is missed."""
+def table_of(parameter_set):
+    """Path of the shipped targets table of a shipped parameter set (``<stem>_targets.csv``)."""
+    from ..resources import shipped_dir
+
+    path = shipped_dir("parameter_sets") / "calibration" / f"{parameter_set}_targets.csv"
+    if not path.is_file():
+        raise InputError(parameter_set, f"no targets table {path.name} among the shipped calibrations")
+    return path
+
+
+def main(argv=None):
+    """Print the calibration table of a shipped cell (default Cell A; all targets) as
+    Markdown; exit 1 if a target that is not a known gap is missed."""
+    import sys
+
     from .. import load_parameter_set
 
-    targets = load_targets()
-    table = evaluate(simulate(targets, load_parameter_set("asakura2020")), targets)
+    args = sys.argv[1:] if argv is None else argv
+    name = args[0] if args else DEFAULT_SET
+    targets = load_targets(table_of(name))
+    table = evaluate(simulate(targets, load_parameter_set(name)), targets)
     print(markdown(table))
     for _, row in table[table["known_gap"] != ""].iterrows():
         print(f"\nknown gap, {row['id']} {row['quantity']}: {row['known_gap']}")
