@@ -1,7 +1,6 @@
 """Every shipped experiment runs end to end through ``ssbsim run`` (as scikit-fem runs its
-examples): outputs complete, physics within bounds. An experiment of another cell is named
-after its parameter set (``duchene2020_cycling`` -> ``-p duchene2020``); the others run on
-the default, Cell A."""
+examples): outputs complete, physics within bounds. Each runs on the cell its file names
+(``parameter_set``), else on the default, Cell A."""
 
 import pandas as pd
 import pytest
@@ -14,33 +13,23 @@ from ssbsim.resources import shipped
 LONG = {"formation_4p15V", "formation_4p30V", "rate_test_longterm"}
 
 
-def parameter_set_of(experiment):
-    """The shipped parameter set an experiment is named after, else the default (Cell A)."""
-    return next((s for s in shipped("parameter_sets") if experiment.startswith(f"{s}_")), "asakura2020")
+def theoretical_capacity(spec):
+    """Theoretical specific capacity [mAh/g], n F / (3.6 M), of the cathode of the cell an
+    experiment runs on."""
+    p = ssbsim.load_parameter_set(spec.parameter_set or "asakura2020")
+    n = p.get("Positive electrode cycled Na per formula unit")
+    return n * F / (3.6 * p.get("Positive electrode active material molar mass [kg.mol-1]")) / 1000
 
 
-def theoretical_capacity(parameter_set):
-    """Theoretical specific capacity of the cathode [mAh/g], n F / (3.6 M)."""
-    p = ssbsim.load_parameter_set(parameter_set)
-    n, M = (
-        p.get(f"Positive electrode {q}")
-        for q in ("cycled Na per formula unit", "active material molar mass [kg.mol-1]")
-    )
-    return n * F / (3.6 * M) / 1000
-
-
-def test_experiments_of_other_cells_run_on_their_own_set():
-    assert parameter_set_of("duchene2020_cycling") == "duchene2020"
-    assert parameter_set_of("cutoff_sweep") == parameter_set_of("formation_4p15V") == "asakura2020"
-    assert abs(theoretical_capacity("asakura2020") - 130.2) < 0.1  # 2 Na in Na3(VOPO4)2F
+def test_cell_a_theoretical_capacity():
+    assert theoretical_capacity(ssbsim.load_experiment("cutoff_sweep")) == pytest.approx(130.2, abs=0.1)
 
 
 @pytest.mark.parametrize(
     "name", [pytest.param(n, marks=pytest.mark.slow) if n in LONG else n for n in shipped("experiments")]
 )
 def test_experiment_runs(name, tmp_path):
-    cell = parameter_set_of(name)
-    assert main(["run", name, "-p", cell, "-o", str(tmp_path), "-q"]) == 0
+    assert main(["run", name, "-o", str(tmp_path), "-q"]) == 0
     spec = ssbsim.load_experiment(name)
     cycles = pd.read_csv(tmp_path / "cycles.csv")
     assert len(cycles) == spec.n_cycles
@@ -52,7 +41,7 @@ def test_experiment_runs(name, tmp_path):
         assert cycles["electrolyte_resistance_ohm_cm2"].nunique() == 1
         assert (tmp_path / "voltammogram.png").stat().st_size > 10_000
         return
-    theoretical = theoretical_capacity(cell)  # mAh/g; Cell A: 130.2, 2 Na in Na3(VOPO4)2F
+    theoretical = theoretical_capacity(spec)  # mAh/g; Cell A: 130.2, 2 Na in Na3(VOPO4)2F
     assert (cycles["discharge_capacity_mAh_g"] > 0).all()
     assert (cycles["charge_capacity_mAh_g"] < theoretical).all()
     if not name.startswith("rate_test"):  # after a rate step down, a discharge returns more than its charge
