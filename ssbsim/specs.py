@@ -9,7 +9,8 @@ from .tomlfile import line_of
 
 
 def load_setup(path, data, text):
-    """(ExperimentSpec, ParameterSet, options) named by the spec at ``path``."""
+    """(ExperimentSpec, ParameterSet, options) named by the spec at ``path``; the
+    parameter set with the spec's optional ``[set]`` table (name = value) applied."""
     if "experiment" not in data:
         raise InputError(path, "missing 'experiment'")
     if not isinstance(data["experiment"], str):
@@ -25,6 +26,11 @@ def load_setup(path, data, text):
         pset = load_parameter_set(beside(path, name))
     except InputError as err:
         raise InputError(path, f"'parameter_set': {err}", line_of(text, "parameter_set")) from None
+    overrides = data.get("set", {})
+    if not isinstance(overrides, dict):
+        raise InputError(path, "'set' must be a table of parameter name = value", line_of(text, "set"))
+    if overrides:  # the conditions of the data (a loading, a pressure), as --set would give them
+        pset = pset.with_overrides(overrides, source=f"{path}: set")
     options = data.get("options", {})
     if not isinstance(options, dict):
         raise InputError(path, "'options' must be a table", line_of(text, "options"))

@@ -6,6 +6,8 @@
     experiment = "cutoff_sweep"          # as for `ssbsim run`; a data set may name its own
     parameter_set = "asakura2020"
     starts = 3                           # multi-start: local fits from this many points
+    [set]                                # optional: conditions of the data, as --set gives them;
+    "Positive electrode active material loading [kg.m-2]" = 0.08   # not written with the fit
     [options]                            # optional model options
     [[data]]
     file = "sweep_targets.csv"           # relative to this spec
@@ -33,7 +35,7 @@ from ..resources import check_file, is_path, resolve
 from ..specs import check_description, check_not_fixed, check_reaches_model, load_named_experiment, load_setup
 from ..tomlfile import array_of_tables, line_of, read_toml
 
-TOP_LEVEL = {"description", "experiment", "parameter_set", "starts", "options", "data", "fit"}
+TOP_LEVEL = {"description", "experiment", "parameter_set", "starts", "options", "data", "fit", "set"}
 DATA_KEYS = {"file", "quantity", "weight", "experiment", "spectrum", "area_cm2"}
 FIT_KEYS = {"bounds", "initial", "scale"}
 TIME_SERIES = "voltage"

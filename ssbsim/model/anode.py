@@ -8,8 +8,11 @@ without concentration dependence (Na metal is pure; the SE is a single-ion condu
     \;\Longleftrightarrow\;
     \eta_a = \frac{2RT}{F} \operatorname{arcsinh}\frac{i}{2 j_{0,a}\phi_c},
 
-with :math:`i > 0` on discharge (Na stripped), :math:`j_{0,a}(T)` Arrhenius and
-:math:`\phi_c \in (0, 1]` the fraction of the geometric area in contact with the SE.
+with :math:`i > 0` on discharge (Na stripped), :math:`j_{0,a}(T)` Arrhenius, scaled by
+the real contact area the stack pressure makes (the factor
+:math:`a(P)/a(P_{\mathrm{ref}})` of ``ssbsim/parameters/pressure.py``, 1 at the
+reference pressure), and :math:`\phi_c \in (0, 1]` the fraction of that contact left
+by void formation.
 
 Interface resistance growth. Under the low stack pressure of a spring cell (< 0.2 MPa),
 stripping removes Na faster than creep refills the interface and voids form, shrinking
@@ -58,7 +61,7 @@ class SodiumMetalAnode(Submodel):
         anode = self.param.anode
         i = variables["Current density [A.m-2]"]
         contact = variables["Anode contact fraction"]
-        j0 = arrhenius(self.param, anode.j0_ref, anode.E_j0)
+        j0 = arrhenius(self.param, anode.j0_ref, anode.E_j0) * self.param.derived.anode_contact_P
         RT_F = R * self.param.cell.T_amb / F
         if capacitance.enabled(self.options):
             eta = variables["Anode overpotential [V]"]

@@ -83,7 +83,7 @@ def initial_inventory(param, fraction, labels):
     per_volume = anions * param.derived.eps_se * ageing.contact
     # surface of all the active material per composite volume, 3 eps_AM sum_p w_p/R_p:
     # the electrochemically active surface over the active fraction
-    surface = sum(surface_area_density(param, label) for label in labels) / param.composite.active_share
+    surface = sum(surface_area_density(param, label) for label in labels) / param.derived.active_share_P
     return per_volume / surface
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..constants import F
 from ..errors import InputError
+from .pressure import derive_pressure
 from .registry import AGEING, ANION, CELL, COMPOSITE, DERIVED, MSMR, PARTICLE, SE, SIZE_BIN
 
 
@@ -112,7 +113,8 @@ def derive(values, options, source="parameter set"):
     v[DERIVED.eps_am.name] = eps["active material"]
     v[DERIVED.eps_se.name] = eps["SE"]
     v[DERIVED.eps_c.name] = eps["carbon"]
-    v[DERIVED.eps_act.name] = eps["active material"] * v[c.active_share.name]
+    derive_pressure(v, source)
+    v[DERIVED.eps_act.name] = eps["active material"] * v[DERIVED.active_share_P.name]
     rho_am = v[c.rho_am.name]
     loading = v[c.loading.name]
     v[DERIVED.L.name] = loading / (rho_am * eps["active material"])

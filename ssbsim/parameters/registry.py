@@ -42,6 +42,11 @@ CELL = Group(
               "cell temperature (an experiment's temperature_C overrides it)"),
     Parameter("V_min", "Lower voltage cut-off [V]", POTENTIAL, INPUT, "solver safety bound, below every protocol"),
     Parameter("V_max", "Upper voltage cut-off [V]", POTENTIAL, INPUT, "solver safety bound, above every protocol"),
+    Parameter("P", "Stack pressure [Pa]", POSITIVE, DERIVES,
+              "mechanical pressure on the cell stack while it cycles (pressure.py)", required=False),
+    Parameter("P_ref", "Reference stack pressure [Pa]", POSITIVE, DERIVES,
+              "stack pressure at which the active fraction and the Na exchange-current density hold (pressure.py)",
+              required=False),
 )
 # -- solid electrolyte and separator ---------------------------------------------------------------------------------
 SE = Group(
@@ -75,7 +80,11 @@ COMPOSITE = Group(
     Parameter("n_Na", "Positive electrode cycled Na per formula unit", POSITIVE, DERIVES,
               "Na exchanged per formula unit over the full window (defines 1C)"),
     Parameter("active_share", "Positive electrode electrochemically active fraction", FRACTION, DERIVES,
-              "share of the active material connected to both SE and carbon"),
+              "share of the active material connected to both SE and carbon (at the reference stack pressure)"),
+    Parameter("P_contact", "Positive electrode contact pressure scale [Pa]", POSITIVE, DERIVES,
+              "stack pressure scale over which open particle contacts close (pressure.py)", required=False),
+    Parameter("active_share_max", "Positive electrode saturated active fraction", FRACTION, DERIVES,
+              "electrochemically active fraction with every particle contact closed (pressure.py)", required=False),
 )
 # -- cathode particles: size, diffusion, intercalation kinetics ----------------------------------------------------
 PARTICLE = Group(
@@ -130,6 +139,9 @@ ANODE = Group(
               "contact area lost per stripped charge (void formation)"),
     Parameter("k_recovery", "Anode contact recovery coefficient [m2.C-1]", NONNEGATIVE, INPUT,
               "contact area regained per plated charge (voids refilled)"),
+    Parameter("P_contact", "Na metal contact pressure scale [Pa]", POSITIVE, DERIVES,
+              "stack pressure scale over which the Na|SE interface comes into full contact (pressure.py)",
+              required=False),
 )
 # -- capacitances: impedance runs only (ssbsim/model/capacitance.py) ------------------------------------------------
 CAPACITANCE = Group(
@@ -218,6 +230,10 @@ DERIVED = Group(
     Derived("U", "Positive electrode OCP [V]", "tabulated inverse of the MSMR isotherm (host site parameters)",
             ("Positive particle stoichiometry",)),
     Derived("I", "Current function [A]", "set by the experiment's steps", ("Time [s]",)),
+    Derived("active_share_P", "Positive electrode active fraction at stack pressure",
+            "electrochemically active fraction moved from the reference to the stack pressure (pressure.py)"),
+    Derived("anode_contact_P", "Na metal contact factor at stack pressure",
+            "Na|SE real contact area at the stack pressure over that at the reference pressure (pressure.py)"),
 )
 # fmt: on
 

@@ -39,7 +39,7 @@ def stock_half_cell_parameters(pset):
     D_ref = v[PARTICLE.D_ref.name]
     j0_ref = v[PARTICLE.j0_ref.name]
     sigma_ref = v[SE.sigma_ref.name]
-    j0_Na = v[ANODE.j0_ref.name]
+    j0_Na = v[ANODE.j0_ref.name] * v[DERIVED.anode_contact_P.name]
     side = float(np.sqrt(v[CELL.A.name]))
     return pybamm.ParameterValues(
         {

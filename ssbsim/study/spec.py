@@ -10,6 +10,7 @@
     seed = 0                             # sampled designs
     metrics = ["mean_discharge_voltage_V"]   # optional: more cycles.csv quantities
     [options]                            # optional model options
+    [set]                                # optional: fixed parameter values, as --set gives them
     [vary."protocol: upper cutoff [V]"]
     values = [4.10, 4.20, 4.30]
     [vary."SE anion (1) decomposition rate constant [A.m-2]"]
@@ -37,7 +38,18 @@ from ..resources import check_file, is_path, shipped_dir
 from ..specs import check_description, check_not_fixed, check_reaches_model, load_setup
 from ..tomlfile import line_of, read_toml
 
-TOP_LEVEL = {"description", "experiment", "parameter_set", "design", "samples", "seed", "options", "metrics", "vary"}
+TOP_LEVEL = {
+    "description",
+    "experiment",
+    "parameter_set",
+    "design",
+    "samples",
+    "seed",
+    "options",
+    "metrics",
+    "vary",
+    "set",
+}
 VARY_KEYS = {"values", "range", "scale", "points"}
 DESIGNS = ("grid", "latin_hypercube", "sobol")
 PROTOCOL = {

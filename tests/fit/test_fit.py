@@ -115,6 +115,9 @@ FIT = '[fit."SE anion (1) product resistivity [Ohm.m]"]\nbounds = [1e6, 1e8]\n'
         (HEAD.replace('"cutoff_sweep"', '"cutof_sweep"') + FIT, GOOD_DATA, "no shipped experiment"),
         (HEAD + FIT + "starts = 0\n", GOOD_DATA, "spec.toml"),
         ("frobnicate = 1\n" + HEAD + FIT, GOOD_DATA, "unknown key 'frobnicate'"),
+        ("set = 3\n" + HEAD + FIT, GOOD_DATA, "'set' must be a table"),
+        (HEAD + FIT + '[set]\n"SE conductivty [S.m-1]" = 0.1\n', GOOD_DATA, "did you mean"),
+        (HEAD + FIT + '[set]\n"SE conductivity [S.m-1]" = -0.1\n', GOOD_DATA, "must be positive"),
         (HEAD + FIT, "cycle,cathode_interphase_resistance_ohm_cm3\n1,20\n", "did you mean"),
         (HEAD + FIT, "cycle,cathode_interphase_resistance_ohm_cm2\n1,twenty\n", "data.csv:2"),
         (HEAD + FIT, "cycle,cathode_interphase_resistance_ohm_cm2\n0.5,20\n", "data.csv:2"),
@@ -152,3 +155,15 @@ def test_multistart_keeps_the_best_start(tmp_path, sweep, cell_a):
     costs = [s["cost"] for s in result["starts"]]
     assert len(costs) == 3 and result["cost"] == min(costs)
     assert result["parameters"][name]["value"] == pytest.approx(cell_a[name], rel=1e-3)
+
+
+def test_a_spec_sets_the_conditions_of_its_data():
+    """``[set]`` gives the fit the conditions of its data (T13: the thick cathode), as
+    --set would, with the override on record; the fitted set itself is not changed."""
+    from ssbsim.fit.spec import load_fit_spec
+
+    loading = "Positive electrode active material loading [kg.m-2]"
+    spec = load_fit_spec("asakura2020_pressure")
+    assert spec.parameter_set[loading] == 0.08
+    assert spec.parameter_set.provenance[loading].startswith("override: ")
+    assert ssbsim.load_parameter_set("asakura2020_pressure")[loading] == 0.01238
