@@ -26,6 +26,9 @@ current:
 
 where :math:`\varepsilon_{\mathrm{act}}` is the volume fraction of electrochemically
 active material and :math:`w_k` the volume share of population :math:`k`.
+Particles cut off by their film (``active_material_loss.py``) or by converted SE
+(``se_conversion.py``) no longer intercalate: :math:`j_k` is carried by the connected
+share of each population only.
 
 For a single particle in an averaged composite without decomposition the balance gives
 :math:`j` explicitly; otherwise (or with ``current balance = "algebraic"``)

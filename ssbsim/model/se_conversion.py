@@ -39,6 +39,13 @@ Na a particle holds when it is cut off stays locked in it (as for film isolation
 uses the intact SE fraction :math:`\varepsilon_{SE}\,\psi` (``composite.py``). The
 separator is taken unconverted (its SE touches no active material).
 
+Why isolation and not a conductivity loss alone: in Cell B the composite is thin (~7 um),
+so even half of its SE converted raises its ionic resistance from 13 to 34 Ohm cm2, a
+fraction of a mV at 0.1C (14 uA cm-2); a loss of 70 mAh/g by polarisation needs some 0.3 V
+more, i.e. the separator's R0 up ~10x, most of its SE converted -- and near that the
+capacity falls off a cliff rather than gradually (R0 = 24 kOhm cm2 from the start gives
+129 then 55 mAh/g in the first two discharges). The source reports partial conversion.
+
 Because the conversion runs in time, not per charge passed, a cell that has lost
 capacity cycles faster (shorter cycles at the same C-rate) and loses less per cycle:
 with :math:`Q \propto \psi` and cycle time :math:`\propto Q`, the capacity falls
