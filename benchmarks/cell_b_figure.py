@@ -37,17 +37,20 @@ def main():
     ax.set_ylabel("discharge capacity / mAh g$^{-1}$")
     ax.set_ylim(0, 170)
     ce = ax.twinx()
-    ce.plot(c["cycle"], 100 * c["coulombic_efficiency"], color="C2", lw=1)
+    ce.plot(c["cycle"], 100 * c["coulombic_efficiency"], color="C2", lw=1, label="model, CE (right axis)")
     ce.axhspan(99, 101, color="C2", alpha=0.1, lw=0)  # ~100 % from cycle 3 on, ±1 point
     ce.set_ylim(90, 105)
     ce.set_ylabel("Coulombic efficiency / % (band: 100 ± 1)", color="C2")
-    ax.legend(loc="lower left")
+    handles = ax.get_legend_handles_labels()
+    extra = ce.get_legend_handles_labels()
+    ax.legend(handles[0] + extra[0], handles[1] + extra[1], loc="lower left")
     ts = result.timeseries
     for cycle, colour in zip((2, 100, 200), ("C0", "C1", "C3")):
         part = ts[ts["cycle"] == cycle]
         q = part["discharge_capacity_mAh_g"] - part["discharge_capacity_mAh_g"].iloc[0]
         axes[1].plot(q, part["voltage_V"], color=colour, label=f"cycle {cycle}")
-    axes[1].set_xlabel("net capacity discharged in the cycle / mAh g$^{-1}$ (discharge below, charge above)")
+    axes[1].set_xlabel("net capacity discharged in the cycle / mAh g$^{-1}$")
+    axes[1].text(0.58, 0.6, "lower: discharge\nupper: charge", transform=axes[1].transAxes, fontsize=8)
     axes[1].set_ylabel("voltage / V vs Na$^+$/Na")
     axes[1].legend()
     fig.suptitle("Cell B: TiS2 | Na3NH2B12H12 | Na, 0.1C, 1.0-2.4 V, 353 K (SE conversion fade)")
