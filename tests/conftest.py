@@ -51,3 +51,9 @@ def formation():
 def formation_60C():
     """The same protocol at 60 °C (T11)."""
     return ssbsim.run("formation_4p15V", overrides={"Ambient temperature [K]": 333.15})
+
+
+@pytest.fixture(scope="session")
+def cell_b():
+    """Cell B (TiS2 | Na3NH2B12H12 | Na, BRIEF §1): the shipped 200-cycle run at 353 K."""
+    return ssbsim.run("he2018_cycling", parameter_set="he2018")

@@ -1,8 +1,8 @@
-"""The published targets of the brief (§3, Cell A), read from one calibration table, and
-the named metrics that measure them on simulated runs.
+"""The published targets of the brief (§3, Cell A; §1, Cell B), read from one calibration
+table per cell, and the named metrics that measure them on simulated runs.
 
 Cell A's table is ``parameter_sets/calibration/asakura2020_targets.csv``; another cell's is
-``<parameter set>_targets.csv`` beside it (Cell C: ``duchene2020_targets.csv``). One row per target:
+``<parameter set>_targets.csv`` beside it (``table_of``). One row per target:
 ``id, group, quantity, experiment, metric, column, cycles, argument, data, value, unit,
 rule, tolerance, source, known_gap``.
 
@@ -21,6 +21,7 @@ rule, tolerance, source, known_gap``.
     python -m ssbsim.fit.targets               # Cell A's full calibration table, then T13
                                                # (Cell A under stack pressure, asakura2020_pressure)
     python -m ssbsim.fit.targets duchene2020   # that of Cell C (its set and its targets table)
+    python -m ssbsim.fit.targets he2018        # Cell B's
 """
 
 from dataclasses import dataclass
@@ -160,6 +161,7 @@ RUNS = {
     "formation_4p15V_60C": ("formation_4p15V", {"Ambient temperature [K]": 333.15}, "formation_4p15V"),
     # T13: the pressure cell's thick cathode (8.0 mg cm-2), on asakura2020_pressure
     "pressure_cell": ("pressure_cell", {"Positive electrode active material loading [kg.m-2]": 0.08}, None),
+    "he2018_cycling": ("he2018_cycling", {}, None),
 }
 #: Cell A under stack pressure (T13): its targets table is ``asakura2020_pressure_targets.csv``
 PRESSURE_SET = "asakura2020_pressure"

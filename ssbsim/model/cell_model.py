@@ -9,6 +9,7 @@ their variables depend on one another:
 ``separator``                 single-ion ohmic SE, Arrhenius (R0)
 ``composite``                 Na+ conduction in the SE of the composite
 ``interphase``                cathode/SE interphase slot (R2, decomposition)
+``se_conversion``             slow SE conversion that cuts particles off (option)
 ``particle.FickianParticle``  Na diffusion in each particle population
 ``ocp``                       MSMR open-circuit potential (used by the particles)
 ``kinetics``                  intercalation Butler--Volmer and the current balance
@@ -36,6 +37,7 @@ from .interphase import DecompositionInterphase, NoInterphase
 from .kinetics import ButlerVolmerIntercalation
 from .options import ModelOptions
 from .particle import FickianParticle
+from .se_conversion import CONVERSIONS
 from .separator import SolidElectrolyteSeparator
 
 INTERPHASES = {"none": NoInterphase, "decomposition": DecompositionInterphase}
@@ -56,6 +58,11 @@ class CellModel(pybamm.BaseModel):
         opts, param = self.options, self.param
         if opts["capacitance"] != "none" and opts["cathode"] != "averaged":
             raise InputError("options", 'capacitance = "double layers" needs cathode = "averaged"', "capacitance")
+        if opts["SE conversion"] != "none" and opts["active material loss"] != "none":
+            # both would own the Na locked in cut-off particles; not combined yet
+            raise InputError(
+                "options", 'SE conversion needs active material loss = "none" (not combined yet)', "SE conversion"
+            )
         if opts["working electrode"] == "SE:carbon":
             return {
                 "external circuit": ExternalCircuit(param, opts),
@@ -71,6 +78,7 @@ class CellModel(pybamm.BaseModel):
             "separator": SolidElectrolyteSeparator(param, opts),
             "composite": composite(param, opts),
             "interphase": INTERPHASES[opts["interphase"]](param, opts),
+            "SE conversion": CONVERSIONS[opts["SE conversion"]](param, opts),
         }
         for label in opts.particle_labels:
             submodels[f"particle{label}"] = FickianParticle(param, opts, label)

@@ -5,9 +5,10 @@ ionic current :math:`i_e(x) = -\sigma_{\mathrm{eff}}\,\partial\phi_e/\partial x`
 Bruggeman effective conductivity :math:`\sigma_{\mathrm{eff}} = \sigma(T)\,
 \varepsilon_{SE}^{b}` (Bruggeman, Ann. Phys. 416 (1935) 636,
 doi:10.1002/andp.19354160705); with a finite SE inventory (``interphase_growth.py``)
-:math:`\varepsilon_{SE}` is the intact SE only. Charge conservation in the composite, with :math:`x` the
-depth from the separator and :math:`a j` the volumetric current into the particles
-(intercalation plus SE decomposition):
+or SE conversion (``se_conversion.py``) :math:`\varepsilon_{SE}` is the intact SE only.
+Charge conservation in the composite, with :math:`x` the depth from the separator and
+:math:`a j` the volumetric current into the particles (intercalation plus SE
+decomposition):
 
 .. math::
     \frac{\partial}{\partial x}\left(\sigma_{\mathrm{eff}}
@@ -31,13 +32,14 @@ doi:10.1149/2.0341915jes).
 import pybamm
 
 from .base import Submodel
+from .se_conversion import UNCONVERTED
 from .separator import se_conductivity
 
 
 def effective_conductivity(param, variables):
     """Bruggeman conductivity of the composite's SE, of which the decomposed share no
     longer conducts (``interphase_growth.py``; 1 without an SE inventory)."""
-    eps = param.derived.eps_se * variables["Composite SE intact share"]
+    eps = param.derived.eps_se * variables["Composite SE intact share"] * variables[UNCONVERTED]
     return se_conductivity(param) * eps**param.composite.b
 
 

@@ -73,6 +73,7 @@ from . import active_material_loss as lam
 from .base import Submodel, arrhenius
 from .interphase_growth import GROWTH, initial_inventory
 from .kinetics import surface_area_density
+from .se_conversion import owns_cathode_na
 
 
 class NoInterphase(Submodel):
@@ -89,6 +90,8 @@ class NoInterphase(Submodel):
         return variables
 
     def get_coupled_variables(self, variables):
+        if owns_cathode_na(self.options):
+            return {}
         return {
             lam.cathode_na_name(label): variables[f"Positive particle{label} average stoichiometry"]
             for label in self.options.particle_labels
@@ -237,7 +240,7 @@ class DecompositionInterphase(Submodel):
                 if self.isolation:
                     connected = variables[f"Positive particle{label} connected share"]
                     out[lam.trapped_name(label)] = variables[lam.cathode_na_name(label)] - connected * x_av
-                else:
+                elif not owns_cathode_na(self.options):
                     out[lam.cathode_na_name(label)] = x_av
         for k, p in zip(self.anions, self.p):
             out[f"Cathode decomposition charge of anion {k} [A.h]"] = charge[k] / 3600

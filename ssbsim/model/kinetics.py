@@ -26,6 +26,9 @@ current:
 
 where :math:`\varepsilon_{\mathrm{act}}` is the volume fraction of electrochemically
 active material and :math:`w_k` the volume share of population :math:`k`.
+Particles cut off by their film (``active_material_loss.py``) or by converted SE
+(``se_conversion.py``) no longer intercalate: :math:`j_k` is carried by the connected
+share of each population only.
 
 For a single particle in an averaged composite without decomposition the balance gives
 :math:`j` explicitly; otherwise (or with ``current balance = "algebraic"``)
@@ -36,7 +39,7 @@ algebraic variables.
 import pybamm
 
 from ..constants import F, R
-from . import capacitance
+from . import capacitance, se_conversion
 from .base import Submodel, arrhenius
 
 
@@ -111,8 +114,11 @@ class ButlerVolmerIntercalation(Submodel):
             U_s = variables[f"Positive particle{label} surface potential [V]"]
             j0 = exchange_current_density(self.param, variables[f"Positive particle{label} surface stoichiometry"])
             name_j = f"Positive particle{label} intercalation current density [A.m-2]"
+            # particles isolated by their film (active_material_loss.py) or by converted SE
+            # (se_conversion.py) no longer intercalate
+            connected = variables[f"Positive particle{label} connected share"] * variables[se_conversion.CONNECTED]
             if self.explicit:
-                j = i / (a * L) - j_dec
+                j = (i / (a * L) - j_dec) / connected
                 out[name_j] = j
             else:
                 j = variables[name_j]
@@ -121,8 +127,6 @@ class ButlerVolmerIntercalation(Submodel):
             out[f"Positive particle{label} reaction overpotential [V]"] = eta
             out[f"Positive particle{label} film overpotential [V]"] = -rho * j
             out[f"Positive particle{label} surface potential difference [V]"] = U_s + eta - rho * j
-            # particles isolated by their film (active_material_loss.py) no longer intercalate
-            connected = variables[f"Positive particle{label} connected share"]
             a_j_total = a_j_total + a * (connected * j + j_dec)
         out["Volumetric current density into particles [A.m-3]"] = a_j_total
         if self.explicit:

@@ -51,6 +51,12 @@ OPTIONS = {
         ("none", "film isolation"),
         "particles cut off by their interphase film (lognormal spread of the film among particles)",
     ),
+    "SE conversion": (
+        "none",
+        ("none", "first order"),
+        "slow chemical conversion of the composite's SE into a poorer conductor that cuts particles off "
+        "(se_conversion.py): none, or first order in time",
+    ),
     "SE anions": (0, "count", "number of SE anion families (set from the parameter set)"),
     "current balance": (
         "explicit",

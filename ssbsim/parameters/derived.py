@@ -59,6 +59,13 @@ def needed_parameters(options):
     return names
 
 
+def conversion_parameters(options):
+    """The SE conversion parameters the options need (``se_conversion.py``)."""
+    if options["SE conversion"] == "none":
+        return []
+    return [AGEING.k_conversion.name, AGEING.E_conversion.name]
+
+
 def _check_sums(v, options, source):
     """MSMR occupancies and SE anion mole fractions each sum to 1; anions are complete."""
     n_reactions = MSMR.count(v)
@@ -85,6 +92,9 @@ def _check_sums(v, options, source):
                     f"active material loss = {options['active material loss']!r}",
                     name,
                 )
+    for name in conversion_parameters(options):
+        if name not in v:
+            raise InputError(source, f"needed with SE conversion = {options['SE conversion']!r}", name)
     if n_anions:
         total = sum(v[ANION.names(k)["fraction"]] for k in range(n_anions))
         if abs(total - 1) > 1e-6:

@@ -191,8 +191,8 @@ ANION = Family(
               "electronic conductivity of the product of anion k, for electron migration through it "
               "(interphase growth = leaky)", required=False),
 )
-# -- ageing: SE inventory, film cracking, particle isolation (ssbsim/model/interphase_growth.py,
-#    active_material_loss.py) -------------------------------------------------------------------------------------
+# -- ageing: SE inventory, film cracking, particle isolation, SE conversion (ssbsim/model/interphase_growth.py,
+#    active_material_loss.py, se_conversion.py) -----------------------------------------------------------------------
 AGEING = Group(
     "ageing",
     Parameter("M_se", "SE molar mass [kg.mol-1]", POSITIVE, INPUT,
@@ -211,6 +211,11 @@ AGEING = Group(
     Parameter("spread", "Positive electrode film resistance spread", POSITIVE, INPUT,
               "lognormal spread of the film resistance among particles (active material loss = film isolation)",
               required=False),
+    Parameter("k_conversion", "SE conversion rate constant [s-1]", NONNEGATIVE, INPUT,
+              "first-order rate of the composite SE's conversion into a poorer conductor, reference temperature "
+              "(SE conversion = first order)", required=False),
+    Parameter("E_conversion", "SE conversion activation energy [J.mol-1]", NONNEGATIVE, INPUT,
+              "Arrhenius activation energy of the SE conversion (SE conversion = first order)", required=False),
 )
 # -- derived quantities (ssbsim/parameters/derived.py): not settable -------------------------------------------------
 DERIVED = Group(
