@@ -63,7 +63,7 @@ def dashboard_line(client):
     return f"Dask dashboard: {client.dashboard_link}"
 
 
-def _client(scheduler, workers, progress=False):
+def _client(scheduler, workers):
     from distributed import Client, LocalCluster
 
     if scheduler:
@@ -85,8 +85,6 @@ def _client(scheduler, workers, progress=False):
     except Exception as err:  # a worker that died while starting, no free port, ...
         raise SimulationError(f"could not start the local Dask cluster: {_reason(err)}") from None
     client._ssbsim_cluster = cluster
-    if progress:
-        print(f"ssbsim: {dashboard_line(client)}", file=sys.stderr)
     return client
 
 
@@ -121,7 +119,10 @@ def _run_locked(spec, outdir, client, workers, progress):
     try:
         if pending:
             local = client is None
-            client = client or _client(None, workers, progress)
+            if local:
+                client = _client(None, workers)
+                if progress:
+                    bar.write(f"ssbsim: {dashboard_line(client)}", file=sys.stderr)
             try:
                 study = client.scatter(payload(spec), broadcast=True)
                 futures = {client.submit(run_case, study, n, values, pure=False): (n, values) for n, values in pending}
