@@ -47,6 +47,7 @@ def test_fit_example(tmp_path, monkeypatch):
     assert fitted.values[name] == pytest.approx(0.05, rel=0.01) and fitted.converged
     low, high = fitted.intervals[name]
     assert low < fitted.values[name] < high
+    assert repr(fitted).splitlines()[:2] == ["<ssbsim fit fit: 1 parameter, 10 data points>", fitted.lines()[0][0]]
     written = {p.name for p in (tmp_path / "out" / "fit").iterdir()}
     assert {"fit.json", "fitted_parameter_set.toml", *ns["figures"]} <= written
 

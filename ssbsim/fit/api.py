@@ -99,7 +99,10 @@ class FitOutcome:
 
     def __repr__(self):
         values, notes = self.lines()
-        return "\n".join([f"<ssbsim fit of {self.spec.name}>", *values, *notes])
+        n, m = len(self.spec.parameters), self.problem.n_data
+        return "\n".join(
+            [f"<ssbsim fit {self.spec.name}: {n} parameter{'s' * (n != 1)}, {m} data points>", *values, *notes]
+        )
 
     def figures(self):
         """``{file name: Figure}``: data against the fitted simulation with residuals, one
