@@ -35,6 +35,7 @@ def test_run_example(tmp_path, monkeypatch):
     ns = execute(block("result = ssbsim.run("), tmp_path, monkeypatch)
     result = ns["result"]
     assert set(ns["figures"]) == {p.name for p in (tmp_path / "out").glob("*.png")}
+    assert result._repr_html_().count("<tr>") == 10 + 1  # body rows: 10 of the 40 cycles, and "..."
     assert ns["fig"].axes and repr(result).splitlines()[0].endswith(
         f"{len(result.cycles)} of 40 cycles, {result.wall_time:.1f} s>"
     )
