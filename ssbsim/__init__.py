@@ -4,7 +4,9 @@ The pipeline, one subpackage per stage::
 
     model -> parameters -> protocol -> simulation -> observables
 
-``load_parameter_set`` and ``run`` are the Python face of ``ssbsim run``.
+``load_parameter_set`` and ``run`` are the Python face of ``ssbsim run``, ``fit`` of
+``ssbsim fit`` and ``study`` of ``ssbsim study`` (``fit`` and ``study`` are also the
+subpackages that do the work: callable packages, see ``callable_package.py``).
 
 Importing ssbsim changes nothing global and imports neither PyBaMM nor matplotlib: the
 functions below are loaded on first use (module ``__getattr__``), so ``ssbsim --help``
@@ -22,14 +24,17 @@ _LAZY = {
     "load_experiment": "ssbsim.protocol",
     "run": "ssbsim.simulation.run",
 }
+_PACKAGES = ("fit", "study")  # callable subpackages
 
 __all__ = [
     "InputError",
     "SimulationError",
     "SsbsimError",
+    "fit",
     "load_experiment",
     "load_parameter_set",
     "run",
+    "study",
 ]
 
 
@@ -38,8 +43,10 @@ def __getattr__(name):
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
+    if name in _PACKAGES:
+        return importlib.import_module(f"ssbsim.{name}")
     raise AttributeError(f"module 'ssbsim' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_PACKAGES))

@@ -71,3 +71,12 @@ def check(name, amount, source, what, where=None):
             where,
         )
     return amount
+
+
+def check_count(name, value, source):
+    """InputError naming ``source`` unless ``value`` (a number of starts, of workers) is
+    None or at least 1 and within limit ``name``."""
+    if value is not None:
+        if value < 1:
+            raise InputError(source, f"must be at least 1, got {value}")
+        check(name, value, source, source)

@@ -8,6 +8,34 @@ from .resources import beside
 from .tomlfile import line_of
 
 
+def from_mapping(spec, name, base=None):
+    """(path, data, text) of a spec given as a dict, read as if it were the file
+    ``<base>/<name>.toml``: relative file names in it resolve against ``base`` (default:
+    the current folder), and ``text`` is the dict written as TOML, so that messages can
+    name its lines. Values TOML cannot hold are an InputError."""
+    import os
+    import tomllib
+    from pathlib import Path
+
+    import tomlkit
+
+    def plain(value):  # paths as text, numpy scalars as Python numbers, tuples as lists
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, os.PathLike):
+            return os.fspath(value)
+        return value.item() if hasattr(value, "item") and hasattr(value, "dtype") else value
+
+    path = Path(base if base is not None else Path.cwd()) / f"{name}.toml"
+    try:
+        text = tomlkit.dumps(plain(spec))
+        return path, tomllib.loads(text), text
+    except Exception as err:  # a value TOML cannot hold: tomlkit's own exception types vary
+        raise InputError(path, f"the spec cannot be written as TOML: {err}") from None
+
+
 def load_setup(path, data, text):
     """(ExperimentSpec, ParameterSet, options) named by the spec at ``path``; the
     parameter set with the spec's optional ``[set]`` table (name = value) applied."""

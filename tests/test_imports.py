@@ -79,3 +79,17 @@ def test_a_script_never_meets_pybamms_telemetry_prompt(tmp_path):
     assert process.returncode == 0, err.decode()
     assert out.decode().split() == ["done"]  # no prompt text
     assert not (tmp_path / "config" / "pybamm").exists()  # and no answer written for the user
+
+
+def test_fit_and_study_are_functions_and_stay_packages():
+    """``ssbsim.fit(...)``/``ssbsim.study(...)`` call the Python face of the commands; their
+    modules stay reachable; neither import is heavy."""
+    python(
+        "import sys, ssbsim\n"
+        "assert callable(ssbsim.fit) and callable(ssbsim.study) and {'fit', 'study'} <= set(dir(ssbsim))\n"
+        f"assert not [m for m in {HEAVY} if m in sys.modules], 'heavy import'\n"
+        "import ssbsim.fit.spec, ssbsim.study.spec\n"
+        "assert callable(ssbsim.fit) and ssbsim.fit.spec.load_fit_spec and ssbsim.study.spec.load_study_spec\n"
+        "from ssbsim import fit, study\n"
+        "assert fit is sys.modules['ssbsim.fit'] and study is sys.modules['ssbsim.study']\n"
+    )

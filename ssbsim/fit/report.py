@@ -104,10 +104,18 @@ def update_parameter_set(spec, result):
 
 
 def figures(problem, result, outdir):
-    """One figure per data set: data and fitted simulation, residuals below."""
+    """Write :func:`data_figures`; returns the paths."""
+    from ..observables.figures import save_png
+
+    return [save_png(fig, Path(outdir) / name) for name, fig in data_figures(problem, result).items()]
+
+
+def data_figures(problem, result):
+    """One figure per data set, ``{file name: Figure}``: data and fitted simulation,
+    residuals below."""
     from matplotlib.figure import Figure
 
-    written = []
+    out = {}
     fitted = problem.simulate(result.values)
     for n, data in enumerate(problem.datasets, start=1):
         run = fitted[data.experiment]
@@ -147,15 +155,23 @@ def figures(problem, result, outdir):
         bottom.set_ylabel("residual / sigma")
         bottom.set_xlabel(xlabel)
         fig.tight_layout()
-        path = Path(outdir) / f"fit_data_{n}_{data.quantity}.png"
-        from ..observables.figures import save_png
-
-        save_png(fig, path)
-        written.append(path)
-    return written
+        out[f"fit_data_{n}_{data.quantity}.png"] = fig
+    return out
 
 
 def profile_figure(result, outdir):
+    """Write :func:`profile_plot` to ``fit_profiles.png``; returns the path, or None
+    without profiles."""
+    fig = profile_plot(result)
+    if fig is None:
+        return None
+    path = Path(outdir) / "fit_profiles.png"
+    with atomic.atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=110, format="png")
+    return path
+
+
+def profile_plot(result):
     """One panel per parameter: its profile (2 delta cost / s^2) against the linearised
     parabola and the 95 % threshold; None without profiles."""
     from matplotlib.figure import Figure
@@ -190,10 +206,7 @@ def profile_figure(result, outdir):
         ax.set_visible(False)
     axes[0].legend(fontsize="small")
     fig.tight_layout()
-    path = Path(outdir) / "fit_profiles.png"
-    with atomic.atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
-    return path
+    return fig
 
 
 def write(spec, problem, result, outdir, with_figures=True):

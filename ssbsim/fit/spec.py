@@ -32,7 +32,14 @@ from ..errors import InputError
 from ..observables.cycles import COLUMNS
 from ..parameters.loader import check_value
 from ..resources import check_file, is_path, resolve
-from ..specs import check_description, check_not_fixed, check_reaches_model, load_named_experiment, load_setup
+from ..specs import (
+    check_description,
+    check_not_fixed,
+    check_reaches_model,
+    from_mapping,
+    load_named_experiment,
+    load_setup,
+)
 from ..tomlfile import array_of_tables, line_of, read_toml
 
 TOP_LEVEL = {"description", "experiment", "parameter_set", "starts", "options", "data", "fit", "set"}
@@ -95,10 +102,14 @@ def _where(text, key, fallback=None):
     return line_of(text, key) or fallback
 
 
-def load_fit_spec(name_or_path):
-    """Load and check a fit spec by path (or by the stem of a shipped calibration)."""
-    path = _resolve(name_or_path)
-    data, text = read_toml(path)
+def load_fit_spec(name_or_path, base=None, name="fit"):
+    """Load and check a fit spec by path (or by the stem of a shipped calibration), or
+    given as a dict (``specs.from_mapping``: files relative to ``base``)."""
+    if isinstance(name_or_path, dict):
+        path, data, text = from_mapping(name_or_path, name, base)
+    else:
+        path = _resolve(name_or_path)
+        data, text = read_toml(path)
     for key in data:
         if key not in TOP_LEVEL:
             raise InputError(path, f"unknown key {key!r} (allowed: {', '.join(sorted(TOP_LEVEL))})", line_of(text, key))

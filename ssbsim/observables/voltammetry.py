@@ -114,6 +114,12 @@ def save(result, outdir, figures=True):
             table.to_csv(tmp, index=False, float_format="%.8g")
         written.append(outdir / name)
     if figures and len(frame):
-        fig = figure(frame, onsets, f"{result.experiment.name} ({result.experiment.temperature_C or 25:g} °C)")
-        written.append(save_png(fig, outdir / "voltammogram.png"))
+        written.append(save_png(plot(result, frame, onsets), outdir / "voltammogram.png"))
     return written
+
+
+def plot(result, frame=None, onsets=None):
+    """The voltammogram figure of a run with sweeps (``voltammogram.png``)."""
+    frame = voltammogram(result) if frame is None else frame
+    onsets = onset_table(frame) if onsets is None else onsets
+    return figure(frame, onsets, f"{result.experiment.name} ({result.experiment.temperature_C or 25:g} °C)")

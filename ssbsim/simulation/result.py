@@ -2,10 +2,13 @@
 how to write them (``cycles.csv``, ``timeseries.parquet``, ``run.json``, figures)."""
 
 import json
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
+import pandas as pd
+
 from .. import atomic
+from ..errors import InputError
 from ..observables.cycles import cycle_table
 from ..observables.timeseries import timeseries
 from ..parameters.registry import CELL, COMPOSITE, count_anions
@@ -99,9 +102,20 @@ class Result:
             with atomic.atomic_path(outdir / "impedance_fits.csv") as tmp:
                 self.impedance_fits.to_csv(tmp, index=False, float_format="%.6g")
             written += [outdir / "impedance.parquet", outdir / "impedance_fits.csv"]
-        if figures and len(self.cycles):
-            from ..observables.figures import FIGURES
+        if self.experiment.has_sweeps and len(self.cycles):
+            from ..observables import voltammetry
 
+            written += voltammetry.save(self, outdir, figures=False)  # the tables; its figure below
+        if figures:
+            written += [save_png(make(), outdir / name) for name, make in self._figures().items()]
+        return written
+
+    def _figures(self):
+        """``{file name: function drawing it}`` of the figures this run has."""
+        from ..observables.figures import FIGURES
+
+        out = {}
+        if len(self.cycles):
             has_interphase = any(col.startswith("decomposition_charge_") for col in self.cycles.columns)
             per_gram = ("voltage_capacity.png", "capacity_efficiency.png")
             for name, make in FIGURES.items():
@@ -109,16 +123,87 @@ class Result:
                     continue
                 if name in per_gram and not self.active_mass_kg > 0:
                     continue
-                fig = make(self)
-                written.append(save_png(fig, outdir / name))
-        if self.experiment.has_sweeps and len(self.cycles):
-            from ..observables import voltammetry
+                out[name] = partial(make, self)
+            if self.experiment.has_sweeps:
+                from ..observables import voltammetry
 
-            written += voltammetry.save(self, outdir, figures)
-        if figures and self.impedance is not None and len(self.impedance):
+                out["voltammogram.png"] = partial(voltammetry.plot, self)
+        if self.impedance is not None and len(self.impedance):
             from ..observables.impedance_figures import IMPEDANCE_FIGURES
 
-            for name, make in IMPEDANCE_FIGURES.items():
-                fig = make(self)  # a matplotlib.figure.Figure, no pyplot state
-                written.append(save_png(fig, outdir / name))
-        return written
+            out.update((name, partial(make, self)) for name, make in IMPEDANCE_FIGURES.items())
+        return out
+
+    def plot(self, name=None):
+        """The figures :meth:`save` writes, drawn now with the same functions:
+        ``{file name: matplotlib Figure}``, or the one figure ``name`` (e.g.
+        ``"voltage_capacity"``). The figures are not attached to pyplot: in a notebook,
+        a figure shows as the last value of a cell (or with ``display(fig)``)."""
+        figures = self._figures()
+        if name is None:
+            return {key: make() for key, make in figures.items()}
+        key = name if name.endswith(".png") else f"{name}.png"
+        if key not in figures:
+            known = ", ".join(n.removesuffix(".png") for n in figures) or "none"
+            raise InputError("plot", f"no figure {name!r} for this run (it has: {known})")
+        return figures[key]()
+
+    def _headline(self):
+        done, planned = len(self.cycles), self.experiment.n_cycles
+        how = f", extrapolated from {len(self.cycle_numbers)}" if self.cycle_numbers is not None else ""
+        took = f", {self.wall_time:.1f} s" if self.wall_time is not None else ""
+        return (
+            f"ssbsim Result: {self.experiment.name} on {Path(str(self.parameters.source)).stem}, "
+            f"{done} of {planned} cycles{how}{took}"
+        )
+
+    def __repr__(self):
+        return (
+            f"<{self._headline()}>\n{format_table(self.cycles, max_rows=8)}"
+            if len(self.cycles)
+            else f"<{self._headline()}>"
+        )
+
+    def _repr_html_(self):
+        import html
+
+        return f"<p>{html.escape(self._headline())}</p>" + self.cycles.to_html(
+            max_rows=10, float_format="{:.4g}".format
+        )
+
+
+SUMMARY_COLUMNS = {
+    "cycle": ("cycle", "{:d}"),
+    "upper_cutoff_V": ("Vmax set", "{:.2f}"),
+    "charge_capacity_mAh_g": ("Qch mAh/g", "{:.1f}"),
+    "discharge_capacity_mAh_g": ("Qdis mAh/g", "{:.1f}"),
+    "coulombic_efficiency": ("CE %", "{:.2%}"),
+    "mean_discharge_voltage_V": ("Vdis V", "{:.3f}"),
+    "electrolyte_resistance_ohm_cm2": ("R0", "{:.1f}"),
+    "anode_interface_resistance_ohm_cm2": ("R1", "{:.1f}"),
+    "cathode_interphase_resistance_ohm_cm2": ("R2", "{:.1f}"),
+}
+
+
+def format_table(cycles, max_rows=None):
+    """The per-cycle table as aligned text (units in the header, ohm cm2 for R), the
+    table ``ssbsim run`` prints; beyond ``max_rows``, the first and last rows."""
+    header = [label for label, _ in SUMMARY_COLUMNS.values()]
+    shown = cycles
+    if max_rows is not None and len(cycles) > max_rows:
+        shown = pd.concat([cycles.head(max_rows // 2), cycles.tail(max_rows - max_rows // 2)])
+    rows = []
+    for n, (_, row) in enumerate(shown.iterrows()):
+        if shown is not cycles and n == max_rows // 2:
+            rows.append(["..."] * len(header))
+        cells = []
+        for column, (_, fmt) in SUMMARY_COLUMNS.items():
+            value = row[column]
+            value = int(value) if column == "cycle" else value
+            cells.append(fmt.format(value) if value == value else "-")
+        rows.append(cells)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(header, widths))]
+    lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
+    lines.append("R0, R1, R2: electrolyte, Na anode interface, cathode interphase [ohm cm2], end of cycle")
+    return "\n".join(lines)

@@ -4,7 +4,9 @@ indices.
 Dask distributed is the engine (BSD-3, the scheduler of the PyData ecosystem PyBaMM
 lives in): with no address it starts a local cluster of worker processes (one thread
 each: the solver is single-threaded and holds the GIL); with ``--scheduler ADDRESS`` it
-joins an existing cluster, whose workers need ssbsim installed. Each case is one task;
+joins an existing cluster, whose workers need ssbsim installed (in Python, ``client=`` takes
+a ``distributed.Client`` the caller opened). A local cluster's dashboard link is printed
+(the dashboard needs bokeh, the ``dashboard`` extra). Each case is one task;
 results are stored as they complete, in whatever order; a task that dies with its worker
 is recorded as failed and the study goes on.
 """
@@ -22,19 +24,53 @@ from .worker import payload, run_case
 
 #: seconds to wait for a scheduler given with --scheduler (environment: SSBSIM_SCHEDULER_TIMEOUT)
 SCHEDULER_TIMEOUT = 20
+#: of which at most this long for its TCP port to answer at all
+PROBE_TIMEOUT = 3
 
 
 def _reason(err):
     return " ".join(str(err).split()) or type(err).__name__
 
 
+def _probe(address, timeout):
+    """InputError within ``timeout`` (at most PROBE_TIMEOUT) s unless something listens at
+    the TCP ``address`` of a scheduler: Dask itself retries a refused connection until its
+    own, longer, timeout. Other protocols are left to Dask."""
+    import socket
+
+    from distributed.comm import parse_address, parse_host_port
+
+    try:
+        protocol, location = parse_address(address)
+        if protocol not in ("tcp", "tls"):
+            return
+        host, port = parse_host_port(location)
+    except Exception:  # malformed: Dask says why
+        return
+    try:
+        socket.create_connection((host, port), timeout=min(timeout, PROBE_TIMEOUT)).close()
+    except OSError as err:
+        said = "no answer" if isinstance(err, TimeoutError) else (err.strerror or str(err))
+        raise InputError("--scheduler", f"cannot reach the Dask scheduler {address!r}: {said}") from None
+
+
+def dashboard_line(client):
+    """The line that says where a local cluster's dashboard is, or how to get one."""
+    import importlib.util
+
+    if importlib.util.find_spec("bokeh") is None:
+        return "no Dask dashboard: it needs bokeh (pip install 'bokeh>=3.1', ssbsim's 'dashboard' extra)"
+    return f"Dask dashboard: {client.dashboard_link}"
+
+
 def _client(scheduler, workers):
     from distributed import Client, LocalCluster
 
     if scheduler:
-        timeout = os.environ.get("SSBSIM_SCHEDULER_TIMEOUT", SCHEDULER_TIMEOUT)
+        timeout = float(os.environ.get("SSBSIM_SCHEDULER_TIMEOUT", SCHEDULER_TIMEOUT))
+        _probe(scheduler, timeout)
         try:
-            return Client(scheduler, timeout=f"{float(timeout)}s")
+            return Client(scheduler, timeout=f"{timeout}s")
         except Exception as err:  # unreachable, not a scheduler, malformed address
             raise InputError("--scheduler", f"cannot use the Dask scheduler {scheduler!r}: {_reason(err)}") from None
     try:
@@ -52,15 +88,19 @@ def _client(scheduler, workers):
     return client
 
 
-def run_study(spec, outdir, scheduler=None, workers=None, progress=True):
+def run_study(spec, outdir, scheduler=None, workers=None, progress=True, client=None):
     """Run (or resume) ``spec`` into ``outdir``; returns the cases DataFrame. The folder
-    is locked for the whole run (``study/lock.py``)."""
-    client = _client(scheduler, workers) if scheduler else None  # a bad address: nothing written
+    is locked for the whole run (``study/lock.py``). The cases go to ``client`` (a
+    ``distributed.Client``, left open), else to the scheduler at ``scheduler``, else to a
+    local cluster of ``workers`` processes started when there is something to run."""
+    owned = client is None and scheduler
+    if owned:
+        client = _client(scheduler, workers)  # a bad address: nothing written
     try:
         with StudyLock(outdir):
             return _run_locked(spec, outdir, client, workers, progress)
     finally:
-        if client is not None:
+        if owned:
             _close(client)
 
 
@@ -79,7 +119,10 @@ def _run_locked(spec, outdir, client, workers, progress):
     try:
         if pending:
             local = client is None
-            client = client or _client(None, workers)
+            if local:
+                client = _client(None, workers)
+                if progress:
+                    bar.write(f"ssbsim: {dashboard_line(client)}", file=sys.stderr)
             try:
                 study = client.scatter(payload(spec), broadcast=True)
                 futures = {client.submit(run_case, study, n, values, pure=False): (n, values) for n, values in pending}

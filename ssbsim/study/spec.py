@@ -35,7 +35,7 @@ from ..observables.cycles import COLUMNS
 from ..parameters.loader import check_value
 from ..protocol.steps import with_c_rate, with_upper_cutoff
 from ..resources import check_file, is_path, shipped_dir
-from ..specs import check_description, check_not_fixed, check_reaches_model, load_setup
+from ..specs import check_description, check_not_fixed, check_reaches_model, from_mapping, load_setup
 from ..tomlfile import line_of, read_toml
 
 TOP_LEVEL = {
@@ -135,16 +135,14 @@ def _check_varied_value(name, value, path, where):
     return check_value(name, value, path, where)
 
 
-def load_study_spec(name_or_path):
-    """Load and check a study spec by path (or by the stem of a shipped study)."""
-    path = Path(name_or_path)
-    if not is_path(name_or_path):
-        path = shipped_dir("experiments") / "studies" / f"{name_or_path}.toml"
-        if not path.is_file():
-            raise InputError(name_or_path, "no shipped study of this name (give a path to a .toml file)")
+def load_study_spec(name_or_path, base=None, name="study"):
+    """Load and check a study spec by path (or by the stem of a shipped study), or given
+    as a dict (``specs.from_mapping``: files relative to ``base``)."""
+    if isinstance(name_or_path, dict):
+        path, data, text = from_mapping(name_or_path, name, base)
     else:
-        check_file(path, "study spec file")
-    data, text = read_toml(path)
+        path = _resolve(name_or_path)
+        data, text = read_toml(path)
     for key in data:
         if key not in TOP_LEVEL:
             raise InputError(path, f"unknown key {key!r} (allowed: {', '.join(sorted(TOP_LEVEL))})", line_of(text, key))
@@ -235,6 +233,16 @@ def load_study_spec(name_or_path):
     limits.check("cases", spec.n_cases, path, f"design {design!r}", line_of(text, "design") or line_of(text, "vary"))
     _check_protocol_points(path, text, spec)
     return spec
+
+
+def _resolve(name_or_path):
+    path = Path(name_or_path)
+    if not is_path(name_or_path):
+        path = shipped_dir("experiments") / "studies" / f"{name_or_path}.toml"
+        if not path.is_file():
+            raise InputError(name_or_path, "no shipped study of this name (give a path to a .toml file)")
+        return path
+    return check_file(path, "study spec file")
 
 
 def _check_protocol_points(path, text, spec):

@@ -1,0 +1,101 @@
+"""The ``ssbsim`` command: ``ssbsim run``, ``fit``, ``study``, ``onset`` and ``list``.
+
+One module per command (``run.py``, ``fit.py``, ``study.py``, ``onset.py``,
+``listing.py``), each ``add(subparsers)`` and ``command(args)``: parse, call the Python
+API (``ssbsim.run``, ``ssbsim.fit``, ``ssbsim.study``), print. Here: the parser, the
+process set-up and the exit status.
+
+Exit status: 0 on success; 2 on bad input, with one line naming the file and the key or
+line at fault; 1 when the simulation itself fails, with the reason (or the outputs cannot
+be written); 130 when interrupted by Ctrl-C, after keeping what was done.
+"""
+
+import os
+import signal
+import sys
+
+from .. import interrupt, limits
+from ..errors import InputError, OutputError, SimulationError
+from . import fit, listing, onset, run, study
+from .common import Parser
+
+
+def build_parser():
+    parser = Parser(
+        prog="ssbsim",
+        description="Simulate all-solid-state Na cells with a voltage-dependent cathode/SE interphase.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for command in (run, fit, study, onset, listing):
+        command.add(sub)
+    return parser
+
+
+def setup_process(command):
+    """What the ``ssbsim`` process (never a library user's) is set up with: PyBaMM's
+    telemetry off (no prompt, also in Dask workers, which inherit the environment), a
+    non-interactive matplotlib backend, and PyBaMM's log at ERROR for the commands that
+    solve (``list`` does not import PyBaMM)."""
+    os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
+    os.environ["MPLBACKEND"] = "Agg"
+    if command != "list":
+        import pybamm
+
+        pybamm.set_logging_level("ERROR")
+
+
+def main(argv=None):
+    try:
+        status = _main(argv)
+    except KeyboardInterrupt:  # a Ctrl-C while the outcome of an earlier one is reported
+        print("ssbsim: interrupted", file=sys.stderr)
+        status = interrupt.EXIT_STATUS
+    if status == interrupt.EXIT_STATUS and argv is None:
+        # the ssbsim process itself: the interrupt is reported, let it exit with that status
+        # (a further Ctrl-C during the interpreter's shutdown would end it by the signal)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return status
+
+
+def _main(argv):
+    args = build_parser().parse_args(argv)
+    saved = os.environ.get(limits.ENVIRONMENT)
+    try:
+        limits.apply_command_line(getattr(args, "limit", None))
+        setup_process(args.command)
+        return args.func(args)
+    except InputError as err:
+        print(f"ssbsim: error: {err}", file=sys.stderr)
+        return 2
+    except SimulationError as err:
+        print(f"ssbsim: simulation failed: {err}", file=sys.stderr)
+        return 1
+    except interrupt.Interrupted as err:
+        print(f"ssbsim: interrupted: {err}", file=sys.stderr)
+        return interrupt.EXIT_STATUS
+    except KeyboardInterrupt:
+        print("ssbsim: interrupted: nothing written", file=sys.stderr)
+        return interrupt.EXIT_STATUS
+    except OutputError as err:
+        print(f"ssbsim: error: {err}", file=sys.stderr)
+        return 1
+    # the last line of defence of the one-line contract: faults nobody planned for
+    except MemoryError:
+        print(f"ssbsim: failed: out of memory (see the work-size limits: {limits.ENVIRONMENT})", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("ssbsim: failed: an input nested too deeply (recursion limit)", file=sys.stderr)
+        return 1
+    except OSError as err:
+        where = f" {err.filename}" if err.filename else ""
+        print(f"ssbsim: failed:{where}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    finally:  # --limit holds for this command only (main may be called again in-process)
+        if saved is None:
+            os.environ.pop(limits.ENVIRONMENT, None)
+        else:
+            os.environ[limits.ENVIRONMENT] = saved
+
+
+if __name__ == "__main__":
+    sys.exit(main())

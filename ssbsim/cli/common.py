@@ -1,0 +1,58 @@
+"""What the commands share: the parser (one-line errors), ``NAME=VALUE`` pairs, the
+``--limit`` option, and output folders written as a unit."""
+
+import argparse
+
+from .. import limits
+from ..errors import InputError, OutputError
+from ..outputs import OutputFolder, fail_message
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2 (argparse prints usage too)
+        self.exit(2, f"ssbsim: error: {message} (see {self.prog} --help)\n")
+
+
+def pairs(items, source, parse_value):
+    """``{NAME: parse_value(NAME, VALUE)}`` of ``NAME=VALUE`` items."""
+    out = {}
+    for item in items or []:
+        name, sep, value = item.rpartition("=")
+        if not sep or not name.strip():
+            raise InputError(source, f"{item!r} is not NAME=VALUE")
+        out[name.strip()] = parse_value(name.strip(), value.strip())
+    return out
+
+
+def number(name, value):
+    try:
+        return float(value)
+    except ValueError:
+        raise InputError("--set", f"{name!r}: value {value!r} is not a number") from None
+
+
+def write_outputs(outdir, write):
+    """Call ``write(folder)`` on a staging folder that then replaces ``outdir`` as a
+    unit; returns how (new folder, or replaced). OutputError if the disk refuses."""
+    folder = OutputFolder(outdir)
+    try:
+        with folder as staging:
+            write(staging)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise OutputError(f"cannot write {outdir}: {reason}; {fail_message(outdir)}") from None
+    return folder.describe()
+
+
+def limit_option(parser):
+    parser.add_argument(
+        "--limit",
+        action="append",
+        metavar="NAME=VALUE",
+        help=f"raise a work-size limit ({', '.join(limits.LIMITS)}; see README, or {limits.ENVIRONMENT})",
+    )
+
+
+def output_option(parser, default=None):
+    said = f" (default: {default})" if default else ""
+    parser.add_argument("-o", "--output", metavar="OUTDIR", default=None, help=f"output folder{said}")

@@ -1,0 +1,89 @@
+"""``ssbsim run``: an experiment on a cell (the Python face: ``ssbsim.run``)."""
+
+import sys
+
+from .. import interrupt
+from ..errors import SimulationError
+from ..outputs import check_output, fail_message, owned_by
+from .common import limit_option, number, output_option, pairs, write_outputs
+
+RUN_FILES = owned_by({"cycles.csv", "timeseries.parquet", "run.json"})
+
+
+def add(sub):
+    run = sub.add_parser(
+        "run",
+        help="simulate an experiment on a cell",
+        description="Simulate EXPERIMENT on PARAMETER_SET and write cycles.csv, the time series and figures to OUTDIR.",
+    )
+    run.add_argument(
+        "experiment", help="stem of a shipped experiment (see 'ssbsim list') or path to an experiment TOML"
+    )
+    run.add_argument(
+        "-p",
+        "--parameter-set",
+        default=None,
+        help="stem of a shipped parameter set or path to a TOML (default: asakura2020)",
+    )
+    run.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="override a parameter by its full name, SI units, e.g. --set 'SE conductivity [S.m-1]=0.2'",
+    )
+    run.add_argument(
+        "--option",
+        action="append",
+        metavar="KEY=VALUE",
+        help="model option, e.g. --option 'cathode=resolved' (see README)",
+    )
+    output_option(run, "results/<experiment>")
+    run.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
+    limit_option(run)
+    run.add_argument(
+        "--extrapolate",
+        action="store_true",
+        help="long protocols: simulate representative cycles, extrapolate the slow states in between",
+    )
+    run.set_defaults(func=command)
+
+
+def command(args):
+    from ..model.options import ModelOptions
+    from ..simulation.result import format_table
+    from ..simulation.run import prepare, run
+
+    overrides = pairs(args.set, "--set", number)
+    options = pairs(args.option, "--option", lambda name, value: value)
+    ModelOptions(options, source="--option")  # name --option, not the merged options, in errors
+    spec, pset, _ = prepare(args.experiment, args.parameter_set, overrides, options)
+    outdir = args.output or f"results/{spec.name}"
+    check_output(outdir, RUN_FILES)  # before anything is computed
+    print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
+    with interrupt.deferred():  # a Ctrl-C stops at the end of a step; the cycles done are written
+        try:
+            if args.extrapolate:
+                from ..simulation.extrapolate import run_extrapolated
+
+                result = run_extrapolated(spec, args.parameter_set, overrides=overrides, options=options)
+            else:
+                result = run(spec, args.parameter_set, overrides=overrides, options=options, progress=not args.quiet)
+        except (SimulationError, interrupt.Interrupted) as err:
+            partial = getattr(err, "result", None)
+            if partial is not None and len(partial.cycles):
+                how = write_outputs(outdir, lambda folder: partial.save(folder, figures=not args.no_figures))
+                print(format_table(partial.cycles))
+                print(f"ssbsim: wrote the {len(partial.cycles)} completed cycles to {outdir}/ ({how})", file=sys.stderr)
+            else:
+                print(f"ssbsim: no cycle completed: {fail_message(outdir)}", file=sys.stderr)
+            raise
+    how = write_outputs(outdir, lambda folder: result.save(folder, figures=not args.no_figures))
+    if not args.quiet:
+        print(format_table(result.cycles))
+    print(
+        f"ssbsim: wrote {outdir}/ (cycles.csv, timeseries.parquet, run.json, figures; {how}) "
+        f"in {result.wall_time:.1f} s",
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,64 @@
+"""The README's Python examples are executed as written (in a fresh folder), and what they
+claim is checked: the run's figures are the ones ``ssbsim run`` writes, the fit recovers
+the conductivity the data were simulated with, the study on the passed-in Client runs
+its cases and leaves the Client open."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.DOTALL)
+
+
+def block(marker):
+    found = [code for code in BLOCKS if marker in code]
+    assert len(found) == 1, f"one README python block with {marker!r}"
+    return found[0]
+
+
+def execute(code, folder, monkeypatch):
+    monkeypatch.chdir(folder)
+    namespace = {"__name__": "readme"}
+    exec(compile(code, "README.md", "exec"), namespace)
+    return namespace
+
+
+def test_every_python_block_is_executed():
+    markers = ("ssbsim.run(", "ssbsim.fit(", "ssbsim.study(")
+    assert all(any(m in code for m in markers) for code in BLOCKS), "a README python block no test runs"
+
+
+def test_run_example(tmp_path, monkeypatch):
+    ns = execute(block("result = ssbsim.run("), tmp_path, monkeypatch)
+    result = ns["result"]
+    assert set(ns["figures"]) == {p.name for p in (tmp_path / "out").glob("*.png")}
+    assert result._repr_html_().count("<tr>") == 10 + 1  # body rows: 10 of the 40 cycles, and "..."
+    assert ns["fig"].axes and repr(result).splitlines()[0].endswith(
+        f"{len(result.cycles)} of 40 cycles, {result.wall_time:.1f} s>"
+    )
+
+
+@pytest.mark.slow
+def test_fit_example(tmp_path, monkeypatch):
+    ns = execute(block("ssbsim.fit("), tmp_path, monkeypatch)
+    fitted, name = ns["fitted"], "SE conductivity [S.m-1]"
+    assert fitted.values[name] == pytest.approx(0.05, rel=0.01) and fitted.converged
+    low, high = fitted.intervals[name]
+    assert low < fitted.values[name] < high
+    assert repr(fitted).splitlines()[:2] == ["<ssbsim fit fit: 1 parameter, 10 data points>", fitted.lines()[0][0]]
+    written = {p.name for p in (tmp_path / "out" / "fit").iterdir()}
+    assert {"fit.json", "fitted_parameter_set.toml", *ns["figures"]} <= written
+
+
+@pytest.mark.slow
+def test_study_example(tmp_path, monkeypatch):
+    ns = execute(block("ssbsim.study("), tmp_path, monkeypatch)
+    cases = ns["done"].cases
+    assert list(cases["status"]) == ["ok", "ok"] and list(cases["SE conductivity [S.m-1]"]) == [0.05, 0.2]
+    # a 4x more conductive SE loses less voltage: more capacity to the same cutoff (last cycle: C/5)
+    assert cases["last_discharge_capacity_mAh_g"].iloc[1] > cases["last_discharge_capacity_mAh_g"].iloc[0]
+    files = ns["done"].files
+    assert files and all((tmp_path / "out" / "study" / p.name).is_file() for p in files)
