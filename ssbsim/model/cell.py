@@ -25,6 +25,9 @@ constant. The Na balance
 (Na metal, Na in the connected particles and locked in isolated ones,
 ``active_material_loss.py``, less the Na+ that SE decomposition released and the anode
 plated) is conserved by construction, which the tests check.
+
+The open-circuit voltage (``"Open-circuit voltage [V]"``, PyBaMM's name) is
+:math:`U(\sum_k w_k \bar x_k)` against the Na metal, the voltage the cell relaxes to.
 """
 
 import pybamm
@@ -69,6 +72,38 @@ class ExternalCircuit(Submodel):
             "Na in cathode [mol]": na_cathode,
             "Na in anode [mol]": na_anode,
             "Total Na [mol]": na_cathode + na_anode - variables["Na released by SE decomposition [mol]"],
+            **self._open_circuit(variables),
+        }
+
+    def _open_circuit(self, variables):
+        """Open-circuit potentials under PyBaMM's names. The Na metal is the reference
+        (0 V). Bulk: U of the populations' share-weighted mean filling, the potential the
+        particles relax to together (Na is conserved and they end at one potential);
+        surface: the share-weighted mean of the particles' surface potentials."""
+        labels = self.options.particle_labels
+        if not labels:  # SE:carbon: no intercalation host, no open-circuit potential
+            return {}
+        shares = [self.param.population[label].share for label in labels]
+        x_bulk = sum(
+            w * pybamm.x_average(variables[f"Positive particle{label} average stoichiometry"])
+            for w, label in zip(shares, labels)
+        )
+        U_surf = sum(
+            w * pybamm.x_average(variables[f"Positive particle{label} surface potential [V]"])
+            for w, label in zip(shares, labels)
+        )
+        U_bulk = self.param.ocp(x_bulk)
+        zero = pybamm.Scalar(0)
+        return {
+            "Positive electrode bulk stoichiometry": x_bulk,
+            "Positive electrode bulk open-circuit potential [V]": U_bulk,
+            "X-averaged positive electrode open-circuit potential [V]": U_surf,
+            "Negative electrode bulk open-circuit potential [V]": zero,
+            "X-averaged negative electrode open-circuit potential [V]": zero,
+            "Bulk open-circuit voltage [V]": U_bulk,
+            "Battery open-circuit voltage [V]": U_bulk,
+            "Open-circuit voltage [V]": U_bulk,
+            "Surface open-circuit voltage [V]": U_surf,
         }
 
     def set_rhs(self, variables):

@@ -9,14 +9,37 @@ from the step's cached ``last_state`` (one point, not the step's hundreds of sol
 which ssbsim keeps: ``observables/quadrature.py``). The tests check that both ways name
 the same end conditions, and that PyBaMM still calls this private method once per end
 condition of each step (tests/simulation).
+
+It also sets the initial state of charge its own way (``initial_state.py``): PyBaMM's
+``Simulation.set_initial_state`` always calls its lithium-ion electrode-SOH machinery,
+which needs PyBaMM's battery options and a negative electrode. ``CellModel`` with
+``pybamm.Simulation`` works for everything else; for ``initial_soc`` use this class
+(``ssbsim.Simulation``).
 """
 
 import pybamm
 
 from .. import interrupt
+from ..parameters.registry import PARTICLE
+from .initial_state import initial_stoichiometry
 
 
 class Simulation(pybamm.Simulation):
+    def set_initial_state(self, initial_soc, direction=None, inputs=None):
+        """``sim.solve(..., initial_soc=...)`` for this cell, in place of PyBaMM's
+        lithium-ion electrode-SOH calculation: sets ``"Initial positive electrode
+        stoichiometry"`` (:func:`initial_stoichiometry`) on a copy of the parameter values;
+        PyBaMM then recomputes the initial conditions of a built model."""
+        fingerprint = ("ssbsim", initial_soc, direction)
+        if fingerprint == self._esoh_fingerprint:
+            return
+        values = self._unprocessed_parameter_values.copy()
+        values.update({PARTICLE.x_init.name: initial_stoichiometry(initial_soc, values, inputs)})
+        self._parameter_values = values
+        self._needs_ic_rebuild = True
+        self._built_initial_soc = initial_soc
+        self._esoh_fingerprint = fingerprint
+
     def _evaluate_step_termination_expression_from_solution(self, term, step_solution, step):
         last = step_solution.last_state
 
