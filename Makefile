@@ -19,7 +19,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 install: $(VENV)/.installed
 
 demo: install
-	$(BIN)/ssbsim run cutoff_sweep -o results/cutoff_sweep
+	$(BIN)/ssbsim run cutoff_sweep -o results/cutoff_sweep --overwrite
 
 lint: install
 	$(BIN)/ruff check .

@@ -4,7 +4,9 @@ The pipeline, one subpackage per stage::
 
     model -> parameters -> protocol -> simulation -> observables
 
-``load_parameter_set`` and ``run`` are the Python face of ``ssbsim run``.
+``load_parameter_set`` and ``run`` are the Python face of ``ssbsim run``; ``CellModel``
+and ``Simulation`` are the model and a ``pybamm.Simulation`` for use as in PyBaMM
+(``pybamm.ParameterValues("asakura2020")`` finds the shipped sets).
 
 Importing ssbsim changes nothing global and imports neither PyBaMM nor matplotlib: the
 functions below are loaded on first use (module ``__getattr__``), so ``ssbsim --help``
@@ -18,13 +20,17 @@ from .errors import InputError, SimulationError, SsbsimError
 __version__ = "0.1.0"
 
 _LAZY = {
+    "CellModel": "ssbsim.model",
+    "Simulation": "ssbsim.simulation.pybamm_simulation",
     "load_parameter_set": "ssbsim.parameters",
     "load_experiment": "ssbsim.protocol",
     "run": "ssbsim.simulation.run",
 }
 
 __all__ = [
+    "CellModel",
     "InputError",
+    "Simulation",
     "SimulationError",
     "SsbsimError",
     "load_experiment",

@@ -11,11 +11,14 @@ import os
 import signal
 import sys
 
-from . import interrupt, limits
+from . import __version__, interrupt, limits
 from .errors import InputError, OutputError, SimulationError
 from .outputs import OutputFolder, check_output, fail_message, owned_by
 
-RUN_FILES = owned_by({"cycles.csv", "timeseries.parquet", "run.json"})
+RUN_FILES = owned_by(
+    {"cycles.csv", "timeseries.parquet", "run.json", "impedance.parquet", "impedance_fits.csv"}
+    | {"voltammogram.csv", "onsets.csv"}
+)
 FIT_FILES = owned_by({"fit.json", "fitted_parameter_set.toml"})
 STUDY_FILES = owned_by({"study.json", "cases.jsonl", "cases.parquet", "sensitivity.csv", ".lock"})
 
@@ -94,7 +97,7 @@ def cmd_run(args):
     ModelOptions(options, source="--option")  # name --option, not the merged options, in errors
     spec, pset, _ = prepare(args.experiment, args.parameter_set, overrides, options)
     outdir = args.output or f"results/{spec.name}"
-    check_output(outdir, RUN_FILES)  # before anything is computed
+    check_output(outdir, RUN_FILES, overwrite=args.overwrite)  # before anything is computed
     print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
     with interrupt.deferred():  # a Ctrl-C stops at the end of a step; the cycles done are written
         try:
@@ -139,7 +142,7 @@ def cmd_fit(args):
         check_update(spec)  # before anything is computed
     problem = Problem(spec)  # reads and checks the data before anything is solved
     outdir = args.output or f"results/fit_{spec.name}"
-    check_output(outdir, FIT_FILES)
+    check_output(outdir, FIT_FILES, overwrite=args.overwrite)
     print(
         f"ssbsim: fitting {len(spec.parameters)} parameters to {problem.n_data} data points "
         f"({', '.join(sorted(problem.experiments))}), {args.starts or spec.starts} starts",
@@ -284,11 +287,18 @@ def _limit_option(parser):
     )
 
 
+def _overwrite_option(parser):
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace OUTDIR if it holds another run (default: refuse, exit 2)"
+    )
+
+
 def build_parser():
     parser = _Parser(
         prog="ssbsim",
         description="Simulate all-solid-state Na cells with a voltage-dependent cathode/SE interphase.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser(
         "run",
@@ -319,6 +329,7 @@ def build_parser():
     run.add_argument(
         "-o", "--output", metavar="OUTDIR", default=None, help="output folder (default: results/<experiment>)"
     )
+    _overwrite_option(run)
     run.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
     _limit_option(run)
@@ -339,6 +350,7 @@ def build_parser():
     fit.add_argument(
         "-o", "--output", metavar="OUTDIR", default=None, help="output folder (default: results/fit_<spec>)"
     )
+    _overwrite_option(fit)
     fit.add_argument("--starts", type=int, default=None, help="number of starts (default: the spec's)")
     fit.add_argument(
         "--intervals",

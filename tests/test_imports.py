@@ -26,7 +26,7 @@ def test_import_ssbsim_imports_neither_pybamm_nor_matplotlib():
     )
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["list"], ["run", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["list"], ["run", "--help"]])
 def test_quick_commands_do_not_import_the_heavy_libraries(argv):
     out = python(
         "import sys\n"
@@ -38,6 +38,15 @@ def test_quick_commands_do_not_import_the_heavy_libraries(argv):
         f"print('\\nHEAVY', code, [m for m in {HEAVY} if m in sys.modules])\n"
     )
     assert out.splitlines()[-1] == "HEAVY 0 []"
+
+
+def test_version_is_the_installed_distributions():
+    from importlib.metadata import version
+
+    out = python(
+        "from ssbsim.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit as exit:\n    print(exit.code)"
+    )
+    assert out.split() == ["ssbsim", version("ssbsim"), "0"]
 
 
 def test_importing_the_package_changes_no_global_state():
