@@ -88,3 +88,38 @@ def test_a_script_never_meets_pybamms_telemetry_prompt(tmp_path):
     assert process.returncode == 0, err.decode()
     assert out.decode().split() == ["done"]  # no prompt text
     assert not (tmp_path / "config" / "pybamm").exists()  # and no answer written for the user
+
+
+def test_progress_bar_in_a_notebook_without_ipywidgets_is_quiet():
+    """In a Jupyter kernel without ipywidgets tqdm would warn "IProgress not found"; the
+    bar falls back to text without it (a kernel is imitated: tqdm only looks for the
+    modules)."""
+    out = python(
+        "import sys, types, warnings\n"
+        "from ssbsim.simulation.progress import progress_bar\n"
+        "sys.modules['ipykernel.zmqshell'] = types.ModuleType('ipykernel.zmqshell')\n"
+        "ipython = types.ModuleType('IPython')\n"
+        "ipython.get_ipython = lambda: type('ZMQInteractiveShell', (), {})()\n"
+        "sys.modules['IPython'] = ipython\n"
+        "sys.modules['ipywidgets'] = None\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    bar = progress_bar(total=2, disable=True)\n"
+        "print(len(caught), type(bar).__module__)\n"
+    )
+    assert out.split() == ["0", "tqdm.asyncio"]  # tqdm.auto's text bar, not the notebook widget
+
+
+def test_an_interrupted_run_leaves_pybamms_log_level(monkeypatch):
+    """ssbsim silences PyBaMM's log while a run stops after Ctrl-C; the caller's level is
+    restored (a notebook keeps its logging)."""
+    import pybamm
+
+    import ssbsim
+    from ssbsim import interrupt
+
+    level = pybamm.logger.level
+    monkeypatch.setattr(interrupt, "requested", lambda: True)
+    with pytest.raises(interrupt.Interrupted):
+        ssbsim.run("rate_test")
+    assert pybamm.logger.level == level

@@ -27,6 +27,9 @@ def test_regular_install_finds_shipped_files(tmp_path):
         text=True,
     )
     assert build.returncode == 0, build.stderr
+    # the project's metadata builds without warnings (licence, package list, ...); pip's own
+    # "WARNING: Location ..." lines come from the machine's configuration
+    assert [line for line in build.stderr.splitlines() if "Warning" in line] == [], build.stderr
     assert (target / "ssbsim" / "parameter_sets" / "asakura2020.toml").is_file()
     probe = (
         "import ssbsim, ssbsim.resources as r;"

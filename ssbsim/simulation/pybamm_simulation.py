@@ -54,6 +54,13 @@ class Simulation(pybamm.Simulation):
         except (KeyError, NotImplementedError):  # pragma: no cover - as PyBaMM
             return None
 
+    def solve(self, *args, **kwargs):
+        level = pybamm.logger.level
+        try:
+            return super().solve(*args, **kwargs)
+        finally:
+            pybamm.logger.setLevel(level)  # a stop after Ctrl-C silences PyBaMM's log for this solve only
+
     def _get_built_experiment_solver(self, key):
         """The solver of the next step; after a deferred Ctrl-C (``ssbsim.interrupt``) one
         whose step fails at once, so PyBaMM stops the experiment as after a solver
