@@ -131,3 +131,38 @@ def test_model_and_simulation_pickle(tmp_path, discharge):
     after = loaded.solve([0, 600], initial_soc=0.5)["Voltage [V]"].entries
     assert after == pytest.approx(before, abs=1e-9)
     pickle.dumps(_cell_a_values())
+
+
+COMPONENTS = [
+    "Battery particle concentration overpotential [V]",
+    "X-averaged battery reaction overpotential [V]",
+    "X-averaged battery concentration overpotential [V]",
+    "X-averaged battery electrolyte ohmic losses [V]",
+    "X-averaged battery solid phase ohmic losses [V]",
+]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [None, {"cathode": "resolved", "particle": "distribution", "particle size bins": 3}],
+    ids=["cell A", "resolved, size bins"],
+)
+def test_voltage_components_add_up_to_the_voltage(options, cell_a):
+    """V = OCV + the overpotentials - the film ("contact") drop, at every time (to the
+    solver's residual of the current balance), so that pybamm.plot_voltage_components
+    shows the voltage it plots as their sum."""
+    model = CellModel(None if options is None else cell_a.model_options(options))
+    values = model.default_parameter_values
+    values["Current function [A]"] = CURRENT
+    sim = Simulation(model, parameter_values=values)
+    solution = sim.solve([0, 1800], initial_soc=0.3)
+    total = solution["Battery open-circuit voltage [V]"].entries - solution["Contact overpotential [V]"].entries
+    for name in COMPONENTS:
+        total = total + solution[name].entries
+    assert total == pytest.approx(solution["Voltage [V]"].entries, abs=1e-5)
+    # on discharge every part lowers the voltage; the particles' surface fills first
+    for name in COMPONENTS[:2] + COMPONENTS[3:4]:
+        assert np.all(solution[name].entries[1:] < 0), name
+    fig, ax = pybamm.plot_voltage_components(sim, show_plot=False)
+    assert ax.get_legend_handles_labels()[1][0] == "Open-circuit voltage"
+    fig.clf()
