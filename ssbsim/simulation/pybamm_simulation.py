@@ -29,8 +29,9 @@ class Simulation(pybamm.Simulation):
         """``sim.solve(..., initial_soc=...)`` for this cell, in place of PyBaMM's
         lithium-ion electrode-SOH calculation: sets ``"Initial positive electrode
         stoichiometry"`` (:func:`initial_stoichiometry`) on a copy of the parameter values;
-        PyBaMM then recomputes the initial conditions of a built model."""
-        fingerprint = ("ssbsim", initial_soc, direction)
+        PyBaMM then recomputes the initial conditions of a built model. ``direction``
+        changes nothing: the cathode's OCP has no hysteresis."""
+        fingerprint = ("ssbsim", initial_soc, self._normalize_inputs(inputs or {}))
         if fingerprint == self._esoh_fingerprint:
             return
         values = self._unprocessed_parameter_values.copy()
