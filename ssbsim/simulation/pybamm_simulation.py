@@ -31,6 +31,11 @@ class Simulation(pybamm.Simulation):
         stoichiometry"`` (:func:`initial_stoichiometry`) on a copy of the parameter values;
         PyBaMM then recomputes the initial conditions of a built model. ``direction``
         changes nothing: the cathode's OCP has no hysteresis."""
+        labels = getattr(self._unprocessed_model.options, "particle_labels", None)
+        if labels is None:  # not ssbsim's model: PyBaMM's way
+            return super().set_initial_state(initial_soc, direction=direction, inputs=inputs)
+        if not labels:
+            raise ValueError('initial_soc needs an intercalation host; working electrode = "SE:carbon" has none')
         fingerprint = ("ssbsim", initial_soc, self._normalize_inputs(inputs or {}))
         if fingerprint == self._esoh_fingerprint:
             return

@@ -116,6 +116,9 @@ def test_initial_soc(discharge, cell_a):
     for bad in (1.5, -0.1, "9 V", "half", True):
         with pytest.raises(ValueError):
             initial_stoichiometry(bad, values)
+    carbon = Simulation(CellModel(parameter_set="asakura2020_se_carbon"))
+    with pytest.raises(ValueError, match="intercalation host"):
+        carbon.solve([0, 60], initial_soc=0.5)
     # a second solve from another state rebuilds the initial conditions only
     solution = discharge.solve([0, 60], initial_soc=0.9)
     assert solution["Positive particle average stoichiometry"].entries[0] == pytest.approx(0.1)
