@@ -242,7 +242,7 @@ def test_a_stopped_fit_writes_nothing_and_leaves_the_parameter_set(tmp_path, sig
     )
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "fit.json").write_text("{}\n")  # a previous fit's
-    process = start(["fit", "fit.toml", "-o", "out", "--update", "--no-figures"], tmp_path)
+    process = start(["fit", "fit.toml", "-o", "out", "--overwrite", "--update", "--no-figures"], tmp_path)
     process.stderr.readline()  # "fitting ...": data checked, solving starts
     time.sleep(3)
     os.killpg(process.pid, sig) if sig == signal.SIGKILL else process.send_signal(sig)
