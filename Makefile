@@ -13,13 +13,16 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@# setuptools' notice "Editable installation ... be careful with folders named like the package"
+	@# (informational: parameter_sets/ and experiments/ are mapped into the package, which an
+	@# editable install does through an import finder) is not shown; its other warnings are
+	PYTHONWARNINGS="ignore:Editable installation:UserWarning" $(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
 install: $(VENV)/.installed
 
 demo: install
-	$(BIN)/ssbsim run cutoff_sweep -o results/cutoff_sweep
+	$(BIN)/ssbsim run cutoff_sweep -o results/cutoff_sweep --overwrite
 
 lint: install
 	$(BIN)/ruff check .

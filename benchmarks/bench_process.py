@@ -59,6 +59,7 @@ def main(argv=None):
                 args.experiment,
                 "-o",
                 str(Path(tmp) / "out"),
+                "--overwrite",  # every repeat writes the same folder
             ],
             "stock SPM script (solve only)": [sys.executable, str(script), args.experiment],
         }

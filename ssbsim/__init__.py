@@ -7,6 +7,8 @@ The pipeline, one subpackage per stage::
 ``load_parameter_set`` and ``run`` are the Python face of ``ssbsim run``, ``fit`` of
 ``ssbsim fit`` and ``study`` of ``ssbsim study`` (``fit`` and ``study`` are also the
 subpackages that do the work: callable packages, see ``callable_package.py``).
+``CellModel`` and ``Simulation`` are the model and a ``pybamm.Simulation`` for use as in
+PyBaMM (``pybamm.ParameterValues("asakura2020")`` finds the shipped sets).
 
 Importing ssbsim changes nothing global and imports neither PyBaMM nor matplotlib: the
 functions below are loaded on first use (module ``__getattr__``), so ``ssbsim --help``
@@ -23,11 +25,15 @@ _LAZY = {
     "load_parameter_set": "ssbsim.parameters",
     "load_experiment": "ssbsim.protocol",
     "run": "ssbsim.simulation.run",
+    "CellModel": "ssbsim.model",
+    "Simulation": "ssbsim.simulation.pybamm_simulation",
 }
 _PACKAGES = ("fit", "study")  # callable subpackages
 
 __all__ = [
+    "CellModel",
     "InputError",
+    "Simulation",
     "SimulationError",
     "SsbsimError",
     "fit",

@@ -9,7 +9,10 @@ its copy aside, which the next command into the same folder puts back).
 
 :func:`check_output` runs before anything is computed: the folder must be creatable and
 writable, and an existing folder is only replaced when it holds nothing but what ssbsim
-writes there -- ``-o ~/Documents`` is refused, not emptied.
+writes there -- ``-o ~/Documents`` is refused, not emptied -- and, for ``run`` and ``fit``,
+only with ``--overwrite``: without it a folder that holds another run's outputs is refused
+(exit 2, before anything is computed), never replaced silently nor diverted to another
+name that a script would not look in.
 """
 
 import os
@@ -66,10 +69,11 @@ def _nearest_existing(path):
     return Path(".")
 
 
-def check_output(path, owned, source="-o"):
+def check_output(path, owned, source="-o", overwrite=True):
     """InputError unless ``path`` can become an output folder: creatable and writable,
     and, if it exists, a folder holding only names in ``owned`` (what the command
-    writes) or hidden leftovers of ssbsim."""
+    writes) or hidden leftovers of ssbsim; with ``overwrite`` False, one holding nothing
+    but hidden leftovers (the outputs of another run are refused: ``--overwrite``)."""
     path = Path(path)
     if os.path.islink(path) and not path.exists():
         raise InputError(source, f"{path} is a dangling symbolic link")
@@ -86,6 +90,11 @@ def check_output(path, owned, source="-o"):
                 f"{path} holds files ssbsim did not write ({foreign[0]!r}"
                 + (f" and {len(foreign) - 1} more" if len(foreign) > 1 else "")
                 + "): choose another folder",
+            )
+        if not overwrite and any(not p.name.startswith(".") for p in path.iterdir()):
+            raise InputError(
+                source,
+                f"{path} holds the outputs of another run: pass --overwrite to replace them, or choose another folder",
             )
     parent = _nearest_existing(path.parent)
     if not parent.is_dir():

@@ -75,7 +75,7 @@ def leftovers(folder):
 def test_ctrl_c_during_run_keeps_the_completed_cycles(tmp_path):
     (tmp_path / "long.toml").write_text(LONG)
     before = previous_run(tmp_path / "out")
-    process = start(["run", "long.toml", "-o", "out", "-q", "--no-figures"], tmp_path)
+    process = start(["run", "long.toml", "-o", "out", "--overwrite", "-q", "--no-figures"], tmp_path)
     process.stderr.readline()  # the run has started: inputs checked
     time.sleep(6)
     process.send_signal(signal.SIGINT)
@@ -100,7 +100,7 @@ def test_ctrl_c_during_run_keeps_the_completed_cycles(tmp_path):
 def test_second_ctrl_c_stops_at_once_and_keeps_the_previous_outputs(tmp_path):
     (tmp_path / "long.toml").write_text(LONG)
     before = previous_run(tmp_path / "out")
-    process = start(["run", "long.toml", "-o", "out", "-q", "--no-figures"], tmp_path)
+    process = start(["run", "long.toml", "-o", "out", "--overwrite", "-q", "--no-figures"], tmp_path)
     process.stderr.readline()
     time.sleep(2)
     process.send_signal(signal.SIGINT)
@@ -118,7 +118,7 @@ def test_second_ctrl_c_stops_at_once_and_keeps_the_previous_outputs(tmp_path):
 def test_sigkill_during_run_leaves_the_previous_outputs(tmp_path):
     (tmp_path / "long.toml").write_text(LONG)
     before = previous_run(tmp_path / "out")
-    process = start(["run", "long.toml", "-o", "out", "-q", "--no-figures"], tmp_path)
+    process = start(["run", "long.toml", "-o", "out", "--overwrite", "-q", "--no-figures"], tmp_path)
     process.stderr.readline()
     time.sleep(4)
     os.killpg(process.pid, signal.SIGKILL)
@@ -154,7 +154,7 @@ def test_full_disk_is_one_line_and_leaves_the_previous_outputs(tmp_path, monkeyp
 
     monkeypatch.setattr(Result, "save", full)
     monkeypatch.chdir(tmp_path)
-    assert main(["run", "short.toml", "-o", "out", "-q"]) == 1
+    assert main(["run", "short.toml", "-o", "out", "--overwrite", "-q"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and "Traceback" not in "".join(err)  # the banner, then the error
     assert "No space left on device" in err[-1] and "previous outputs in out are intact" in err[-1]
@@ -168,11 +168,45 @@ def test_a_new_run_replaces_the_whole_folder_and_says_so(tmp_path, monkeypatch, 
     (tmp_path / "out" / "interphase.png").write_bytes(b"old figure")  # not written by this run
     monkeypatch.chdir(tmp_path)
     os.umask(0o022)
-    assert main(["run", "short.toml", "-o", "out", "-q", "--no-figures"]) == 0
+    assert main(["run", "short.toml", "-o", "out", "--overwrite", "-q", "--no-figures"]) == 0
     assert "replaced the previous outputs" in capsys.readouterr().err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["cycles.csv", "run.json", "timeseries.parquet"]
     assert (tmp_path / "out" / "cycles.csv").stat().st_mode & 0o777 == 0o644  # the umask's, not 0600
     assert leftovers(tmp_path) == []
+
+
+def test_a_folder_with_another_run_is_refused_without_overwrite(tmp_path, monkeypatch, capsys):
+    """Exit 2, one line naming the folder and --overwrite, before anything is computed;
+    the previous outputs untouched. An empty folder, or hidden leftovers only, are fine."""
+    (tmp_path / "short.toml").write_text(SHORT)
+    before = previous_run(tmp_path / "out")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "short.toml", "-o", "out", "-q", "--no-figures"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "out holds the outputs of another run" in err[0] and "--overwrite" in err[0]
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == before
+    assert leftovers(tmp_path) == []
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / ".cycles.csv.0123abcd.tmp").write_text("")
+    assert main(["run", "short.toml", "-o", "empty", "-q", "--no-figures"]) == 0
+    assert "new folder" not in capsys.readouterr().err  # it existed: replaced as a unit
+    assert (tmp_path / "empty" / "cycles.csv").is_file()
+
+
+def test_outputs_get_the_users_permissions(tmp_path, monkeypatch):
+    """Files and the folder as ``open``/``mkdir`` would make them under the umask: a
+    group-shared umask gives group-writable outputs, never 0600."""
+    (tmp_path / "short.toml").write_text(SHORT)
+    monkeypatch.chdir(tmp_path)
+    old = os.umask(0o002)
+    try:
+        assert main(["run", "short.toml", "-o", "out", "-q"]) == 0
+    finally:
+        os.umask(old)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "out").iterdir()}
+    assert {"cycles.csv", "run.json", "timeseries.parquet", "voltage_capacity.png"} <= set(modes)
+    assert set(modes.values()) == {0o664}, modes
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o775
 
 
 def test_a_link_to_an_output_folder_stays_a_link(tmp_path, monkeypatch, capsys):
@@ -180,7 +214,7 @@ def test_a_link_to_an_output_folder_stays_a_link(tmp_path, monkeypatch, capsys):
     previous_run(tmp_path / "real")
     (tmp_path / "link").symlink_to("real")
     monkeypatch.chdir(tmp_path)
-    assert main(["run", "short.toml", "-o", "link", "-q", "--no-figures"]) == 0
+    assert main(["run", "short.toml", "-o", "link", "--overwrite", "-q", "--no-figures"]) == 0
     assert (tmp_path / "link").is_symlink()
     assert (tmp_path / "real" / "timeseries.parquet").is_file() and leftovers(tmp_path) == []
 
@@ -208,7 +242,7 @@ def test_a_stopped_fit_writes_nothing_and_leaves_the_parameter_set(tmp_path, sig
     )
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "fit.json").write_text("{}\n")  # a previous fit's
-    process = start(["fit", "fit.toml", "-o", "out", "--update", "--no-figures"], tmp_path)
+    process = start(["fit", "fit.toml", "-o", "out", "--overwrite", "--update", "--no-figures"], tmp_path)
     process.stderr.readline()  # "fitting ...": data checked, solving starts
     time.sleep(3)
     os.killpg(process.pid, sig) if sig == signal.SIGKILL else process.send_signal(sig)

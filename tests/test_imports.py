@@ -26,7 +26,7 @@ def test_import_ssbsim_imports_neither_pybamm_nor_matplotlib():
     )
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["list"], ["run", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["list"], ["run", "--help"]])
 def test_quick_commands_do_not_import_the_heavy_libraries(argv):
     out = python(
         "import sys\n"
@@ -38,6 +38,15 @@ def test_quick_commands_do_not_import_the_heavy_libraries(argv):
         f"print('\\nHEAVY', code, [m for m in {HEAVY} if m in sys.modules])\n"
     )
     assert out.splitlines()[-1] == "HEAVY 0 []"
+
+
+def test_version_is_the_installed_distributions():
+    from importlib.metadata import version
+
+    out = python(
+        "from ssbsim.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit as exit:\n    print(exit.code)"
+    )
+    assert out.split() == ["ssbsim", version("ssbsim"), "0"]
 
 
 def test_importing_the_package_changes_no_global_state():
@@ -93,3 +102,38 @@ def test_fit_and_study_are_functions_and_stay_packages():
         "from ssbsim import fit, study\n"
         "assert fit is sys.modules['ssbsim.fit'] and study is sys.modules['ssbsim.study']\n"
     )
+
+
+def test_progress_bar_in_a_notebook_without_ipywidgets_is_quiet():
+    """In a Jupyter kernel without ipywidgets tqdm would warn "IProgress not found"; the
+    bar falls back to text without it (a kernel is imitated: tqdm only looks for the
+    modules)."""
+    out = python(
+        "import sys, types, warnings\n"
+        "from ssbsim.simulation.progress import progress_bar\n"
+        "sys.modules['ipykernel.zmqshell'] = types.ModuleType('ipykernel.zmqshell')\n"
+        "ipython = types.ModuleType('IPython')\n"
+        "ipython.get_ipython = lambda: type('ZMQInteractiveShell', (), {})()\n"
+        "sys.modules['IPython'] = ipython\n"
+        "sys.modules['ipywidgets'] = None\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    bar = progress_bar(total=2, disable=True)\n"
+        "print(len(caught), type(bar).__module__)\n"
+    )
+    assert out.split() == ["0", "tqdm.asyncio"]  # tqdm.auto's text bar, not the notebook widget
+
+
+def test_an_interrupted_run_leaves_pybamms_log_level(monkeypatch):
+    """ssbsim silences PyBaMM's log while a run stops after Ctrl-C; the caller's level is
+    restored (a notebook keeps its logging)."""
+    import pybamm
+
+    import ssbsim
+    from ssbsim import interrupt
+
+    level = pybamm.logger.level
+    monkeypatch.setattr(interrupt, "requested", lambda: True)
+    with pytest.raises(interrupt.Interrupted):
+        ssbsim.run("rate_test")
+    assert pybamm.logger.level == level

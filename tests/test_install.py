@@ -27,6 +27,9 @@ def test_regular_install_finds_shipped_files(tmp_path):
         text=True,
     )
     assert build.returncode == 0, build.stderr
+    # the project's metadata builds without warnings (licence, package list, ...); pip's own
+    # "WARNING: Location ..." lines come from the machine's configuration
+    assert [line for line in build.stderr.splitlines() if "Warning" in line] == [], build.stderr
     assert (target / "ssbsim" / "parameter_sets" / "asakura2020.toml").is_file()
     probe = (
         "import ssbsim, ssbsim.resources as r;"
@@ -36,12 +39,16 @@ def test_regular_install_finds_shipped_files(tmp_path):
         "print(ssbsim.load_parameter_set('asakura2020')['SE conductivity [S.m-1]']);"
         "from ssbsim.fit.spec import load_fit_spec; from ssbsim.study.spec import load_study_spec;"
         "print(load_fit_spec('asakura2020_interphase').source);"
-        "print(load_study_spec('cutoff_temperature').source)"
+        "print(load_study_spec('cutoff_temperature').source);"
+        # the entry point of the installed metadata: pybamm.ParameterValues by name
+        "import pybamm, ssbsim.parameters.pybamm_sets as e;"
+        "print(e.__file__);"
+        "print(pybamm.ParameterValues('asakura2020')['SE conductivity [S.m-1]'])"
     )
     env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "PYBAMM_DISABLE_TELEMETRY": "true"}
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert run.returncode == 0, run.stderr
-    module, pset, experiment, sigma, fit_spec, study_spec = run.stdout.split()
-    for path in (module, pset, experiment, fit_spec, study_spec):
+    module, pset, experiment, sigma, fit_spec, study_spec, entry, sigma_pybamm = run.stdout.split()
+    for path in (module, pset, experiment, fit_spec, study_spec, entry):
         assert Path(path).is_relative_to(target), path
-    assert float(sigma) == 0.12
+    assert float(sigma) == float(sigma_pybamm) == 0.12

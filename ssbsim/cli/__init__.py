@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 
-from .. import interrupt, limits
+from .. import __version__, interrupt, limits
 from ..errors import InputError, OutputError, SimulationError
 from . import fit, listing, onset, run, study
 from .common import Parser
@@ -25,6 +25,7 @@ def build_parser():
         prog="ssbsim",
         description="Simulate all-solid-state Na cells with a voltage-dependent cathode/SE interphase.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     for command in (run, fit, study, onset, listing):
         command.add(sub)

@@ -56,3 +56,9 @@ def limit_option(parser):
 def output_option(parser, default=None):
     said = f" (default: {default})" if default else ""
     parser.add_argument("-o", "--output", metavar="OUTDIR", default=None, help=f"output folder{said}")
+
+
+def overwrite_option(parser):
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace OUTDIR if it holds another run (default: refuse, exit 2)"
+    )

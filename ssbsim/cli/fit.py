@@ -3,7 +3,7 @@
 import sys
 
 from ..outputs import check_output, owned_by
-from .common import limit_option, output_option, write_outputs
+from .common import limit_option, output_option, overwrite_option, write_outputs
 
 FIT_FILES = owned_by({"fit.json", "fitted_parameter_set.toml"})
 
@@ -18,6 +18,7 @@ def add(sub):
     )
     fit.add_argument("spec", help="fit spec TOML (see README), or the stem of a shipped calibration")
     output_option(fit, "results/fit_<spec>")
+    overwrite_option(fit)
     fit.add_argument("--starts", type=int, default=None, help="number of starts (default: the spec's)")
     fit.add_argument(
         "--intervals",
@@ -44,7 +45,7 @@ def command(args):
     problem = prepare(args.spec, starts=args.starts, update=args.update, starts_source="--starts")
     spec = problem.spec
     outdir = args.output or f"results/fit_{spec.name}"
-    check_output(outdir, FIT_FILES)
+    check_output(outdir, FIT_FILES, overwrite=args.overwrite)
     print(
         f"ssbsim: fitting {len(spec.parameters)} parameters to {problem.n_data} data points "
         f"({', '.join(sorted(problem.experiments))}), {args.starts or spec.starts} starts",

@@ -5,9 +5,12 @@ import sys
 from .. import interrupt
 from ..errors import SimulationError
 from ..outputs import check_output, fail_message, owned_by
-from .common import limit_option, number, output_option, pairs, write_outputs
+from .common import limit_option, number, output_option, overwrite_option, pairs, write_outputs
 
-RUN_FILES = owned_by({"cycles.csv", "timeseries.parquet", "run.json"})
+RUN_FILES = owned_by(
+    {"cycles.csv", "timeseries.parquet", "run.json", "impedance.parquet", "impedance_fits.csv"}
+    | {"voltammogram.csv", "onsets.csv"}
+)
 
 
 def add(sub):
@@ -38,6 +41,7 @@ def add(sub):
         help="model option, e.g. --option 'cathode=resolved' (see README)",
     )
     output_option(run, "results/<experiment>")
+    overwrite_option(run)
     run.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no table")
     limit_option(run)
@@ -59,7 +63,7 @@ def command(args):
     ModelOptions(options, source="--option")  # name --option, not the merged options, in errors
     spec, pset, _ = prepare(args.experiment, args.parameter_set, overrides, options)
     outdir = args.output or f"results/{spec.name}"
-    check_output(outdir, RUN_FILES)  # before anything is computed
+    check_output(outdir, RUN_FILES, overwrite=args.overwrite)  # before anything is computed
     print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
     with interrupt.deferred():  # a Ctrl-C stops at the end of a step; the cycles done are written
         try:

@@ -25,6 +25,23 @@ constant. The Na balance
 (Na metal, Na in the connected particles and locked in isolated ones,
 ``active_material_loss.py``, less the Na+ that SE decomposition released and the anode
 plated) is conserved by construction, which the tests check.
+
+The open-circuit voltage (``"Open-circuit voltage [V]"``, PyBaMM's name) is
+:math:`U_{\mathrm{bulk}} = U(\sum_k w_k \bar x_k)` against the Na metal: the voltage the
+particles relax to together (Na is conserved and they end at one potential). With
+x-averages :math:`\langle\cdot\rangle` and population means :math:`\sum_k w_k`, the voltage
+splits exactly, under PyBaMM's names (for ``pybamm.plot_voltage_components``), into
+
+.. math::
+    V = U_{\mathrm{bulk}}
+        + \underbrace{(\bar U_{\mathrm{surf}} - U_{\mathrm{bulk}})}_{\text{particle concentration}}
+        + \underbrace{(\bar\eta - \eta_a)}_{\text{reaction}}
+        + \underbrace{(\langle\phi_e\rangle + \eta_a)}_{\text{electrolyte ohmic}}
+        - \underbrace{\overline{\rho j}}_{\text{contact (interphase film)}},
+
+(no electrolyte concentration or electronic ohmic parts: single-ion SE, no electronic
+resistance), because :math:`\phi_s - \phi_e = U_k + \eta_k - \rho_k j_k` for every
+population and :math:`\phi_e = -\eta_a` at the anode.
 """
 
 import pybamm
@@ -69,6 +86,46 @@ class ExternalCircuit(Submodel):
             "Na in cathode [mol]": na_cathode,
             "Na in anode [mol]": na_anode,
             "Total Na [mol]": na_cathode + na_anode - variables["Na released by SE decomposition [mol]"],
+            **self._open_circuit(variables),
+        }
+
+    def _open_circuit(self, variables):
+        """Open-circuit potentials and the parts of the voltage, under PyBaMM's names (see
+        the module docstring). The Na metal is the reference (0 V)."""
+        labels = self.options.particle_labels
+        if not labels:  # SE:carbon: no intercalation host, no open-circuit potential
+            return {}
+
+        def mean(name):  # share-weighted mean over the populations of an x-averaged quantity
+            return sum(
+                self.param.population[label].share * pybamm.x_average(variables[name.format(label)]) for label in labels
+            )
+
+        x_bulk = mean("Positive particle{} average stoichiometry")
+        U_bulk = self.param.ocp(x_bulk)
+        U_surf = mean("Positive particle{} surface potential [V]")
+        anode = -variables["Anode overpotential [V]"]
+        reaction = mean("Positive particle{} reaction overpotential [V]") + anode
+        film = -mean("Positive particle{} film overpotential [V]")
+        ohmic = variables["Average SE potential in the cathode [V]"] - variables["SE potential at the anode [V]"]
+        zero = pybamm.Scalar(0)
+        return {
+            "Positive electrode bulk stoichiometry": x_bulk,
+            "Positive electrode bulk open-circuit potential [V]": U_bulk,
+            "X-averaged positive electrode open-circuit potential [V]": U_surf,
+            "Negative electrode bulk open-circuit potential [V]": zero,
+            "X-averaged negative electrode open-circuit potential [V]": zero,
+            "Bulk open-circuit voltage [V]": U_bulk,
+            "Battery open-circuit voltage [V]": U_bulk,
+            "Open-circuit voltage [V]": U_bulk,
+            "Surface open-circuit voltage [V]": U_surf,
+            # V = OCV + these - contact (pybamm.plot_voltage_components)
+            "Battery particle concentration overpotential [V]": U_surf - U_bulk,
+            "X-averaged battery reaction overpotential [V]": reaction,
+            "X-averaged battery concentration overpotential [V]": zero,  # single-ion SE
+            "X-averaged battery electrolyte ohmic losses [V]": ohmic,
+            "X-averaged battery solid phase ohmic losses [V]": zero,  # no electronic resistance
+            "Contact overpotential [V]": film,
         }
 
     def set_rhs(self, variables):

@@ -44,11 +44,21 @@ INTERPHASES = {"none": NoInterphase, "decomposition": DecompositionInterphase}
 
 
 class CellModel(pybamm.BaseModel):
-    """Na | SE | composite-cathode cell. ``options``: see :mod:`ssbsim.model.options`."""
+    """Na | SE | composite-cathode cell. ``options``: see :mod:`ssbsim.model.options`.
 
-    def __init__(self, options=None, name="ssbsim cell model"):
+    ``parameter_set`` (a shipped stem or a path; default Cell A, ``asakura2020``) gives
+    the model's default parameter values and, when ``options`` is None, its options: the
+    set's own (``ParameterSet.model_options()``), so that ``CellModel()`` is Cell A's
+    model, with the interphase the set is calibrated with, and goes with
+    ``pybamm.ParameterValues("asakura2020")``. Options given explicitly are taken as they
+    are, over the formulation defaults of ``OPTIONS`` (which describe the plain cell,
+    without interphase); ``pset.model_options({...})`` gives a set's options with changes.
+    """
+
+    def __init__(self, options=None, name="ssbsim cell model", parameter_set=None):
         super().__init__(name)
-        self.options = ModelOptions(options)
+        self.parameter_set = parameter_set
+        self.options = self._parameter_set().model_options() if options is None else ModelOptions(options)
         self.param = CellParameters(self.options)  # pybamm.Experiment reads .Q and .A_cc
         self.submodels = self._submodels()
         self._build()
@@ -106,6 +116,36 @@ class CellModel(pybamm.BaseModel):
             self.initial_conditions.update(submodel.initial_conditions)
             self.events.extend(submodel.events)
         self.variables.update(variables)
+
+    def _parameter_set(self):
+        from ..parameters import DEFAULT_PARAMETER_SET, load_parameter_set
+
+        return load_parameter_set(self.parameter_set or DEFAULT_PARAMETER_SET)
+
+    @property
+    def default_parameter_values(self):
+        """The values of ``parameter_set`` (Cell A by default) for this model's options."""
+        return self._parameter_set().pybamm_values(self.options)
+
+    @property
+    def default_quick_plot_variables(self):
+        """What ``sim.plot()`` and ``pybamm.QuickPlot(solution)`` show."""
+        if self.options["working electrode"] == "SE:carbon":
+            return [
+                "Voltage [V]",
+                "Current density [A.m-2]",
+                "Cathode decomposition current density [A.m-2]",
+                "Cathode interphase resistance [Ohm.m2]",
+            ]
+        labels = self.options.particle_labels
+        return [
+            ["Voltage [V]", "Open-circuit voltage [V]"],
+            "Current [A]",
+            [f"Positive particle{label} surface stoichiometry" for label in labels],
+            "Positive particle stoichiometry" if len(labels) == 1 else "Positive electrode bulk stoichiometry",
+            "Cathode interphase resistance [Ohm.m2]",
+            "Anode interface resistance [Ohm.m2]",
+        ]
 
     @property
     def default_geometry(self):

@@ -108,16 +108,23 @@ def ocp_table(values, T, spacing=2e-3):
     return logit[order], U[order]
 
 
-def ocp_function(values, T):
+class MSMRInverse:
     """``U(sto)`` for ``pybamm.ParameterValues``: the inverse of the isotherm as a cubic
     spline in logit(sto). Smooth (C2), so that the reaction distribution, which depends on
-    U, does not see the knots of a table."""
-    logit, U = ocp_table(values, T)
+    U, does not see the knots of a table. A class rather than a closure, so that parameter
+    values, models and simulations that hold it pickle (``pybamm.Simulation.save``)."""
 
-    def positive_electrode_ocp(sto):
+    def __init__(self, logit, U):
+        self.logit, self.U = logit, U
+
+    def __call__(self, sto):
         # a floor far below any filling reached before a cutoff keeps a trial step that
         # overshoots the window finite
         s = pybamm.maximum(pybamm.minimum(sto, 1 - X_FLOOR), X_FLOOR)
-        return pybamm.Interpolant(logit, U, pybamm.log(s) - pybamm.log(1 - s), name="MSMR_OCP", interpolator="cubic")
+        logit = pybamm.log(s) - pybamm.log(1 - s)
+        return pybamm.Interpolant(self.logit, self.U, logit, name="MSMR_OCP", interpolator="cubic")
 
-    return positive_electrode_ocp
+
+def ocp_function(values, T):
+    """The cathode's ``U(sto)`` at temperature ``T`` (an :class:`MSMRInverse`)."""
+    return MSMRInverse(*ocp_table(values, T))

@@ -82,6 +82,12 @@ MINIMUM = {"radial points": 3, "particle size bins": 2}
 LIMITED = {"particle size bins": "bins", "radial points": "mesh", "through-thickness points": "mesh"}
 
 
+#: PyBaMM battery options that PyBaMM's tools read from any model, answered as they hold
+#: for every ssbsim cell but neither settable nor listed: each electrode has one particle
+#: phase (``pybamm.plot_voltage_components`` reads it)
+PYBAMM_READS = {"particle phases": "1"}
+
+
 class ModelOptions(Mapping):
     """Validated, immutable model options (a Mapping, deliberately not a dict: PyBaMM
     would otherwise try to read them as lithium-ion battery options)."""
@@ -110,6 +116,8 @@ class ModelOptions(Mapping):
         self._values = values
 
     def __getitem__(self, key):
+        if key not in self._values and key in PYBAMM_READS:
+            return PYBAMM_READS[key]
         return self._values[key]
 
     def __iter__(self):

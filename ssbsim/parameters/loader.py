@@ -144,16 +144,20 @@ class ParameterSet(Mapping):
         check_carbon_electrode(merged, self._values, self.source)
         return merged
 
-    def pybamm_values(self, options):
-        """A ``pybamm.ParameterValues`` with every derived quantity, for ``options``."""
-        import pybamm
-
+    def pybamm_dict(self, options):
+        """Parameter name -> value for PyBaMM, with every derived quantity, for ``options``."""
         from ..model.ocp import ocp_function
 
         values = self._derive(options)
         values[DERIVED.U.name] = ocp_function(values, values[registry.CELL.T_amb.name])
         values.setdefault(DERIVED.I.name, 0.0)
-        return pybamm.ParameterValues(values)
+        return values
+
+    def pybamm_values(self, options):
+        """A ``pybamm.ParameterValues`` with every derived quantity, for ``options``."""
+        import pybamm
+
+        return pybamm.ParameterValues(self.pybamm_dict(options))
 
     def _derive(self, options):
         """Derived values; an inconsistency names the file, or the override that caused it."""

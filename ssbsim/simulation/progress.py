@@ -1,6 +1,18 @@
 """A progress bar over cycles, and the reason an experiment stopped early."""
 
+import warnings
+
 import pybamm
+
+
+def progress_bar(**kwargs):
+    """tqdm's bar: a widget in a notebook with ipywidgets, else the text bar. tqdm warns
+    ("IProgress not found") when a notebook lacks ipywidgets and falls back to the text
+    bar itself; that fallback is what ssbsim wants, so the warning is not shown."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        from tqdm.auto import tqdm
+    return tqdm(**kwargs)
 
 
 class CycleProgress(pybamm.callbacks.Callback):
@@ -16,9 +28,7 @@ class CycleProgress(pybamm.callbacks.Callback):
 
     def on_experiment_start(self, logs):
         if self.show:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(total=self.n_cycles, unit="cycle", delay=self.delay, desc=self.description)
+            self.bar = progress_bar(total=self.n_cycles, unit="cycle", delay=self.delay, desc=self.description)
 
     def on_cycle_end(self, logs):
         if self.bar is not None:

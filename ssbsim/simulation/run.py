@@ -13,7 +13,7 @@ import pybamm
 from .. import interrupt
 from ..errors import InputError, SimulationError
 from ..model import CellModel
-from ..parameters import ParameterSet, load_parameter_set
+from ..parameters import DEFAULT_PARAMETER_SET, ParameterSet, load_parameter_set
 from ..parameters.registry import CELL
 from ..protocol import ExperimentSpec, load_experiment
 from ..protocol.sweep import end_potential
@@ -22,8 +22,6 @@ from .impedance import ImpedanceModel, record_spectra
 from .progress import CycleProgress
 from .pybamm_simulation import Simulation
 from .result import Result
-
-DEFAULT_PARAMETER_SET = "asakura2020"
 
 
 def prepare(experiment, parameter_set=None, overrides=None, options=None):

@@ -106,7 +106,8 @@ def run_study(spec, outdir, scheduler=None, workers=None, progress=True, client=
 
 def _run_locked(spec, outdir, client, workers, progress):
     from distributed import as_completed
-    from tqdm.auto import tqdm
+
+    from ..simulation.progress import progress_bar
 
     all_cases = design_cases(spec)
     store = Store(outdir, spec, len(all_cases), all_cases)
@@ -114,7 +115,7 @@ def _run_locked(spec, outdir, client, workers, progress):
         print(f"ssbsim: {note}", file=sys.stderr)
     pending = [(n, values) for n, values in enumerate(all_cases) if n not in store.done]
     failed = sum(1 for r in store.rows.values() if r.get("status") != "ok")
-    bar = tqdm(total=len(all_cases), initial=len(store.done), unit="case", disable=not progress, desc=spec.name)
+    bar = progress_bar(total=len(all_cases), initial=len(store.done), unit="case", disable=not progress, desc=spec.name)
     bar.set_postfix(failed=failed)
     try:
         if pending:

@@ -63,6 +63,8 @@ def test_update_escapes_backs_up_keeps_mode_and_round_trips(tmp_path, cell_a, sw
     assert updated.provenance[NAME].startswith(f"fitted: R2 {AWKWARD}, with `ssbsim fit {spec}`")
     assert updated.description == f"my cell {AWKWARD}"
 
+    written = tomlkit.parse((out / "fitted_parameter_set.toml").read_text())
+    assert written["extends"] == f"../{pset.name}"  # relative to its own folder, never absolute
     monkeypatch.chdir(tmp_path.parent)  # loads from anywhere: extends relative to its own folder
     fitted = ssbsim.load_parameter_set(out / "fitted_parameter_set.toml")
     assert fitted[NAME] == pytest.approx(value, rel=1e-5)
