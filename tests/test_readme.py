@@ -27,7 +27,7 @@ def execute(code, folder, monkeypatch):
 
 
 def test_every_python_block_is_executed():
-    markers = ("ssbsim.run(", "ssbsim.fit(", "ssbsim.study(")
+    markers = ("ssbsim.run(", "ssbsim.fit(", "ssbsim.study(", "pybamm.ParameterValues(")
     assert all(any(m in code for m in markers) for code in BLOCKS), "a README python block no test runs"
 
 
@@ -62,3 +62,20 @@ def test_study_example(tmp_path, monkeypatch):
     assert cases["last_discharge_capacity_mAh_g"].iloc[1] > cases["last_discharge_capacity_mAh_g"].iloc[0]
     files = ns["done"].files
     assert files and all((tmp_path / "out" / "study" / p.name).is_file() for p in files)
+
+
+def test_pybamm_tools_example(tmp_path, monkeypatch):
+    """ "With PyBaMM's own tools": the set by name, CellModel, initial_soc, QuickPlot,
+    voltage components, save; the saved simulation starts at the OCV of x = 0.5."""
+    import matplotlib.pyplot as plt
+    import pybamm
+
+    import ssbsim
+    from ssbsim.model.ocp import MSMR
+
+    execute(block("pybamm.ParameterValues("), tmp_path, monkeypatch)
+    ocv = pybamm.load_sim(tmp_path / "discharge.pkl").solution["Open-circuit voltage [V]"].entries[0]
+    assert ocv == pytest.approx(
+        MSMR.numeric(ssbsim.load_parameter_set("asakura2020")).potential(0.5, 298.15)[0], abs=1e-6
+    )
+    plt.close("all")

@@ -28,3 +28,21 @@ def asakura2020_se_carbon():
     """Cell A's SE against a carbon working electrode (voltammetry of the SE), for
     ``CellModel(parameter_set="asakura2020_se_carbon")``."""
     return values_for_pybamm("asakura2020_se_carbon")
+
+
+def asakura2020_pressure():
+    """Cell A in the paper's pressure cell, 3.2 MPa stack pressure (Asakura et al. 2020),
+    for ``CellModel(parameter_set="asakura2020_pressure")``."""
+    return values_for_pybamm("asakura2020_pressure")
+
+
+def he2018():
+    """Cell B: TiS2 | Na3NH2B12H12 | Na, 353 K (He et al., J. Power Sources 2018,
+    doi:10.1016/j.jpowsour.2018.06.054), for ``CellModel(parameter_set="he2018")``."""
+    return values_for_pybamm("he2018")
+
+
+def duchene2020():
+    """Cell C: NaCrO2 | Na4(B12H12)(B10H10) | Na, 30 °C (Duchêne et al., Energy Storage
+    Mater. 26 (2020) 543), for ``CellModel(parameter_set="duchene2020")``."""
+    return values_for_pybamm("duchene2020")

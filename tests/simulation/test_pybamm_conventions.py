@@ -169,20 +169,3 @@ def test_voltage_components_add_up_to_the_voltage(options, cell_a):
     fig, ax = pybamm.plot_voltage_components(sim, show_plot=False)
     assert ax.get_legend_handles_labels()[1][0] == "Open-circuit voltage"
     fig.clf()
-
-
-def test_the_readme_example_runs(tmp_path, monkeypatch):
-    """The README's "With PyBaMM's own tools" block, as written."""
-    text = (ROOT / "README.md").read_text()
-    start = text.index("With PyBaMM's own tools")
-    block = text[text.index("```python\n", start) + len("```python\n") :]
-    block = block[: block.index("```")]
-    monkeypatch.chdir(tmp_path)
-    namespace = {}
-    exec(compile(block, "README.md", "exec"), namespace)
-    assert pybamm.load_sim("discharge.pkl").solution["Open-circuit voltage [V]"].entries[0] == pytest.approx(
-        MSMR.numeric(ssbsim.load_parameter_set("asakura2020")).potential(0.5, 298.15)[0], abs=1e-6
-    )
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
