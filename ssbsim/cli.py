@@ -127,7 +127,7 @@ def cmd_run(args):
 def cmd_fit(args):
     from .fit.engine import fit
     from .fit.problem import Problem
-    from .fit.report import check_update, update_parameter_set, write
+    from .fit.report import check_update, interval_text, update_parameter_set, write
     from .fit.spec import load_fit_spec
 
     spec = load_fit_spec(args.spec)
@@ -161,8 +161,7 @@ def cmd_fit(args):
         backup = update_parameter_set(spec, result)
         print(f"ssbsim: updated {spec.parameter_set.source} (the original kept as {backup})", file=sys.stderr)
     for name in result.names:
-        lo, hi = result.ci95[name]
-        print(f"{name} = {result.values[name]:.5g}  (95 % interval {lo:.4g} to {hi:.4g})")
+        print(f"{name} = {result.values[name]:.5g}  ({interval_text(result, name)})")
     verdict = "converged" if result.converged else "did not converge"
     print(f"{result.method}; {verdict} ({result.stop_reason})", file=sys.stderr)
     for line in result.warnings:

@@ -8,16 +8,19 @@ from .resources import beside
 from .tomlfile import line_of
 
 
-def load_setup(path, data, text):
-    """(ExperimentSpec, ParameterSet, options) named by the spec at ``path``."""
-    if "experiment" not in data:
+def load_setup(path, data, text, need_experiment=True):
+    """(ExperimentSpec, ParameterSet, options) named by the spec at ``path``; the
+    experiment is None when it may be left out (``need_experiment`` false) and is."""
+    experiment = None
+    if "experiment" not in data and need_experiment:
         raise InputError(path, "missing 'experiment'")
-    if not isinstance(data["experiment"], str):
+    if "experiment" in data and not isinstance(data["experiment"], str):
         raise InputError(path, "'experiment' must name an experiment", line_of(text, "experiment"))
-    try:
-        experiment = load_experiment(beside(path, data["experiment"]))
-    except InputError as err:
-        raise InputError(path, f"'experiment': {err}", line_of(text, "experiment")) from None
+    if "experiment" in data:
+        try:
+            experiment = load_experiment(beside(path, data["experiment"]))
+        except InputError as err:
+            raise InputError(path, f"'experiment': {err}", line_of(text, "experiment")) from None
     name = data.get("parameter_set", "asakura2020")
     if not isinstance(name, str):
         raise InputError(path, "'parameter_set' must name a parameter set", line_of(text, "parameter_set"))

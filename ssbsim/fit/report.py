@@ -22,6 +22,7 @@ def fit_json(spec, result):
                 "ci95": result.ci95[name],
                 "ci95_linear": result.ci95_linear.get(name),
                 "identifiable": result.identifiable.get(name, True),
+                "at_bound": result.at_bound.get(name),
                 "initial": p.initial,
                 "bounds": [p.low, p.high],
                 "scale": p.scale,
@@ -33,6 +34,12 @@ def fit_json(spec, result):
         "stop_reason": result.stop_reason,
         "starts_agree": result.starts_agree,
         "warnings": result.warnings,
+        "data": result.coverage,
+        "trials_short": {
+            "count": result.trials_short,
+            "meaning": "trials whose simulation stopped before some data points (given residual 100 there "
+            "for the optimiser only; the fitted simulation must reach every point)",
+        },
         "noise_scale": result.noise_scale,
         "threshold": result.threshold,
         "cost": result.cost,
@@ -47,6 +54,15 @@ def fit_json(spec, result):
         "parameter_set": spec.parameter_set.source,
         "date": datetime.date.today().isoformat(),
     }
+
+
+def interval_text(result, name, digits=4):
+    """ "95 % interval a to b", or why there is none (a parameter at a bound)."""
+    side = result.at_bound.get(name)
+    if side:
+        return f"at its {side} bound: no 95 % interval"
+    lo, hi = result.ci95[name]
+    return f"95 % interval {lo:.{digits}g} to {hi:.{digits}g}"
 
 
 def _shipped_name(path, kind):
@@ -69,8 +85,7 @@ def write_fitted_parameter_set(spec, result, path):
     extends = _shipped_name(base, "parameter_sets") or os.path.relpath(base, Path(path).resolve().parent)
     entries = {}
     for name in result.names:
-        lo, hi = result.ci95[name]
-        source = f"fitted: {spec.source}, {today} (95 % interval {lo:.4g} to {hi:.4g})"
+        source = f"fitted: {spec.source}, {today} ({interval_text(result, name)})"
         entries[name] = (float(f"{result.values[name]:.6g}"), source)
     tomlfile.write_parameter_set(
         path,
@@ -94,10 +109,8 @@ def update_parameter_set(spec, result):
     spec_name = _shipped_name(spec.source, "calibration") or spec.source
     entries = {}
     for name in result.names:
-        lo, hi = result.ci95[name]
         source = (
-            f"fitted: {spec.description or spec.name}, with `ssbsim fit {spec_name}` "
-            f"(95 % interval {lo:.3g} to {hi:.3g})"
+            f"fitted: {spec.description or spec.name}, with `ssbsim fit {spec_name}` ({interval_text(result, name, 3)})"
         )
         entries[name] = (float(f"{result.values[name]:.4g}"), source)
     return tomlfile.update_parameter_set(path, entries)
@@ -171,8 +184,8 @@ def profile_figure(result, outdir):
     for ax, name in zip(axes, result.names):
         curve = np.array(result.profiles[name], dtype=float)
         ax.plot(curve[:, 0], curve[:, 1], "o-", color="C0", ms=4, label="profile")
-        lo, hi = result.ci95_linear[name]
         value = result.values[name]
+        lo, hi = result.ci95_linear[name] or (value, value)  # None at a bound: no parabola
         log = bool(np.all(curve[:, 0] > 0) and lo > 0 and curve[:, 0].max() > 3 * curve[:, 0].min())
         grid = (np.geomspace if log else np.linspace)(curve[:, 0].min(), curve[:, 0].max(), 80)
         to = np.log if log else (lambda v: v)
