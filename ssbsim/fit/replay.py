@@ -72,7 +72,8 @@ class Window:
     def describe(self):
         parts = []
         if self.cycles is not None:
-            parts.append(f"cycles {self.cycles[0]}-{self.cycles[1]}")
+            first, last = self.cycles
+            parts.append(f"cycle {first}" if first == last else f"cycles {first}-{last}")
         if self.time_h is not None:
             parts.append(f"{self.time_h[0]:g}-{self.time_h[1]:g} h")
         return ", ".join(parts) or "the whole file"
@@ -145,7 +146,7 @@ class ReplayDataset:
     over the spec's window (the same interface as ``problem.Dataset``)."""
 
     quantity = "voltage"
-    xlabel = "time [h]"
+    xlabel = "time_h"
 
     def __init__(self, spec, source, relative_sigma):
         from ..data import read_timeseries

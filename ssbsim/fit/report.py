@@ -116,9 +116,18 @@ def update_parameter_set(spec, result):
     return tomlfile.update_parameter_set(path, entries)
 
 
+def _title(data):
+    from ..observables.labels import quantity
+
+    what = quantity(data.quantity)[0]
+    how = f"replayed current, {data.spec.window.describe()}" if data.spec.window is not None else data.experiment
+    return f"Fit of {what[:1].lower() + what[1:]} — {data.spec.file.name} ({how})"
+
+
 def figures(problem, result, outdir):
-    """One figure per data set: data and fitted simulation, residuals below."""
-    from matplotlib.figure import Figure
+    """One figure per data set: data and fitted simulation, residuals below. Dense data
+    (more than figures.MAX_MARKERS points) are drawn as a broad grey line, not as markers."""
+    from ..observables.figures import MAX_MARKERS, cycle_axis, layout, legend_above, save_png, set_labels, subplots
 
     written = []
     fitted = problem.simulate(result.values)
@@ -127,42 +136,42 @@ def figures(problem, result, outdir):
         if len(data.x) != len(data.values) or (run is not None and data.quantity not in run.cycles.columns):
             if data.quantity != TIME_SERIES and not hasattr(data, "curve"):  # curve: voltammetric data
                 continue  # spectra, circuit-fitted values: the run's nyquist.png, resistances_fitted.png
-        fig = Figure(figsize=(6.4, 5.6))
-        top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
-        xlabel = getattr(data, "xlabel", "time [h]" if data.quantity == TIME_SERIES else "cycle")
-        x = data.x / 3600 if xlabel == "time [h]" else data.x
+        fig, (top, bottom) = subplots(2, 1, figsize=(6.4, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+        xname = getattr(data, "xlabel", "time_h" if data.quantity == TIME_SERIES else "cycle")
+        hours = xname == "time_h"
+        x = data.x / 3600 if hours else data.x
+        dense = len(x) > MAX_MARKERS
         if run is not None and hasattr(data, "curve"):  # voltammetric data (fit/voltammetry_data.py)
             xs, ys = data.curve(run)
-            x_sim = xs / 3600 if xlabel == "time [h]" else xs
-            top.plot(x_sim, ys, "-", color="C0", lw=1.2, label="fitted simulation", zorder=3)
+            top.plot(xs / 3600 if hours else xs, ys, "-", color="C0", lw=1.2, label="fitted simulation", zorder=3)
         elif run is not None and data.quantity != TIME_SERIES:
             c = run.cycles
-            top.plot(c["cycle"], c[data.quantity], "-", color="C0", lw=1, label="fitted simulation")
+            top.plot(c["cycle"], c[data.quantity], "-", color="C0", lw=1, label="fitted simulation", zorder=3)
         elif run is not None:
-            top.plot(
-                run.solution.t / 3600,
-                run.solution["Voltage [V]"].entries,
-                "-",
-                color="C0",
-                lw=1,
-                label="fitted simulation",
-            )
-        top.plot(x, data.values, "o", color="k", ms=4, label="data")
+            t = run.solution.t / 3600
+            top.plot(t, run.solution["Voltage [V]"].entries, "-", color="C0", lw=1, label="fitted simulation", zorder=3)
+        if dense:
+            top.plot(x, data.values, "-", color="0.6", lw=3, solid_capstyle="round", label="data")
+        else:
+            top.plot(x, data.values, "o", color="k", ms=4, label="data")
         if np.isfinite(data.high).any():
             top.plot(x, data.high, "v", color="C3", ms=5, label="data: upper bound")
         if np.isfinite(data.low).any():
             top.plot(x, data.low, "^", color="C2", ms=5, label="data: lower bound")
-        top.set_ylabel(getattr(data, "ylabel", data.quantity))
-        top.set_title(f"{data.spec.file.name} ({data.experiment})")
-        top.legend(fontsize="small")
+        set_labels(top, y=data.quantity)
+        fig.suptitle(textwrap.fill(_title(data), 75), fontsize="medium", y=0.985)
+        legend_above(top, ncols=4)
         bottom.axhline(0, color="0.6", lw=0.8)
-        bottom.plot(x, data.residuals(run) if run is not None else np.zeros(len(x)), "o", color="k", ms=3)
-        bottom.set_ylabel("residual / sigma")
-        bottom.set_xlabel(xlabel)
-        fig.tight_layout()
+        r = data.residuals(run) if run is not None else np.zeros(len(x))
+        if dense:
+            bottom.plot(x, r, "-", color="k", lw=0.8)
+        else:
+            bottom.plot(x, r, "o", color="k", ms=3)
+        set_labels(bottom, xname, "residual")
+        if not hours:
+            cycle_axis(bottom)
+        layout(fig, left=0.13, bottom=0.09, top=0.84, hspace=0.08)
         path = Path(outdir) / f"fit_data_{n}_{data.quantity}.png"
-        from ..observables.figures import save_png
-
         save_png(fig, path)
         written.append(path)
     return written
@@ -171,15 +180,16 @@ def figures(problem, result, outdir):
 def profile_figure(result, outdir):
     """One panel per parameter: its profile (2 delta cost / s^2) against the linearised
     parabola and the 95 % threshold; None without profiles."""
-    from matplotlib.figure import Figure
+    from ..observables.figures import save_png, subplots
+    from ..observables.labels import label
 
     if not result.profiles:
         return None
     n = len(result.names)
     columns = min(n, 3)
     rows = -(-n // columns)
-    fig = Figure(figsize=(4.2 * columns, 3.4 * rows))
-    axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
+    fig, axes = subplots(rows, columns, figsize=(4.2 * columns, 3.4 * rows), squeeze=False)
+    axes = np.atleast_1d(axes).ravel()
     limit = result.threshold
     for ax, name in zip(axes, result.names):
         curve = np.array(result.profiles[name], dtype=float)
@@ -196,17 +206,15 @@ def profile_figure(result, outdir):
         ax.set_ylim(0, max(2 * limit, 1.1 * min(curve[:, 1].max(), 30)))
         if log:
             ax.set_xscale("log")
-        verdict = "" if result.identifiable[name] else " (not identifiable)"
-        ax.set_title(textwrap.fill(name + verdict, 45), fontsize="small")
-        ax.set_ylabel("2 delta cost / s^2")
+        verdict = "" if result.identifiable[name] else " — not identifiable"
+        ax.set_xlabel(textwrap.fill(label(name), 45), fontsize="small")
+        ax.set_title(f"Profile{verdict}", fontsize="small")
+        ax.set_ylabel(label("profile"))
     for ax in axes[n:]:
         ax.set_visible(False)
     axes[0].legend(fontsize="small")
     fig.tight_layout()
-    path = Path(outdir) / "fit_profiles.png"
-    with atomic.atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
-    return path
+    return save_png(fig, Path(outdir) / "fit_profiles.png")
 
 
 def write(spec, problem, result, outdir, with_figures=True):

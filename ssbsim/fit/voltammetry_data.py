@@ -47,7 +47,7 @@ class _Voltammetric:
 
 
 class OnsetData(_Voltammetric):
-    xlabel, ylabel = "cycle", "onset (two-line method) [V]"
+    xlabel = "cycle"
 
     def __init__(self, spec, source):
         header, rows, lines = read_csv(spec.file)
@@ -78,7 +78,7 @@ class OnsetData(_Voltammetric):
 
 
 class CurrentData(_Voltammetric):
-    xlabel, ylabel = "time [h]", "current density [mA cm$^{-2}$], anodic > 0"
+    xlabel = "time_h"
 
     def __init__(self, spec, source):
         frame = read_voltammogram(spec.file)
