@@ -20,10 +20,12 @@ C_ij / sqrt(C_ii C_jj).
 
 A parameter that ends at one of its bounds (within AT_BOUND of the range, in the
 optimiser's coordinates) is flagged (``at_bound``: "lower" or "upper"): the optimum may lie
-beyond the bound, so no 95 % interval is given for it (``ci95`` None, not the narrow
-interval the bound would cut), it counts as not identifiable, and the fit warns in one
-line. With a problem that counts its points (``Problem.coverage``), the fitted simulation
-must reach every data point: points it does not reach make the fit fail, with the count.
+beyond the bound, so its interval is cut by the bound, not by the data; it counts as not
+identifiable, the fit warns in one line, and the reports (fit.json, the printed values,
+the fitted parameter set: ``report.py``) give no 95 % interval for it (fit.json keeps the
+one-sided one as ``bounded_interval``). With a problem that counts its points
+(``Problem.coverage``), the fitted simulation must reach every data point: points it does
+not reach make the fit fail, with the count.
 
 Convergence: a start has converged when the optimiser stopped on one of its tolerances
 (not on its evaluation budget); the best fit has converged when, besides, no profile
@@ -194,14 +196,21 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
         curves = {}
 
     at_bound = {par.name: _at_bound(x[k], low[k], high[k]) for k, par in enumerate(parameters)}
+    # not determined: an interval that reaches a bound; at a bound, the far one (the near one it always does)
+    undetermined = [
+        par.name
+        for par in parameters
+        if not identifiable[par.name]
+        and (not at_bound[par.name] or _reaches_far_bound(ci95[par.name], par, at_bound[par.name]))
+    ]
     for name, side in at_bound.items():
-        if side:
-            ci95[name], ci95_linear[name], identifiable[name] = None, None, False
+        if side:  # its intervals stay here, one-sided (the bound ends them): not reported as 95 % ones
+            identifiable[name] = False
     warnings = []
-    line = bound_warning(parameters, at_bound)
+    line = bound_warning(parameters, {n: side if n not in undetermined else None for n, side in at_bound.items()})
     if line:
         warnings.append(line)
-    line = identifiability.warning([n for n in names if not identifiable[n] and not at_bound[n]])
+    line = identifiability.warning(undetermined)
     if line:
         warnings.append(line)
     start_reports, agree = _compare_starts(runs, values_at, ci95, names, float(r @ r), s2, limit)
@@ -253,6 +262,14 @@ def _at_bound(u, low, high):
     """ "lower"/"upper" if ``u`` is within AT_BOUND of the range from that bound, else None."""
     tolerance = AT_BOUND * (high - low)
     return "lower" if u - low <= tolerance else "upper" if high - u <= tolerance else None
+
+
+def _reaches_far_bound(interval, parameter, side):
+    """Whether ``interval`` reaches the bound opposite to ``side`` (within AT_BOUND)."""
+    u = parameter.to_unit(interval[1] if side == "lower" else interval[0])
+    low, high = parameter.to_unit(parameter.low), parameter.to_unit(parameter.high)
+    far = high if side == "lower" else low
+    return abs(u - far) <= AT_BOUND * (high - low)
 
 
 def bound_warning(parameters, at_bound):

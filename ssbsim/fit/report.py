@@ -19,8 +19,10 @@ def fit_json(spec, result):
         "parameters": {
             name: {
                 "value": result.values[name],
-                "ci95": result.ci95[name],
-                "ci95_linear": result.ci95_linear.get(name),
+                # at a bound: no 95 % interval claimed (the bound, not the data, ends it)
+                "ci95": None if result.at_bound.get(name) else result.ci95[name],
+                "ci95_linear": None if result.at_bound.get(name) else result.ci95_linear.get(name),
+                "bounded_interval": result.ci95[name] if result.at_bound.get(name) else None,
                 "identifiable": result.identifiable.get(name, True),
                 "at_bound": result.at_bound.get(name),
                 "initial": p.initial,
@@ -195,7 +197,7 @@ def profile_figure(result, outdir):
         curve = np.array(result.profiles[name], dtype=float)
         ax.plot(curve[:, 0], curve[:, 1], "o-", color="C0", ms=4, label="profile")
         value = result.values[name]
-        lo, hi = result.ci95_linear[name] or (value, value)  # None at a bound: no parabola
+        lo, hi = (value, value) if result.at_bound.get(name) else result.ci95_linear[name]  # at a bound: no parabola
         log = bool(np.all(curve[:, 0] > 0) and lo > 0 and curve[:, 0].max() > 3 * curve[:, 0].min())
         grid = (np.geomspace if log else np.linspace)(curve[:, 0].min(), curve[:, 0].max(), 80)
         to = np.log if log else (lambda v: v)
