@@ -123,13 +123,14 @@ def _title(data):
 
     what = quantity(data.quantity)[0]
     how = f"replayed current, {data.spec.window.describe()}" if data.spec.window is not None else data.experiment
-    return f"Fit of {what[:1].lower() + what[1:]} — {data.spec.file.name} ({how})"
+    return f"Fit of {what} — {data.spec.file.name} ({how})"
 
 
 def figures(problem, result, outdir):
     """One figure per data set: data and fitted simulation, residuals below. Dense data
     (more than figures.MAX_MARKERS points) are drawn as a broad grey line, not as markers."""
     from ..observables.figures import MAX_MARKERS, cycle_axis, layout, legend_above, save_png, set_labels, subplots
+    from ..observables.labels import scale
 
     written = []
     fitted = problem.simulate(result.values)
@@ -143,25 +144,26 @@ def figures(problem, result, outdir):
         hours = xname == "time_h"
         x = data.x / 3600 if hours else data.x
         dense = len(x) > MAX_MARKERS
+        k = scale(data.quantity)  # fractions shown in %
         if run is not None and hasattr(data, "curve"):  # voltammetric data (fit/voltammetry_data.py)
             xs, ys = data.curve(run)
-            top.plot(xs / 3600 if hours else xs, ys, "-", color="C0", lw=1.2, label="fitted simulation", zorder=3)
+            top.plot(xs / 3600 if hours else xs, k * ys, "-", color="C0", lw=1.2, label="fitted simulation", zorder=3)
         elif run is not None and data.quantity != TIME_SERIES:
             c = run.cycles
-            top.plot(c["cycle"], c[data.quantity], "-", color="C0", lw=1, label="fitted simulation", zorder=3)
+            top.plot(c["cycle"], k * c[data.quantity], "-", color="C0", lw=1, label="fitted simulation", zorder=3)
         elif run is not None:
             t = run.solution.t / 3600
             top.plot(t, run.solution["Voltage [V]"].entries, "-", color="C0", lw=1, label="fitted simulation", zorder=3)
         if dense:
-            top.plot(x, data.values, "-", color="0.6", lw=3, solid_capstyle="round", label="data")
+            top.plot(x, k * data.values, "-", color="0.6", lw=3, solid_capstyle="round", label="data")
         else:
-            top.plot(x, data.values, "o", color="k", ms=4, label="data")
+            top.plot(x, k * data.values, "o", color="k", ms=4, label="data")
         if np.isfinite(data.high).any():
-            top.plot(x, data.high, "v", color="C3", ms=5, label="data: upper bound")
+            top.plot(x, k * data.high, "v", color="C3", ms=5, label="data: upper bound")
         if np.isfinite(data.low).any():
-            top.plot(x, data.low, "^", color="C2", ms=5, label="data: lower bound")
+            top.plot(x, k * data.low, "^", color="C2", ms=5, label="data: lower bound")
         set_labels(top, y=data.quantity)
-        fig.suptitle(textwrap.fill(_title(data), 75), fontsize="medium", y=0.985)
+        fig.suptitle(textwrap.fill(_title(data), 75), fontsize="medium", y=0.98)
         legend_above(top, ncols=4)
         bottom.axhline(0, color="0.6", lw=0.8)
         r = data.residuals(run) if run is not None else np.zeros(len(x))
@@ -170,9 +172,10 @@ def figures(problem, result, outdir):
         else:
             bottom.plot(x, r, "o", color="k", ms=3)
         set_labels(bottom, xname, "residual")
+        bottom.ticklabel_format(axis="y", style="sci", scilimits=(-2, 4))  # short tick labels: the label stays in
         if not hours:
             cycle_axis(bottom)
-        layout(fig, left=0.13, bottom=0.09, top=0.84, hspace=0.08)
+        layout(fig, left=0.13, bottom=0.09, top=0.86, hspace=0.08)
         path = Path(outdir) / f"fit_data_{n}_{data.quantity}.png"
         save_png(fig, path)
         written.append(path)
