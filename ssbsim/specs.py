@@ -36,17 +36,20 @@ def from_mapping(spec, name, base=None):
         raise InputError(path, f"the spec cannot be written as TOML: {err}") from None
 
 
-def load_setup(path, data, text):
+def load_setup(path, data, text, need_experiment=True):
     """(ExperimentSpec, ParameterSet, options) named by the spec at ``path``; the
-    parameter set with the spec's optional ``[set]`` table (name = value) applied."""
-    if "experiment" not in data:
+    parameter set with the spec's optional ``[set]`` table (name = value) applied; the
+    experiment is None when it may be left out (``need_experiment`` false) and is."""
+    experiment = None
+    if "experiment" not in data and need_experiment:
         raise InputError(path, "missing 'experiment'")
-    if not isinstance(data["experiment"], str):
+    if "experiment" in data and not isinstance(data["experiment"], str):
         raise InputError(path, "'experiment' must name an experiment", line_of(text, "experiment"))
-    try:
-        experiment = load_experiment(beside(path, data["experiment"]))
-    except InputError as err:
-        raise InputError(path, f"'experiment': {err}", line_of(text, "experiment")) from None
+    if "experiment" in data:
+        try:
+            experiment = load_experiment(beside(path, data["experiment"]))
+        except InputError as err:
+            raise InputError(path, f"'experiment': {err}", line_of(text, "experiment")) from None
     name = data.get("parameter_set", "asakura2020")
     if not isinstance(name, str):
         raise InputError(path, "'parameter_set' must name a parameter set", line_of(text, "parameter_set"))

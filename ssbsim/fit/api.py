@@ -68,7 +68,7 @@ def fit(spec, *, starts=None, intervals="profile", verbose=False, base=None, nam
 
 
 class FitOutcome:
-    """A finished fit: ``.values`` and ``.intervals`` (95 %, per parameter name),
+    """A finished fit: ``.values`` and ``.intervals`` (95 %, per parameter name; None at a bound),
     ``.converged``, ``.warnings``, ``.cost``; ``.result`` is the engine's full record
     (what fit.json holds), ``.spec`` and ``.problem`` what was fitted."""
 
@@ -78,7 +78,9 @@ class FitOutcome:
         self.result = result
 
     values = property(lambda self: dict(self.result.values))
-    intervals = property(lambda self: {name: tuple(ci) for name, ci in self.result.ci95.items()})
+    intervals = property(  # None for a parameter at a bound: no 95 % interval is claimed
+        lambda self: {n: None if self.result.at_bound.get(n) else tuple(ci) for n, ci in self.result.ci95.items()}
+    )
     converged = property(lambda self: self.result.converged)
     identifiable = property(lambda self: dict(self.result.identifiable))
     warnings = property(lambda self: list(self.result.warnings))
@@ -86,11 +88,10 @@ class FitOutcome:
 
     def lines(self):
         """(stdout lines, stderr lines) of ``ssbsim fit``'s report."""
+        from .report import interval_text
+
         r = self.result
-        values = []
-        for name in r.names:
-            lo, hi = r.ci95[name]
-            values.append(f"{name} = {r.values[name]:.5g}  (95 % interval {lo:.4g} to {hi:.4g})")
+        values = [f"{name} = {r.values[name]:.5g}  ({interval_text(r, name)})" for name in r.names]
         verdict = "converged" if r.converged else "did not converge"
         notes = [f"{r.method}; {verdict} ({r.stop_reason})"]
         notes += [f"ssbsim: warning: {line}" for line in r.warnings]

@@ -18,6 +18,15 @@ u +- 1.96 sqrt(C_ii), C = s^2 (J^T J)^-1 (J the Jacobian in the optimiser's coor
 are kept as ``ci95_linear`` and used alone with ``intervals="linear"``; the correlation is
 C_ij / sqrt(C_ii C_jj).
 
+A parameter that ends at one of its bounds (within AT_BOUND of the range, in the
+optimiser's coordinates) is flagged (``at_bound``: "lower" or "upper"): the optimum may lie
+beyond the bound, so its interval is cut by the bound, not by the data; it counts as not
+identifiable, the fit warns in one line, and the reports (fit.json, the printed values,
+the fitted parameter set: ``report.py``) give no 95 % interval for it (fit.json keeps the
+one-sided one as ``bounded_interval``). With a problem that counts its points
+(``Problem.coverage``), the fitted simulation must reach every data point: points it does
+not reach make the fit fail, with the count.
+
 Convergence: a start has converged when the optimiser stopped on one of its tolerances
 (not on its evaluation budget); the best fit has converged when, besides, no profile
 found a lower cost (if one does, the fit goes on from there, at most twice). Starts are
@@ -45,6 +54,8 @@ METHODS = {
     "linear": "linearised: s^2 (J^T J)^-1 (noise scale from the fit)",
 }
 MAX_RESTARTS = 2
+#: a fitted value within this fraction of the range (optimiser's coordinates) of a bound is at it
+AT_BOUND = 1e-3
 
 
 @dataclass
@@ -70,6 +81,9 @@ class FitResult:
     profiles: dict = field(default_factory=dict)  # name -> [(value, Delta), ...]
     starts_agree: bool = True
     warnings: list = field(default_factory=list)
+    at_bound: dict = field(default_factory=dict)  # name -> "lower" | "upper" | None
+    coverage: list = field(default_factory=list)  # per data set: points used, excluded, unreached
+    trials_short: int = 0  # trials whose simulation did not reach every data point
 
 
 def _start_points(parameters, starts, seed):
@@ -119,8 +133,17 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
             print(" ".join(f"{v:.4g}" for v in values_at(u).values()), f"| cost {0.5 * r @ r:.5g}", flush=True)
         return r
 
+    max_nfev = getattr(getattr(problem, "spec", None), "max_evaluations", None)
+
     def local_fit(u0):
-        return least_squares(residuals, np.clip(u0, low, high), bounds=(low, high), diff_step=DIFF_STEP, x_scale=1.0)
+        return least_squares(
+            residuals,
+            np.clip(u0, low, high),
+            bounds=(low, high),
+            diff_step=DIFF_STEP,
+            x_scale=1.0,
+            max_nfev=max_nfev,
+        )
 
     points, low, high = _start_points(parameters, starts or getattr(getattr(problem, "spec", None), "starts", 1), seed)
     runs = [(u0, local_fit(u0)) for u0 in points]
@@ -172,8 +195,22 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
         }
         curves = {}
 
+    at_bound = {par.name: _at_bound(x[k], low[k], high[k]) for k, par in enumerate(parameters)}
+    # not determined: an interval that reaches a bound; at a bound, the far one (the near one it always does)
+    undetermined = [
+        par.name
+        for par in parameters
+        if not identifiable[par.name]
+        and (not at_bound[par.name] or _reaches_far_bound(ci95[par.name], par, at_bound[par.name]))
+    ]
+    for name, side in at_bound.items():
+        if side:  # its intervals stay here, one-sided (the bound ends them): not reported as 95 % ones
+            identifiable[name] = False
     warnings = []
-    line = identifiability.warning([n for n in names if not identifiable[n]])
+    line = bound_warning(parameters, {n: side if n not in undetermined else None for n, side in at_bound.items()})
+    if line:
+        warnings.append(line)
+    line = identifiability.warning(undetermined)
     if line:
         warnings.append(line)
     start_reports, agree = _compare_starts(runs, values_at, ci95, names, float(r @ r), s2, limit)
@@ -181,6 +218,15 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
         warnings.append(
             "starts disagree: a start ends within the 95 % threshold of the best cost but outside its "
             "intervals (several minima; the intervals describe the best one only)"
+        )
+    coverage = problem.coverage(values_at(x)) if hasattr(problem, "coverage") else []
+    unreached = sum(c["unreached"] for c in coverage)
+    if unreached:
+        converged = False
+        reasons.append(f"the fitted simulation does not reach {unreached} data points")
+        warnings.append(
+            f"the fitted simulation does not reach {unreached} of {sum(c['points'] for c in coverage)} data points "
+            "(it stops before them): the fit is not valid there; narrow the window or widen the bounds"
         )
     if not converged:
         warnings.append("the fit did not converge: " + "; ".join(reasons))
@@ -206,7 +252,36 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
         profiles=curves,
         starts_agree=agree,
         warnings=warnings,
+        at_bound=at_bound,
+        coverage=coverage,
+        trials_short=getattr(problem, "trials_short", 0),
     )
+
+
+def _at_bound(u, low, high):
+    """ "lower"/"upper" if ``u`` is within AT_BOUND of the range from that bound, else None."""
+    tolerance = AT_BOUND * (high - low)
+    return "lower" if u - low <= tolerance else "upper" if high - u <= tolerance else None
+
+
+def _reaches_far_bound(interval, parameter, side):
+    """Whether ``interval`` reaches the bound opposite to ``side`` (within AT_BOUND)."""
+    u = parameter.to_unit(interval[1] if side == "lower" else interval[0])
+    low, high = parameter.to_unit(parameter.low), parameter.to_unit(parameter.high)
+    far = high if side == "lower" else low
+    return abs(u - far) <= AT_BOUND * (high - low)
+
+
+def bound_warning(parameters, at_bound):
+    """One line naming the parameters fitted at a bound (or None)."""
+    parts = [
+        f"{p.name} at its {at_bound[p.name]} bound ({p.low if at_bound[p.name] == 'lower' else p.high:g})"
+        for p in parameters
+        if at_bound[p.name]
+    ]
+    if not parts:
+        return None
+    return "at a bound, no 95 % interval given (the optimum may lie beyond; widen the bounds): " + "; ".join(parts)
 
 
 def _compare_starts(runs, values_at, ci95, names, rr_best, s2, limit):
@@ -215,7 +290,7 @@ def _compare_starts(runs, values_at, ci95, names, rr_best, s2, limit):
     for u0, solution in runs:
         final = values_at(solution.x)
         delta = (float(solution.fun @ solution.fun) - rr_best) / s2
-        inside = all(ci95[n][0] <= final[n] <= ci95[n][1] for n in names)
+        inside = all(ci95[n] is None or ci95[n][0] <= final[n] <= ci95[n][1] for n in names)
         if delta <= limit and not inside:
             agree = False
         reports.append(

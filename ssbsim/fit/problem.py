@@ -7,6 +7,15 @@ Residuals, per data point: (simulated - measured) / sigma, times the data set's 
 sigma is the table's ``<quantity>_sigma`` column, else 1 % of the measured value. A value
 given only as a bound (``<quantity>_min`` / ``_max``) contributes only when the
 simulation comes within sigma/2 of it or beyond (``residual.bound_residual``).
+
+Points the data set leaves out before the fit (outside a replay window,
+``fit/replay.py``) are counted as ``excluded``. A point a trial's simulation does not
+reach (the run stopped before that time or cycle) has no residual: the optimiser, which
+needs one, gets UNREACHED_RESIDUAL there, and every such trial is counted
+(``Problem.trials_short``). At the fitted values each data set's points are counted
+(``Problem.coverage``: used, excluded, unreached); a fit whose own simulation leaves
+points unreached is reported as failed, with the count (``fit/engine.py``), so the
+stand-in value is never a silent part of a result.
 """
 
 import numpy as np
@@ -16,13 +25,27 @@ from ..protocol import load_experiment
 from ..protocol.experiment_file import truncated
 from ..resources import beside
 from ..simulation.reuse import ReusableRuns
+from .replay import ReplayDataset
 from .residual import bound_residual
 from .spec import CIRCUIT_FITTED, SPECTRUM, TIME_SERIES
 from .voltammetry_data import QUANTITIES as VOLTAMMETRIC
 from .voltammetry_data import dataset as voltammetric
 
-FAILED_RESIDUAL = 100.0
+#: residual of a point a trial's simulation does not reach (counted, see above)
+UNREACHED_RESIDUAL = 100.0
 DEFAULT_RELATIVE_SIGMA = 0.01
+
+
+def scaled_residuals(dataset, result, simulated=None):
+    """Weighted scaled residuals of ``dataset`` against ``result`` (None: a failed run);
+    sets ``dataset.unreached``, the number of its points without a simulated value."""
+    sim = np.full(len(dataset.values), np.nan) if result is None else simulated
+    if sim is None:
+        sim = dataset.simulated(result)
+    r = dataset.weight * bound_residual(sim, dataset.values, dataset.low, dataset.high, dataset.sigma)
+    missing = ~np.isfinite(r)
+    dataset.unreached = int(np.sum(missing))
+    return np.where(missing, UNREACHED_RESIDUAL, r)
 
 
 class Dataset:
@@ -35,6 +58,7 @@ class Dataset:
         self.quantity = spec.quantity
         self.experiment = spec.experiment
         self.weight = spec.weight
+        self.excluded = {}
         if spec.quantity == SPECTRUM:
             from ..data.spectrum import read_spectrum
 
@@ -113,9 +137,7 @@ class Dataset:
         return np.concatenate(parts)
 
     def residuals(self, result):
-        sim = self.simulated(result) if result is not None else np.full(len(self.values), np.nan)
-        r = self.weight * bound_residual(sim, self.values, self.low, self.high, self.sigma)
-        return np.where(np.isfinite(r), r, FAILED_RESIDUAL)
+        return scaled_residuals(self, result)
 
 
 class Problem:
@@ -126,12 +148,12 @@ class Problem:
         self.parameters = spec.parameters
         self.names = [p.name for p in self.parameters]
         self.runs = ReusableRuns(spec.parameter_set, self.names, spec.options, source=spec.source)
-        self.datasets = [
-            voltammetric(d, spec.source) if d.quantity in VOLTAMMETRIC else Dataset(d, spec.source) for d in spec.data
-        ]
+        self.datasets = [_dataset(d, spec.source) for d in spec.data]
         self.best = (np.inf, None)  # (cost, values) of the best trial so far
-        self.experiments = {}
-        for key in dict.fromkeys(d.experiment for d in spec.data):
+        self.trials_short = 0  # trials whose simulation did not reach every data point
+        self.n_trials = 0
+        self.experiments = {d.experiment: d.protocol for d in self.datasets if isinstance(d, ReplayDataset)}
+        for key in dict.fromkeys(d.experiment for d in self.datasets if not isinstance(d, ReplayDataset)):
             experiment = load_experiment(beside(spec.source, key))
             uses = [d for d in self.datasets if d.experiment == key]
             if all(d.quantity not in (TIME_SERIES, SPECTRUM, *VOLTAMMETRIC) for d in uses):
@@ -163,7 +185,34 @@ class Problem:
     def residuals(self, values):
         results = self.simulate(values)
         r = np.concatenate([d.residuals(results[d.experiment]) for d in self.datasets])
+        self.n_trials += 1
+        self.trials_short += any(getattr(d, "unreached", 0) for d in self.datasets)
         cost = 0.5 * float(np.sum(r**2))
         if cost < self.best[0]:  # kept for an interrupted fit
             self.best = (cost, dict(values))
         return r
+
+    def coverage(self, values):
+        """Per data set at ``values``: points compared, excluded before the fit (by
+        reason) and not reached by the simulation."""
+        self.residuals(values)
+        return [
+            {
+                "data": n,
+                "file": d.spec.file.name,
+                "quantity": d.quantity,
+                "points": len(d),
+                "used": len(d) - d.unreached,
+                "excluded": dict(getattr(d, "excluded", {})),
+                "unreached": d.unreached,
+            }
+            for n, d in enumerate(self.datasets, start=1)
+        ]
+
+
+def _dataset(spec, source):
+    if spec.quantity in VOLTAMMETRIC:
+        return voltammetric(spec, source)
+    if getattr(spec, "window", None) is not None:  # replay = "current"
+        return ReplayDataset(spec, source, DEFAULT_RELATIVE_SIGMA)
+    return Dataset(spec, source)

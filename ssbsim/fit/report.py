@@ -19,9 +19,12 @@ def fit_json(spec, result):
         "parameters": {
             name: {
                 "value": result.values[name],
-                "ci95": result.ci95[name],
-                "ci95_linear": result.ci95_linear.get(name),
+                # at a bound: no 95 % interval claimed (the bound, not the data, ends it)
+                "ci95": None if result.at_bound.get(name) else result.ci95[name],
+                "ci95_linear": None if result.at_bound.get(name) else result.ci95_linear.get(name),
+                "bounded_interval": result.ci95[name] if result.at_bound.get(name) else None,
                 "identifiable": result.identifiable.get(name, True),
+                "at_bound": result.at_bound.get(name),
                 "initial": p.initial,
                 "bounds": [p.low, p.high],
                 "scale": p.scale,
@@ -33,6 +36,12 @@ def fit_json(spec, result):
         "stop_reason": result.stop_reason,
         "starts_agree": result.starts_agree,
         "warnings": result.warnings,
+        "data": result.coverage,
+        "trials_short": {
+            "count": result.trials_short,
+            "meaning": "trials whose simulation stopped before some data points (given residual 100 there "
+            "for the optimiser only; the fitted simulation must reach every point)",
+        },
         "noise_scale": result.noise_scale,
         "threshold": result.threshold,
         "cost": result.cost,
@@ -47,6 +56,15 @@ def fit_json(spec, result):
         "parameter_set": spec.parameter_set.source,
         "date": datetime.date.today().isoformat(),
     }
+
+
+def interval_text(result, name, digits=4):
+    """ "95 % interval a to b", or why there is none (a parameter at a bound)."""
+    side = result.at_bound.get(name)
+    if side:
+        return f"at its {side} bound: no 95 % interval"
+    lo, hi = result.ci95[name]
+    return f"95 % interval {lo:.{digits}g} to {hi:.{digits}g}"
 
 
 def _shipped_name(path, kind):
@@ -69,8 +87,7 @@ def write_fitted_parameter_set(spec, result, path):
     extends = _shipped_name(base, "parameter_sets") or os.path.relpath(base, Path(path).resolve().parent)
     entries = {}
     for name in result.names:
-        lo, hi = result.ci95[name]
-        source = f"fitted: {spec.source}, {today} (95 % interval {lo:.4g} to {hi:.4g})"
+        source = f"fitted: {spec.source}, {today} ({interval_text(result, name)})"
         entries[name] = (float(f"{result.values[name]:.6g}"), source)
     tomlfile.write_parameter_set(
         path,
@@ -94,13 +111,19 @@ def update_parameter_set(spec, result):
     spec_name = _shipped_name(spec.source, "calibration") or spec.source
     entries = {}
     for name in result.names:
-        lo, hi = result.ci95[name]
         source = (
-            f"fitted: {spec.description or spec.name}, with `ssbsim fit {spec_name}` "
-            f"(95 % interval {lo:.3g} to {hi:.3g})"
+            f"fitted: {spec.description or spec.name}, with `ssbsim fit {spec_name}` ({interval_text(result, name, 3)})"
         )
         entries[name] = (float(f"{result.values[name]:.4g}"), source)
     return tomlfile.update_parameter_set(path, entries)
+
+
+def _title(data):
+    from ..observables.labels import quantity
+
+    what = quantity(data.quantity)[0]
+    how = f"replayed current, {data.spec.window.describe()}" if data.spec.window is not None else data.experiment
+    return f"Fit of {what} — {data.spec.file.name} ({how})"
 
 
 def figures(problem, result, outdir):
@@ -112,8 +135,10 @@ def figures(problem, result, outdir):
 
 def data_figures(problem, result):
     """One figure per data set, ``{file name: Figure}``: data and fitted simulation,
-    residuals below."""
-    from matplotlib.figure import Figure
+    residuals below. Dense data (more than figures.MAX_MARKERS points) are drawn as a
+    broad grey line, not as markers."""
+    from ..observables.figures import MAX_MARKERS, cycle_axis, layout, legend_above, set_labels, subplots
+    from ..observables.labels import scale
 
     out = {}
     fitted = problem.simulate(result.values)
@@ -122,39 +147,43 @@ def data_figures(problem, result):
         if len(data.x) != len(data.values) or (run is not None and data.quantity not in run.cycles.columns):
             if data.quantity != TIME_SERIES and not hasattr(data, "curve"):  # curve: voltammetric data
                 continue  # spectra, circuit-fitted values: the run's nyquist.png, resistances_fitted.png
-        fig = Figure(figsize=(6.4, 5.6))
-        top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
-        xlabel = getattr(data, "xlabel", "time [h]" if data.quantity == TIME_SERIES else "cycle")
-        x = data.x / 3600 if xlabel == "time [h]" else data.x
+        fig, (top, bottom) = subplots(2, 1, figsize=(6.4, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+        xname = getattr(data, "xlabel", "time_h" if data.quantity == TIME_SERIES else "cycle")
+        hours = xname == "time_h"
+        x = data.x / 3600 if hours else data.x
+        dense = len(x) > MAX_MARKERS
+        k = scale(data.quantity)  # fractions shown in %
         if run is not None and hasattr(data, "curve"):  # voltammetric data (fit/voltammetry_data.py)
             xs, ys = data.curve(run)
-            x_sim = xs / 3600 if xlabel == "time [h]" else xs
-            top.plot(x_sim, ys, "-", color="C0", lw=1.2, label="fitted simulation", zorder=3)
+            top.plot(xs / 3600 if hours else xs, k * ys, "-", color="C0", lw=1.2, label="fitted simulation", zorder=3)
         elif run is not None and data.quantity != TIME_SERIES:
             c = run.cycles
-            top.plot(c["cycle"], c[data.quantity], "-", color="C0", lw=1, label="fitted simulation")
+            top.plot(c["cycle"], k * c[data.quantity], "-", color="C0", lw=1, label="fitted simulation", zorder=3)
         elif run is not None:
-            top.plot(
-                run.solution.t / 3600,
-                run.solution["Voltage [V]"].entries,
-                "-",
-                color="C0",
-                lw=1,
-                label="fitted simulation",
-            )
-        top.plot(x, data.values, "o", color="k", ms=4, label="data")
+            t = run.solution.t / 3600
+            top.plot(t, run.solution["Voltage [V]"].entries, "-", color="C0", lw=1, label="fitted simulation", zorder=3)
+        if dense:
+            top.plot(x, k * data.values, "-", color="0.6", lw=3, solid_capstyle="round", label="data")
+        else:
+            top.plot(x, k * data.values, "o", color="k", ms=4, label="data")
         if np.isfinite(data.high).any():
-            top.plot(x, data.high, "v", color="C3", ms=5, label="data: upper bound")
+            top.plot(x, k * data.high, "v", color="C3", ms=5, label="data: upper bound")
         if np.isfinite(data.low).any():
-            top.plot(x, data.low, "^", color="C2", ms=5, label="data: lower bound")
-        top.set_ylabel(getattr(data, "ylabel", data.quantity))
-        top.set_title(f"{data.spec.file.name} ({data.experiment})")
-        top.legend(fontsize="small")
+            top.plot(x, k * data.low, "^", color="C2", ms=5, label="data: lower bound")
+        set_labels(top, y=data.quantity)
+        fig.suptitle(textwrap.fill(_title(data), 75), fontsize="medium", y=0.98)
+        legend_above(top, ncols=4)
         bottom.axhline(0, color="0.6", lw=0.8)
-        bottom.plot(x, data.residuals(run) if run is not None else np.zeros(len(x)), "o", color="k", ms=3)
-        bottom.set_ylabel("residual / sigma")
-        bottom.set_xlabel(xlabel)
-        fig.tight_layout()
+        r = data.residuals(run) if run is not None else np.zeros(len(x))
+        if dense:
+            bottom.plot(x, r, "-", color="k", lw=0.8)
+        else:
+            bottom.plot(x, r, "o", color="k", ms=3)
+        set_labels(bottom, xname, "residual")
+        bottom.ticklabel_format(axis="y", style="sci", scilimits=(-2, 4))  # short tick labels: the label stays in
+        if not hours:
+            cycle_axis(bottom)
+        layout(fig, left=0.13, bottom=0.09, top=0.86, hspace=0.08)
         out[f"fit_data_{n}_{data.quantity}.png"] = fig
     return out
 
@@ -165,30 +194,30 @@ def profile_figure(result, outdir):
     fig = profile_plot(result)
     if fig is None:
         return None
-    path = Path(outdir) / "fit_profiles.png"
-    with atomic.atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
-    return path
+    from ..observables.figures import save_png
+
+    return save_png(fig, Path(outdir) / "fit_profiles.png")
 
 
 def profile_plot(result):
     """One panel per parameter: its profile (2 delta cost / s^2) against the linearised
     parabola and the 95 % threshold; None without profiles."""
-    from matplotlib.figure import Figure
+    from ..observables.figures import subplots
+    from ..observables.labels import label
 
     if not result.profiles:
         return None
     n = len(result.names)
     columns = min(n, 3)
     rows = -(-n // columns)
-    fig = Figure(figsize=(4.2 * columns, 3.4 * rows))
-    axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
+    fig, axes = subplots(rows, columns, figsize=(4.2 * columns, 3.4 * rows), squeeze=False)
+    axes = np.atleast_1d(axes).ravel()
     limit = result.threshold
     for ax, name in zip(axes, result.names):
         curve = np.array(result.profiles[name], dtype=float)
         ax.plot(curve[:, 0], curve[:, 1], "o-", color="C0", ms=4, label="profile")
-        lo, hi = result.ci95_linear[name]
         value = result.values[name]
+        lo, hi = (value, value) if result.at_bound.get(name) else result.ci95_linear[name]  # at a bound: no parabola
         log = bool(np.all(curve[:, 0] > 0) and lo > 0 and curve[:, 0].max() > 3 * curve[:, 0].min())
         grid = (np.geomspace if log else np.linspace)(curve[:, 0].min(), curve[:, 0].max(), 80)
         to = np.log if log else (lambda v: v)
@@ -199,9 +228,10 @@ def profile_plot(result):
         ax.set_ylim(0, max(2 * limit, 1.1 * min(curve[:, 1].max(), 30)))
         if log:
             ax.set_xscale("log")
-        verdict = "" if result.identifiable[name] else " (not identifiable)"
-        ax.set_title(textwrap.fill(name + verdict, 45), fontsize="small")
-        ax.set_ylabel("2 delta cost / s^2")
+        verdict = "" if result.identifiable[name] else " — not identifiable"
+        ax.set_xlabel(textwrap.fill(label(name), 45), fontsize="small")
+        ax.set_title(f"Profile{verdict}", fontsize="small")
+        ax.set_ylabel(label("profile"))
     for ax in axes[n:]:
         ax.set_visible(False)
     axes[0].legend(fontsize="small")

@@ -15,10 +15,19 @@
                                          # voltammogram "current" or "onset_V" (fit/voltammetry_data.py)
     weight = 1.0                         # optional
     experiment = "formation_4p15V"       # optional, overrides the spec's
+    [[data]]                             # a cycler file replayed (fit/replay.py): its measured
+    file = "cell.mpr"                    # current drives the model, its voltage is fitted
+    quantity = "voltage"
+    replay = "current"                   # no experiment: the protocol is the file's current
+    cycles = [2, 3]                      # optional window: the file's cycles (inclusive)
+    time_h = [0, 40]                     # optional window: hours from the file's first point
     [fit."SE anion (0) decomposition rate constant [A.m-2]"]
     bounds = [1e-5, 1e-1]
     initial = 3e-3                       # optional: default the set's value, kept in bounds
     scale = "log"                        # or "linear"; default log for positive bounds
+    max_evaluations = 20                 # optional: trials per start (SciPy's max_nfev)
+
+``experiment`` may be left out when every data set replays its file.
 
 Every key is checked; errors name the file and the line.
 """
@@ -42,8 +51,8 @@ from ..specs import (
 )
 from ..tomlfile import array_of_tables, line_of, read_toml
 
-TOP_LEVEL = {"description", "experiment", "parameter_set", "starts", "options", "data", "fit", "set"}
-DATA_KEYS = {"file", "quantity", "weight", "experiment", "spectrum", "area_cm2"}
+TOP_LEVEL = {"description", "experiment", "parameter_set", "starts", "options", "data", "fit", "set", "max_evaluations"}
+DATA_KEYS = {"file", "quantity", "weight", "experiment", "spectrum", "area_cm2", "replay", "cycles", "time_h"}
 FIT_KEYS = {"bounds", "initial", "scale"}
 TIME_SERIES = "voltage"
 SPECTRUM = "impedance"  # a measured spectrum against the run's spectrum number `spectrum`
@@ -60,6 +69,7 @@ class DataSpec:
     line: int | None = None
     spectrum: int = 0
     area_cm2: float | None = None
+    window: object = None  # replay.Window of a replayed file (replay = "current"), else None
 
 
 @dataclass
@@ -92,6 +102,7 @@ class FitSpec:
     options: dict = field(default_factory=dict)
     starts: int = 3
     description: str = ""
+    max_evaluations: int | None = None
 
     @property
     def name(self):
@@ -116,12 +127,23 @@ def load_fit_spec(name_or_path, base=None, name="fit"):
     for key in ("data", "fit"):
         if key not in data:
             raise InputError(path, f"missing {key!r} tables")
-    _, pset, options = load_setup(path, data, text)
+    entries = data.get("data")
+    replays_only = isinstance(entries, list) and all(isinstance(e, dict) and "replay" in e for e in entries)
+    _, pset, options = load_setup(path, data, text, need_experiment=not replays_only)
     starts = data.get("starts", 3)
     if isinstance(starts, bool) or not isinstance(starts, int) or starts < 1:
         raise InputError(path, f"'starts' must be a positive integer, got {starts!r}", line_of(text, "starts"))
     limits.check("starts", starts, path, "'starts'", line_of(text, "starts"))
     check_description(path, data, text)
+    max_evaluations = data.get("max_evaluations")
+    if max_evaluations is not None and (
+        isinstance(max_evaluations, bool) or not isinstance(max_evaluations, int) or max_evaluations < 1
+    ):
+        raise InputError(
+            path,
+            f"'max_evaluations' must be a positive integer, got {max_evaluations!r}",
+            line_of(text, "max_evaluations"),
+        )
 
     datasets = []
     for n, (entry, where) in enumerate(array_of_tables(path, text, data["data"], "data", DATA_KEYS, "data")):
@@ -148,10 +170,14 @@ def load_fit_spec(name_or_path, base=None, name="fit"):
             check_file(file, "data file")
         except InputError as err:
             raise InputError(path, f"data {n + 1}: {err}", where) from None
-        data_experiment = entry.get("experiment", data["experiment"])
-        if not isinstance(data_experiment, str):
-            raise InputError(path, f"data {n + 1}: 'experiment' must name an experiment", where)
-        load_named_experiment(path, data_experiment, where)
+        window = _window(path, n, entry, where)
+        if window is not None:
+            data_experiment = None  # the replayed file is the protocol
+        else:
+            data_experiment = entry.get("experiment", data.get("experiment"))
+            if not isinstance(data_experiment, str):
+                raise InputError(path, f"data {n + 1}: 'experiment' must name an experiment", where)
+            load_named_experiment(path, data_experiment, where)
         spectrum, area = entry.get("spectrum", 0), entry.get("area_cm2")
         if isinstance(spectrum, bool) or not isinstance(spectrum, int) or spectrum < 0:
             raise InputError(
@@ -159,7 +185,7 @@ def load_fit_spec(name_or_path, base=None, name="fit"):
             )
         if area is not None and (isinstance(area, bool) or not isinstance(area, (int, float)) or not area > 0):
             raise InputError(path, f"data {n + 1}: 'area_cm2' must be a positive number, got {area!r}", where)
-        datasets.append(DataSpec(file, quantity, data_experiment, float(weight), where, spectrum, area))
+        datasets.append(DataSpec(file, quantity, data_experiment, float(weight), where, spectrum, area, window))
 
     raw_fit = data["fit"]
     if not isinstance(raw_fit, dict) or not raw_fit:
@@ -179,7 +205,7 @@ def load_fit_spec(name_or_path, base=None, name="fit"):
             check_value(name, 1.0, path, where)
             raise InputError(path, f"fit {name!r}: not a parameter of {pset.source}", where)
         check_reaches_model(path, f"fit {name!r}", name, pset, options, where)
-        for d in datasets:
+        for d in (d for d in datasets if d.window is None):
             check_not_fixed(path, f"fit {name!r}", name, load_named_experiment(path, d.experiment, d.line), where)
         bounds = entry.get("bounds")
         if (
@@ -205,8 +231,53 @@ def load_fit_spec(name_or_path, base=None, name="fit"):
             )
         parameters.append(FitParameter(name, low, high, float(initial), scale))
     return FitSpec(
-        path, data["experiment"], pset, datasets, parameters, dict(options), starts, data.get("description", "")
+        path,
+        data.get("experiment"),
+        pset,
+        datasets,
+        parameters,
+        dict(options),
+        starts,
+        data.get("description", ""),
+        max_evaluations,
     )
+
+
+def _window(path, n, entry, where):
+    """The replay window of data set ``n`` (None without ``replay``); InputError on a bad one."""
+    from .replay import MODES, Window
+
+    if "replay" not in entry:
+        for key in ("cycles", "time_h"):
+            if key in entry:
+                raise InputError(
+                    path, f'data {n + 1}: {key!r} is a window of a replayed file (replay = "current")', where
+                )
+        return None
+    if entry["replay"] not in MODES:
+        raise InputError(
+            path, f"data {n + 1}: 'replay' must be {' or '.join(map(repr, MODES))}, got {entry['replay']!r}", where
+        )
+    if entry["quantity"] != TIME_SERIES:
+        raise InputError(path, f'data {n + 1}: a replayed file is fitted on quantity = "{TIME_SERIES}"', where)
+    if "experiment" in entry:
+        raise InputError(path, f"data {n + 1}: a replayed file is its own protocol: no 'experiment'", where)
+    limits_ = {}
+    for key, whole in (("cycles", True), ("time_h", False)):
+        if key not in entry:
+            continue
+        pair = entry[key]
+        kinds = (int,) if whole else (int, float)
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(v, kinds) and not isinstance(v, bool) for v in pair)
+            or not (1 if whole else 0) <= pair[0] <= pair[1]
+        ):
+            what = "cycle numbers from 1" if whole else "hours from 0"
+            raise InputError(path, f"data {n + 1}: {key!r} must be [first, last], {what}, got {pair!r}", where)
+        limits_[key] = tuple(pair)
+    return Window(**limits_)
 
 
 def _resolve(name_or_path):

@@ -18,11 +18,9 @@ from ..data.voltammogram import read_voltammogram
 from ..errors import InputError
 from ..observables.onset import onset_table
 from ..observables.voltammetry import voltammogram
-from .residual import bound_residual
 
 ONSET, CURRENT = "onset_V", "current"
 QUANTITIES = (ONSET, CURRENT)
-FAILED_RESIDUAL = 100.0
 ONSET_SIGMA_V = 0.05
 CURRENT_SIGMA = 0.02
 
@@ -39,16 +37,17 @@ class _Voltammetric:
         return len(self.x)
 
     def residuals(self, result):
+        from .problem import scaled_residuals
+
         try:
-            sim = self.simulated(result) if result is not None else np.full(len(self.x), np.nan)
+            sim = self.simulated(result) if result is not None else None
         except (KeyError, ValueError):  # no voltammogram in the run
             sim = np.full(len(self.x), np.nan)
-        r = self.weight * bound_residual(sim, self.values, self.low, self.high, self.sigma)
-        return np.where(np.isfinite(r), r, FAILED_RESIDUAL)
+        return scaled_residuals(self, result, sim)
 
 
 class OnsetData(_Voltammetric):
-    xlabel, ylabel = "cycle", "onset (two-line method) [V]"
+    xlabel = "cycle"
 
     def __init__(self, spec, source):
         header, rows, lines = read_csv(spec.file)
@@ -79,7 +78,7 @@ class OnsetData(_Voltammetric):
 
 
 class CurrentData(_Voltammetric):
-    xlabel, ylabel = "time [h]", "current density [mA cm$^{-2}$], anodic > 0"
+    xlabel = "time_h"
 
     def __init__(self, spec, source):
         frame = read_voltammogram(spec.file)

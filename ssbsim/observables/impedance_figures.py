@@ -1,12 +1,14 @@
 """Figures of the recorded spectra: Nyquist plots as the paper draws them (one arc per
 cutoff, coloured by it, with an inset of the high-frequency part), and the circuit-fitted
 R0/R1/R2 against cycle beside the state-based ones. matplotlib's object API only
-(``matplotlib.figure.Figure``): nothing global changes."""
+(``matplotlib.figure.Figure``): nothing global changes; labels from ``labels.py``."""
 
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import Normalize
-from matplotlib.figure import Figure
+
+from .figures import cycle_axis, layout, legend_above, legend_outside, run_name, set_labels, subplots
+from .labels import quantity
 
 INSET_FREQUENCY_HZ = 100.0  # the inset shows the points above this frequency
 
@@ -25,8 +27,7 @@ def _labels(result):
 
 
 def nyquist(result):
-    fig = Figure(figsize=(6.4, 5.2))
-    ax = fig.add_subplot()
+    fig, ax = subplots(figsize=(7.4, 5.2))
     inset = ax.inset_axes([0.08, 0.52, 0.38, 0.42])
     labels = _labels(result)
     values = [v for _, v in labels.values() if np.isfinite(v)]
@@ -43,34 +44,35 @@ def nyquist(result):
     right = np.nanpercentile(finite["z_real_ohm_cm2"], 95) * 1.1
     ax.set_xlim(0, right)
     ax.set_ylim(0, right * 0.8)
-    ax.set_xlabel("Z' [$\\Omega$ cm$^2$]")
-    ax.set_ylabel("-Z'' [$\\Omega$ cm$^2$]")
+    set_labels(ax, "z_real_ohm_cm2", "z_imag_ohm_cm2")
     inset.set_aspect("equal", adjustable="datalim")
     inset.set_title(f"f ≥ {INSET_FREQUENCY_HZ:g} Hz", fontsize="small")
     inset.tick_params(labelsize="x-small")
-    ax.legend(fontsize="x-small", loc="upper right", title="upper cutoff", title_fontsize="x-small")
-    ax.set_title(f"{result.experiment.name}: impedance (per geometric area)")
-    fig.tight_layout()
+    legend_outside(ax, title="Upper cut-off", title_fontsize="small")
+    ax.set_title(f"Impedance per geometric area — {run_name(result)}", fontsize="medium")
+    layout(fig, left=0.1, right=0.74)
     return fig
 
 
 def fitted_resistances(result):
     fits, c = result.impedance_fits, result.cycles
-    fig = Figure(figsize=(6.4, 4.4))
-    ax = fig.add_subplot()
-    for k, column, label in [
-        (0, "electrolyte_resistance_ohm_cm2", "R0"),
-        (1, "anode_interface_resistance_ohm_cm2", "R1"),
-        (2, "cathode_interphase_resistance_ohm_cm2", "R2"),
-    ]:
-        ax.plot(c["cycle"], c[column], "-", lw=1, color=f"C{k}", label=f"{label} from the state")
-        ax.plot(fits["cycle"], fits[f"r{k}_ohm_cm2"], "o", ms=5, color=f"C{k}", label=f"{label} circuit fit")
+    fig, ax = subplots()
+    for k, column in enumerate(
+        [
+            "electrolyte_resistance_ohm_cm2",
+            "anode_interface_resistance_ohm_cm2",
+            "cathode_interphase_resistance_ohm_cm2",
+        ]
+    ):
+        symbol = quantity(column)[0].split(",")[0]
+        ax.plot(c["cycle"], c[column], "-", lw=1, color=f"C{k}", label=f"{symbol} from the state")
+        ax.plot(fits["cycle"], fits[f"r{k}_ohm_cm2"], "o", ms=5, color=f"C{k}", label=f"{symbol} circuit fit")
     ax.set_yscale("log")
-    ax.set_xlabel("cycle")
-    ax.set_ylabel("area-specific resistance [$\\Omega$ cm$^2$]")
-    ax.legend(fontsize="small", ncols=2)
-    ax.set_title(f"{result.experiment.name}: state-based and circuit-fitted resistances")
-    fig.tight_layout()
+    set_labels(ax, "cycle", "resistance_ohm_cm2")
+    cycle_axis(ax)
+    legend_above(ax)
+    fig.suptitle(f"State-based and circuit-fitted resistances — {run_name(result)}", fontsize="medium", y=0.985)
+    layout(fig, top=0.82)
     return fig
 
 

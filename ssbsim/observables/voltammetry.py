@@ -15,7 +15,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
 from ..parameters.registry import CELL
-from .figures import save_png, subplots
+from .figures import MARGINS, layout, legend_above, run_name, save_png, set_labels, subplots
 from .onset import onset_table
 
 A_M2_TO_MA_CM2 = 0.1
@@ -78,19 +78,22 @@ def figure(frame, onsets, title=""):
         ax.plot(row["onset_V"], rising["current_density_mA_cm2"].iloc[k] * 1e3, "rv", ms=6)
     if len(onsets):
         ax.plot([], [], "rv", label="onsets (two-line method): " + ", ".join(_distinct(onsets["onset_V"])))
-        ax.legend(loc="upper left", fontsize="small")
+        legend_above(ax, ncols=1)
+    layout(fig, right=0.84 if several else MARGINS["right"], left=0.13, bottom=0.08, top=0.88, hspace=0.12)
     if several:
-        fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=[ax, log], label="upper limit of the scan [V]")
+        fig.colorbar(
+            ScalarMappable(norm=norm, cmap=cmap),
+            cax=fig.add_axes([0.87, 0.08, 0.025, 0.8]),
+            label="Upper limit of the scan (V)",
+        )
     magnitude = np.abs(frame["current_density_mA_cm2"].to_numpy()) * 1e3
     if (magnitude > 0).any():  # the zero crossings at the turns would set the scale
         log.set_ylim(bottom=0.3 * np.percentile(magnitude[magnitude > 0], 5))
     ax.axhline(0, color="0.6", lw=0.5)
-    ax.set_ylabel("current density [$\\mu$A cm$^{-2}$], anodic > 0")
-    log.set_ylabel("|current density| [$\\mu$A cm$^{-2}$]")
-    log.set_xlabel("potential vs Na$^+$/Na [V]")
-    ax.set_title(title)
-    if not several:
-        fig.tight_layout()
+    ax.set_ylabel("Current density, anodic > 0 (µA cm⁻²)")
+    log.set_ylabel("|Current density| (µA cm⁻²)")
+    set_labels(log, "potential_V")
+    fig.suptitle(title, fontsize="medium", y=0.985)
     return fig
 
 
@@ -122,4 +125,7 @@ def plot(result, frame=None, onsets=None):
     """The voltammogram figure of a run with sweeps (``voltammogram.png``)."""
     frame = voltammogram(result) if frame is None else frame
     onsets = onset_table(frame) if onsets is None else onsets
-    return figure(frame, onsets, f"{result.experiment.name} ({result.experiment.temperature_C or 25:g} °C)")
+    temperature = result.experiment.temperature_C
+    if temperature is None:
+        temperature = result.parameters["Ambient temperature [K]"] - 273.15
+    return figure(frame, onsets, f"Voltammogram — {run_name(result)}, {temperature:g} °C")

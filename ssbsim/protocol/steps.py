@@ -77,6 +77,18 @@ def with_c_rate(text, rate):
     return _C_RATE.sub(lambda m: f"{m[1]}{rate:.4g}C", text)
 
 
+def c_rate(text):
+    """The C-rate a charge or discharge step is driven at (``"at C/10"`` -> 0.1), or None
+    (a rest, hold, current or power step)."""
+    if kind(text) not in ("charge", "discharge"):
+        return None
+    m = _C_RATE.search(text)
+    if m is None:
+        return None
+    rate = m[2].replace(" ", "")
+    return 1.0 / float(rate[2:]) if rate.startswith("C/") else float(rate[:-1])
+
+
 #: PyBaMM step types the cell model cannot drive (it has no power or resistance control)
 UNSUPPORTED = {"Power": "power", "Resistance": "resistance"}
 

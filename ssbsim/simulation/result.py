@@ -117,7 +117,7 @@ class Result:
         out = {}
         if len(self.cycles):
             has_interphase = any(col.startswith("decomposition_charge_") for col in self.cycles.columns)
-            per_gram = ("voltage_capacity.png", "capacity_efficiency.png")
+            per_gram = ("voltage_capacity.png", "dqdv.png", "capacity_efficiency.png")
             for name, make in FIGURES.items():
                 if name == "interphase.png" and not has_interphase:
                     continue

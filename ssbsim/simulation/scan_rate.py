@@ -59,9 +59,9 @@ def figure(table, measured=None, title="apparent onset against scan rate"):
     for rate, onset, label in measured or []:
         ax.semilogx(rate, onset, "k*", ms=10, label=label)
     ax.margins(y=0.12)
-    ax.set_xlabel("scan rate [$\\mu$V s$^{-1}$]")
-    ax.set_ylabel("apparent onset (two-line method) [V vs Na$^+$/Na]")
-    ax.set_title(title)
+    ax.set_xlabel("Scan rate (µV s⁻¹)")
+    ax.set_ylabel("Apparent onset vs Na⁺/Na, two-line method (V)")
+    ax.set_title(title, fontsize="medium")
     ax.legend(fontsize="small")
     fig.tight_layout()
     return fig

@@ -63,6 +63,7 @@ def sobol_indices(spec, frame, outdir):
     good = table[table["parameter"] != ""]
     if len(good):
         from ..observables.figures import subplots
+        from ..observables.labels import label
 
         metrics = list(dict.fromkeys(good["metric"]))
         fig, axes = subplots(
@@ -73,8 +74,8 @@ def sobol_indices(spec, frame, outdir):
             y = np.arange(len(part))
             ax.barh(y - 0.2, part["S1"], 0.4, xerr=part["S1_conf"], label="first order S1")
             ax.barh(y + 0.2, part["ST"], 0.4, xerr=part["ST_conf"], label="total order ST")
-            ax.set_yticks(y, part["parameter"], fontsize="x-small")
-            ax.set_title(m, fontsize="small")
+            ax.set_yticks(y, [label(name) for name in part["parameter"]], fontsize="x-small")
+            ax.set_title(label(m), fontsize="small")
             ax.set_xlim(left=0)
         axes[0, 0].legend(fontsize="x-small")
         fig.tight_layout()

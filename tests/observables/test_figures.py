@@ -14,7 +14,13 @@ def test_save_keeps_the_backend_and_the_open_figures(rate, tmp_path):
         assert matplotlib.get_backend() == "svg"
         assert plt.get_fignums() == [mine.number] and plt.gcf() is mine
         pngs = sorted(p.name for p in written if p.suffix == ".png")
-        assert pngs == ["capacity_efficiency.png", "interphase.png", "resistances.png", "voltage_capacity.png"]
+        assert pngs == [
+            "capacity_efficiency.png",
+            "dqdv.png",
+            "interphase.png",
+            "resistances.png",
+            "voltage_capacity.png",
+        ]
         for name in pngs:
             assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     finally:

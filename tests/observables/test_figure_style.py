@@ -1,0 +1,97 @@
+"""Figures fit for a paper: labels from the one table, colours by what changes, legends
+off the data, integer cycle ticks, and dQ/dV that integrates to the capacity."""
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+
+from ssbsim.observables.cycles import COLUMNS
+from ssbsim.observables.dqdv import DQDV_BIN_V, dqdv
+from ssbsim.observables.figures import FIGURES, cycle_colours, dqdv_figure, voltage_capacity
+from ssbsim.observables.impedance_figures import IMPEDANCE_FIGURES
+from ssbsim.observables.labels import label
+
+
+def _labels(fig):
+    for ax in fig.axes:
+        yield from (text for text in (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) if text)
+
+
+@pytest.mark.parametrize("name", [*FIGURES, *IMPEDANCE_FIGURES])
+def test_axis_labels_come_from_the_table_with_units(sweep, name):
+    make = {**FIGURES, **IMPEDANCE_FIGURES}[name]
+    fig = make(sweep)
+    texts = list(_labels(fig))
+    assert texts
+    for text in texts:
+        assert "_" not in text and "$" not in text and "[C]" not in text, text  # no column names, no mathtext
+        assert not any(column in text for column in COLUMNS[1:]), text
+    axes_labels = [ax.get_ylabel() for ax in fig.axes if ax.get_ylabel()]
+    assert all(text.endswith(")") or text.startswith("Cycle") for text in axes_labels), axes_labels
+    titles = [ax.get_title() for ax in fig.axes] + [fig._suptitle.get_text() if fig._suptitle else ""]
+    assert any("Cutoff-voltage sweep" in t for t in titles) and "cutoff_sweep" not in " ".join(titles)
+
+
+def test_label_table_symbols_and_units():
+    assert label("temperature_C") == "Temperature (°C)"
+    assert label("protocol: temperature [C]") == "Temperature (°C)"
+    assert label("SE conductivity [S.m-1]") == "SE conductivity (S m⁻¹)"
+    assert label("Cathode interphase resistance [Ohm.m2]") == "Cathode interphase resistance (Ω m²)"
+    assert label("cathode_interphase_resistance_ohm_cm2") == "R₂, cathode interphase (Ω cm²)"
+    assert label("discharge_capacity_mAh_g_last") == "Discharge capacity, last cycle (mAh g⁻¹)"
+    assert label("some_new_metric") == "Some new metric"
+
+
+def test_rate_test_curves_are_coloured_by_c_rate_with_a_legend(rate):
+    what, values = cycle_colours(rate)
+    assert what == "c_rate"
+    assert sorted(set(values)) == [0.1, 0.2, 0.5, 1.0]
+    fig = voltage_capacity(rate)
+    (ax,) = fig.axes
+    (lines,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+    colours = {tuple(np.round(c, 3)) for c in lines.get_colors()}
+    assert len(colours) == 4  # one per C-rate, each distinct
+    legend = ax.get_legend()
+    assert legend.get_title().get_text() == "C-rate"
+    assert [t.get_text() for t in legend.get_texts()] == ["C/10", "C/5", "C/2", "1C"]
+
+
+def test_sweep_is_coloured_by_cutoff_and_long_runs_by_cycle(sweep, formation):
+    what, values = cycle_colours(sweep)
+    assert what == "upper_cutoff_V" and len(set(np.round(values, 3))) == 8
+    assert cycle_colours(formation)[0] == "cycle"
+    fig = voltage_capacity(formation)
+    assert "Cycle number" in [ax.get_ylabel() for ax in fig.axes]  # the colour bar says so
+
+
+def test_capacity_legend_is_off_the_data_and_cycle_ticks_are_integers(sweep):
+    fig = FIGURES["capacity_efficiency.png"](sweep)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent(renderer)
+    plot = ax.get_window_extent(renderer)
+    assert legend.y0 >= plot.y1 - 1  # above the axes, not over the curves
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+
+
+def test_dqdv_integrates_to_the_capacity_of_each_branch(rate):
+    """∫ dQ/dV dV over each half cycle is its capacity (cycles.csv), and at C/10 the
+    charge peaks sit on NVOPF's plateaus (T1: 3.6 and 4.0 V)."""
+    frame = dqdv(rate)
+    integral = frame.groupby(["cycle", "branch"])["dqdv_mAh_g_V"].sum().unstack() * DQDV_BIN_V
+    cycles = rate.cycles.set_index("cycle")
+    np.testing.assert_allclose(integral["charge"], cycles["charge_capacity_mAh_g"], rtol=1e-9)
+    np.testing.assert_allclose(-integral["discharge"], cycles["discharge_capacity_mAh_g"], rtol=1e-9)
+    first = frame[(frame["cycle"] == 2) & (frame["branch"] == "charge")]
+    for plateau in (3.6, 4.0):
+        near = first[(first["voltage_V"] - plateau).abs() < 0.15]
+        assert near.loc[near["dqdv_mAh_g_V"].idxmax(), "voltage_V"] == pytest.approx(plateau, abs=0.05)
+
+
+def test_a_run_writes_its_dqdv_figure(rate, tmp_path):
+    fig = dqdv_figure(rate)
+    assert fig.axes[0].get_ylabel() == "dQ/dV (mAh g⁻¹ V⁻¹)"
+    written = {p.name for p in rate.save(tmp_path)}
+    assert "dqdv.png" in written and (tmp_path / "dqdv.png").stat().st_size > 10_000
