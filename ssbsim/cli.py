@@ -15,7 +15,17 @@ from . import interrupt, limits
 from .errors import InputError, OutputError, SimulationError
 from .outputs import OutputFolder, check_output, fail_message, owned_by
 
-RUN_FILES = owned_by({"cycles.csv", "timeseries.parquet", "run.json"})
+RUN_FILES = owned_by(
+    {
+        "cycles.csv",
+        "timeseries.parquet",
+        "run.json",
+        "impedance.parquet",  # experiments with impedance steps
+        "impedance_fits.csv",
+        "voltammogram.csv",  # experiments with sweeps
+        "onsets.csv",
+    }
+)
 FIT_FILES = owned_by({"fit.json", "fitted_parameter_set.toml"})
 STUDY_FILES = owned_by({"study.json", "cases.jsonl", "cases.parquet", "sensitivity.csv", ".lock"})
 
