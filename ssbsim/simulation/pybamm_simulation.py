@@ -58,7 +58,8 @@ class Simulation(pybamm.Simulation):
     def _point_function(self, model, key, n_inputs):
         """CasADi function (t, y, inputs) -> value of variable ``key`` of ``model``."""
         cache = self.__dict__.setdefault("_point_functions", {})
-        entry = cache.get((id(model), key))
+        n_inputs = tuple(n_inputs)
+        entry = cache.get((id(model), key, n_inputs))  # the inputs' layout is part of the function
         if entry is None or entry[0] is not model:
             import casadi
 
@@ -75,7 +76,7 @@ class Simulation(pybamm.Simulation):
                 function = function.expand()
             except RuntimeError:  # pragma: no cover - operations without an SX form
                 pass
-            entry = cache[(id(model), key)] = (model, function)
+            entry = cache[(id(model), key, n_inputs)] = (model, function)
         return entry[1]
 
     def _get_built_experiment_solver(self, key):
