@@ -43,6 +43,13 @@ def timed(command, env):
     return time.perf_counter() - start
 
 
+def fresh(command, tmp, count=[0]):  # noqa: B006 - a counter across calls
+    """``command`` with ``{out}`` replaced by a new folder: every run writes a new folder
+    (as a first run does), none replaces a previous one."""
+    count[0] += 1
+    return [part.replace("{out}", str(Path(tmp) / f"out{count[0]}")) for part in command]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--experiment", default="cutoff_sweep")
@@ -58,17 +65,16 @@ def main(argv=None):
                 "run",
                 args.experiment,
                 "-o",
-                str(Path(tmp) / "out"),
-                "--overwrite",  # every repeat writes the same folder
+                "{out}",
             ],
             "stock SPM script (solve only)": [sys.executable, str(script), args.experiment],
         }
         for command in contenders.values():  # warm-up: file caches, compiled-function cache
-            timed(command, env)
+            timed(fresh(command, tmp), env)
         samples = {name: [] for name in contenders}
         for _ in range(args.repeats):
             for name, command in contenders.items():
-                samples[name].append(timed(command, env))
+                samples[name].append(timed(fresh(command, tmp), env))
     medians = {name: statistics.median(values) for name, values in samples.items()}
     print(f"{args.experiment}: whole processes, median of {args.repeats}")
     for name, value in medians.items():

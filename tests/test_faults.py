@@ -209,6 +209,18 @@ def test_outputs_get_the_users_permissions(tmp_path, monkeypatch):
     assert (tmp_path / "out").stat().st_mode & 0o777 == 0o775
 
 
+def test_a_run_with_spectra_can_run_again_into_its_own_folder(tmp_path, monkeypatch, capsys):
+    """The impedance files a run writes are its own: the same run again replaces them."""
+    (tmp_path / "eis.toml").write_text(
+        '[[block]]\nsteps = ["Impedance from 10 kHz to 1 Hz", "Charge at 1C for 5 minutes"]\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        assert main(["run", "eis.toml", "-o", "out", "-q", "--no-figures"]) == 0
+    assert {"impedance.parquet", "impedance_fits.csv"} <= {p.name for p in (tmp_path / "out").iterdir()}
+    assert "replaced the previous outputs" in capsys.readouterr().err
+
+
 def test_a_link_to_an_output_folder_stays_a_link(tmp_path, monkeypatch, capsys):
     (tmp_path / "short.toml").write_text(SHORT)
     previous_run(tmp_path / "real")

@@ -148,6 +148,14 @@ class CellModel(pybamm.BaseModel):
         ]
 
     @property
+    def geometric_states(self):
+        """Names of the states whose values at the end of each cycle of a repeated
+        protocol are geometric rather than linear in the cycle number (a layer broken by a
+        fixed share per cycle): cycle jumping extrapolates their logarithm
+        (``simulation/extrapolate.py``)."""
+        return [name for submodel in self.submodels.values() for name in getattr(submodel, "geometric_states", ())]
+
+    @property
     def default_geometry(self):
         return geometry_module.geometry(self.param)
 

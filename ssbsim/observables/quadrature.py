@@ -61,14 +61,24 @@ def step_energies(solution, steps):
     V_mid = np.broadcast_to(solution["Voltage [V]"](mid), mid.shape) if len(mid) else np.empty(0)
     swing = np.maximum(np.abs(V[left + 1] - V[left]), 4 * np.abs(V_mid - (V[left] + V[left + 1]) / 2))
     m = np.clip(np.ceil(swing / VOLTAGE_RESOLUTION), 1, MAX_SUBINTERVALS).astype(int)
-    # interior points k/(2m), k = 1 .. 2m-1, of every interval
-    counts = 2 * m - 1
-    interval = np.repeat(np.arange(len(left)), counts)
+    constant = np.where(I[left] == I[left + 1], I[left], np.nan)
+    # one sub-interval (most intervals): the only interior point is the midpoint, whose
+    # voltage is V_mid already
+    single = m == 1
+    I_mid = constant[single]
+    vary = np.isnan(I_mid)
+    if vary.any():
+        I_mid[vary] = np.broadcast_to(solution["Current [A]"](mid[single][vary]), (int(vary.sum()),))
+    sums = np.zeros(len(left))
+    sums[single] = 4.0 * (I_mid * V_mid[single])
+    # more: interior points k/(2m), k = 1 .. 2m-1, of each such interval
+    several = np.flatnonzero(~single)
+    counts = 2 * m[several] - 1
+    interval = np.repeat(several, counts)
     k = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + 1
     fraction = k / (2 * m[interval])
-    constant = np.where(I[left] == I[left + 1], I[left], np.nan)
     inner = _power(solution, t[left][interval] + fraction * h[interval], constant[interval])
     weights = np.where(k % 2 == 1, 4.0, 2.0)
-    sums = np.bincount(interval, weights=weights * inner, minlength=len(left))
+    sums[several] = np.bincount(interval, weights=weights * inner, minlength=len(left))[several]
     per_interval = h / (6 * m) * (power[left] + sums + power[left + 1])
     return list(np.bincount(owner, weights=per_interval, minlength=len(steps)) / 3600)

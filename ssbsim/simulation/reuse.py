@@ -26,7 +26,7 @@ class ReusableRuns:
     """Runs of experiments on ``base`` with the parameters ``names`` changing from call to
     call; each (experiment, frozen values) pair is built once."""
 
-    def __init__(self, base, names, options=None, source="runs", compile=None, energies=True):
+    def __init__(self, base, names, options=None, source="runs", compile=None, energies=True, impedance=True):
         self.base = base
         self.option_overrides = dict(options or {})
         self.options = base.model_options(self.option_overrides, source=source)
@@ -35,6 +35,7 @@ class ReusableRuns:
         self.source = str(source)
         self.compile = compile  # compile the model's functions to C (None: long runs only)
         self.energies = energies  # energies in the cycle table (observables/cycles.py)
+        self.impedance = impedance  # the experiment's impedance spectra (result.impedance)
         self._built = {}
         self.n_builds = 0
         self.n_solves = 0
@@ -49,7 +50,9 @@ class ReusableRuns:
         spec, pset, options = prepare(
             experiment, self.base.with_overrides(dict(frozen), source=self.source), options=self.option_overrides
         )
-        simulation = build_simulation(spec, pset, options, inputs=self.inputs, compile=self.compile)
+        simulation = build_simulation(
+            spec, pset, options, inputs=self.inputs, compile=self.compile, impedance=self.impedance
+        )
         self._built[(key, frozen)] = (simulation, spec)
         self.n_builds += 1
         return simulation, spec

@@ -69,7 +69,7 @@ def prepare(experiment, parameter_set=None, overrides=None, options=None):
 COMPILE_FROM_CYCLES = 100
 
 
-def build_simulation(spec, pset, model_options, solver=None, inputs=(), compile=None):
+def build_simulation(spec, pset, model_options, solver=None, inputs=(), compile=None, impedance=True):
     """A ``pybamm.Simulation`` of ``spec`` on the checked cell; the parameters named in
     ``inputs`` are left as PyBaMM input parameters (set at each solve).
 
@@ -84,7 +84,8 @@ def build_simulation(spec, pset, model_options, solver=None, inputs=(), compile=
     from them at the experiment's period (``observables/timeseries.py``).
 
     ``compile``: compile the model's functions to C (None: for runs of at least
-    COMPILE_FROM_CYCLES cycles)."""
+    COMPILE_FROM_CYCLES cycles). ``impedance``: record the spectra the experiment asks
+    for (False: skip them, for callers that read only the cycle table)."""
     model = CellModel(model_options)
     if compile is None:
         compile = spec.n_cycles >= COMPILE_FROM_CYCLES
@@ -99,7 +100,8 @@ def build_simulation(spec, pset, model_options, solver=None, inputs=(), compile=
         experiment_model_mode="unified",
     )
     # impedance steps: a second model, with capacitances, linearised at their states
-    simulation.impedance_model = ImpedanceModel(parameter_values, model_options) if spec.impedance_requests() else None
+    wanted = impedance and spec.impedance_requests()
+    simulation.impedance_model = ImpedanceModel(parameter_values, model_options) if wanted else None
     return simulation
 
 

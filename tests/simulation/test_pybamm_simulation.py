@@ -75,3 +75,44 @@ def test_the_override_is_the_method_pybamm_calls(cell_a, monkeypatch):
     assert ended_on_condition == ["Charge at C/5 until 4.1 V", "Discharge at C/5 until 2.5 V"]
     # one end condition per step: one call per step that ended on it
     assert len(calls) > 0 and calls == ended_on_condition
+
+
+def test_the_per_step_overrides_are_the_methods_pybamm_calls(cell_a, monkeypatch):
+    """The termination decoding and the step inputs are overridden too (memoised per
+    step kind): PyBaMM must still call both, with the arguments the overrides take, once
+    per step, and the memoised control target must be the one PyBaMM computes."""
+    for name in ("_decode_combined_step_termination", "_build_experiment_step_inputs"):
+        assert callable(getattr(pybamm.Simulation, name, None)), f"pybamm.Simulation.{name} is gone"
+        assert name in vars(Simulation)
+    assert list(inspect.signature(pybamm.Simulation._decode_combined_step_termination).parameters) == [
+        "self",
+        "step_solution",
+        "step",
+        "model",
+        "inputs",
+    ]
+    assert list(inspect.signature(pybamm.Simulation._build_experiment_step_inputs).parameters)[:3] == [
+        "self",
+        "user_inputs",
+        "step",
+    ]
+    calls = {"decode": 0, "inputs": 0}
+    decode, build_inputs = Simulation._decode_combined_step_termination, Simulation._build_experiment_step_inputs
+
+    def counted_decode(self, *args):
+        calls["decode"] += 1
+        return decode(self, *args)
+
+    def counted_inputs(self, user_inputs, step, *args, **kwargs):
+        calls["inputs"] += 1
+        inputs = build_inputs(self, user_inputs, step, *args, **kwargs)
+        memoised = step.control_target_value(self._parameter_values)
+        assert memoised == type(step).control_target_value(step, self._parameter_values)  # PyBaMM's own
+        return inputs
+
+    monkeypatch.setattr(Simulation, "_decode_combined_step_termination", counted_decode)
+    monkeypatch.setattr(Simulation, "_build_experiment_step_inputs", counted_inputs)
+    spec = ExperimentSpec("two steps", [Block(["Charge at C/5 until 4.1 V", "Discharge at C/5 until 2.5 V"], 3)])
+    solution = _solve(Simulation, spec, cell_a)
+    assert len(solution.cycles) == 3
+    assert calls == {"decode": 6, "inputs": 6}

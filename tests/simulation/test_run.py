@@ -120,3 +120,20 @@ def test_help_and_list():
     assert run.returncode == 0
     for name in ("asakura2020", "cutoff_sweep", "rate_test", "formation_4p15V", "formation_4p30V"):
         assert name in run.stdout
+
+
+def test_runs_without_spectra_have_the_same_cycles():
+    """Studies read only the cycle table: their re-solved runs skip the impedance spectra
+    the experiment asks for, and nothing else changes."""
+    from ssbsim.protocol.experiment_file import truncated
+    from ssbsim.simulation.reuse import ReusableRuns
+
+    spec = truncated(ssbsim.load_experiment("cutoff_sweep"), 2)  # a spectrum at the OCV and one in cycle 2
+    pset = ssbsim.load_parameter_set("asakura2020")
+    name = "SE anion (1) decomposition rate constant [A.m-2]"
+    values = {name: pset[name]}
+    with_spectra = ReusableRuns(pset, [name]).run(spec, values)
+    without = ReusableRuns(pset, [name], impedance=False).run(spec, values)
+    assert with_spectra.impedance is not None and len(with_spectra.impedance)
+    assert without.impedance is None
+    pd.testing.assert_frame_equal(without.cycles, with_spectra.cycles)
