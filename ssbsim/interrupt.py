@@ -49,3 +49,23 @@ def deferred():
     finally:
         signal.signal(signal.SIGINT, previous)
         _requested.clear()
+
+
+@contextmanager
+def held():
+    """Hold SIGINT back for a few statements that must not be cut in two (a study's
+    journal line and its count of kept cases): a Ctrl-C meanwhile is recorded and handed
+    to the previous handler when they are done. A no-op outside the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and previous is signal.default_int_handler:
+            raise KeyboardInterrupt
+        if caught and callable(previous):
+            previous(signal.SIGINT, None)

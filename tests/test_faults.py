@@ -215,8 +215,8 @@ def test_a_run_with_spectra_can_run_again_into_its_own_folder(tmp_path, monkeypa
         '[[block]]\nsteps = ["Impedance from 10 kHz to 1 Hz", "Charge at 1C for 5 minutes"]\n'
     )
     monkeypatch.chdir(tmp_path)
-    for _ in range(2):
-        assert main(["run", "eis.toml", "-o", "out", "-q", "--no-figures"]) == 0
+    for again in (False, True):
+        assert main(["run", "eis.toml", "-o", "out", "-q", "--no-figures"] + ["--overwrite"] * again) == 0
     assert {"impedance.parquet", "impedance_fits.csv"} <= {p.name for p in (tmp_path / "out").iterdir()}
     assert "replaced the previous outputs" in capsys.readouterr().err
 
@@ -509,3 +509,19 @@ def test_loading_an_experiment_is_linear_in_its_blocks(tmp_path):
     spec = ssbsim.load_experiment(path)
     assert time.perf_counter() - start < 4.0  # 8.6 s before (quadratic line search)
     assert spec.n_cycles == 5000 and spec.blocks[-1].lines == [2 * 5000] * 2
+
+
+def test_a_held_ctrl_c_arrives_after_the_held_statements():
+    """interrupt.held(): a SIGINT raised inside is delivered as KeyboardInterrupt only
+    after the block, so a study's journal line and its count cannot be cut apart."""
+    from ssbsim import interrupt
+
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with interrupt.held():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # the signal arrives and is recorded, not raised
+            done.append("journal line")
+            done.append("count")
+    assert done == ["journal line", "count"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handler is back

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import atomic
+from .. import atomic, interrupt
 from ..errors import InputError
 
 
@@ -117,10 +117,12 @@ class Store:
         case = int(row["case"])
         if case in self.rows:
             return
-        self.rows[case] = row
-        self._handle.write(json.dumps(row, default=float) + "\n")
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
+        line = json.dumps(row, default=float) + "\n"
+        with interrupt.held():  # a Ctrl-C between the two would make the count and the journal differ
+            self._handle.write(line)
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self.rows[case] = row
         if time.monotonic() - self._last_write > 1.0:
             self.write()
 
