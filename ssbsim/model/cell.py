@@ -46,6 +46,7 @@ population and :math:`\phi_e = -\eta_a` at the anode.
 
 import pybamm
 
+from ..parameters.registry import CELL
 from .base import Submodel
 
 
@@ -135,8 +136,14 @@ class ExternalCircuit(Submodel):
         self.initial_conditions[variables["Discharge capacity [A.h]"]] = pybamm.Scalar(0)
 
     def add_events_from(self, variables):
+        """The voltage cut-offs, a cycler's safety limits: any step (also one ended by a
+        time or a capacity) stops where the voltage reaches them. Not PyBaMM's event names
+        ("Minimum/Maximum voltage [V]"): its experiment machinery moves events of those
+        names 1 V outwards (``BaseStep.update_voltage_safety_events``), so a 3.8 V upper
+        cut-off would stop a charge only at 4.8 V; ``simulation/run.py`` keeps every step
+        voltage strictly inside the cut-offs, the clash that shift guards against."""
         V = variables["Voltage [V]"]
         self.events += [
-            pybamm.Event("Minimum voltage [V]", V - self.param.cell.V_min),
-            pybamm.Event("Maximum voltage [V]", self.param.cell.V_max - V),
+            pybamm.Event(CELL.V_min.name, V - self.param.cell.V_min),
+            pybamm.Event(CELL.V_max.name, self.param.cell.V_max - V),
         ]

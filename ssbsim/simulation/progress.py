@@ -42,9 +42,20 @@ class CycleProgress(pybamm.callbacks.Callback):
 
     def on_experiment_infeasible_event(self, logs):
         self.stop_reason = (
-            f"stopped by model event {logs.get('termination', '')!s} during "
+            f"stopped by model event {str(logs.get('termination', '')).removeprefix('event: ')} during "
             f"{logs.get('step operating conditions', 'a step')}"
         )
+
+    def early_stop(self, done, planned):
+        """Why a run of ``planned`` cycles that returned ``done`` ended early, or None. PyBaMM
+        keeps the cycle a model event (a voltage cut-off, the Na running out) cut short, so
+        the last cycle of ``done`` can be that one, and a run can return all its cycles and
+        still have stopped early: a cycler's safety limit, reported as such."""
+        if done < planned:
+            return f"stopped after {done} of {planned} cycles: {self.stop_reason or 'the experiment became infeasible'}"
+        if self.stop_reason:
+            return f"stopped in cycle {done} of {planned}: {self.stop_reason}"
+        return None
 
     def on_experiment_end(self, logs):
         if self.bar is not None:

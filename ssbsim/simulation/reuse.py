@@ -77,9 +77,9 @@ class ReusableRuns:
         inputs = {n: values[n] for n in self.inputs}
         impedance = spectra(simulation, solution, spec, inputs)
         result = Result(solution, spec, trial, self.options, impedance=impedance, energies=self.energies)
-        if len(result.cycles) < spec.n_cycles:
-            reason = tracker.stop_reason or "the experiment became infeasible"
-            error = SimulationError(f"stopped after {len(result.cycles)} of {spec.n_cycles} cycles: {reason}")
+        stopped = tracker.early_stop(len(result.cycles), spec.n_cycles)
+        if stopped:
+            error = SimulationError(stopped)
             error.result = result
             raise error
         return result

@@ -141,11 +141,9 @@ def run(experiment, parameter_set=None, overrides=None, options=None, progress=F
         error = interrupt.Interrupted(f"after {len(result.cycles)} of {spec.n_cycles} cycles")
         error.result = result
         raise error
-    if len(result.cycles) < spec.n_cycles:
-        error = SimulationError(
-            f"stopped after {len(result.cycles)} of {spec.n_cycles} cycles: "
-            f"{tracker.stop_reason or 'the experiment became infeasible'}"
-        )
+    stopped = tracker.early_stop(len(result.cycles), spec.n_cycles)
+    if stopped:
+        error = SimulationError(stopped)
         error.result = result
         raise error
     return result
