@@ -13,6 +13,12 @@ variable is set for the duration of the first ``import pybamm`` only, and remove
 PyBaMM then neither prompts, nor writes its config file, nor sends telemetry from this
 process; ``os.environ`` is as it was. A user who answered keeps their answer.
 
+``import pybamm`` also imports pooch, which imports ``tqdm.auto``: in a Jupyter kernel
+without ipywidgets that prints tqdm's "IProgress not found" warning (on stderr, in the
+notebook) and falls back to the text bar. The text bar is what ssbsim wants
+(``simulation/progress.py``), so the first import runs with that one warning filtered,
+inside ``warnings.catch_warnings``: the caller's filters are as they were afterwards.
+
 (With the dependencies installed today the prompt happens not to show: something PyBaMM
 imports loads ``unittest``, which PyBaMM's check takes for a test run; its telemetry client
 is then live but skips each event for the same reason. Nothing here relies on that.)
@@ -20,6 +26,7 @@ is then live but skips each event for the same reason. Nothing here relies on th
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 VARIABLE = "PYBAMM_DISABLE_TELEMETRY"
@@ -36,14 +43,19 @@ def _answered():
 
 
 def import_pybamm():
-    """The ``pybamm`` module, imported without the telemetry prompt (see above)."""
-    if "pybamm" in sys.modules or _answered():
-        import pybamm
+    """The ``pybamm`` module, imported without the telemetry prompt and without tqdm's
+    "IProgress not found" warning (see above)."""
+    if "pybamm" in sys.modules:
+        return sys.modules["pybamm"]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        if _answered():
+            import pybamm
 
+            return pybamm
+        os.environ[VARIABLE] = "true"
+        try:
+            import pybamm
+        finally:
+            os.environ.pop(VARIABLE, None)
         return pybamm
-    os.environ[VARIABLE] = "true"
-    try:
-        import pybamm
-    finally:
-        os.environ.pop(VARIABLE, None)
-    return pybamm

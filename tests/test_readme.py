@@ -1,12 +1,15 @@
 """The README's Python examples are executed as written (in a fresh folder), and what they
 claim is checked: the run's figures are the ones ``ssbsim run`` writes, the fit recovers
-the conductivity the data were simulated with, the study on the passed-in Client runs
-its cases and leaves the Client open."""
+the conductivity the data were simulated with, the fit of the real cycler file replays
+its current, the study on the passed-in Client runs its cases and leaves the Client open."""
 
+import json
 import re
 from pathlib import Path
 
 import pytest
+
+from .conftest import SHARED_DATA, needs_third_party
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +46,7 @@ def test_run_example(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_fit_example(tmp_path, monkeypatch):
-    ns = execute(block("ssbsim.fit("), tmp_path, monkeypatch)
+    ns = execute(block("fitted = ssbsim.fit("), tmp_path, monkeypatch)
     fitted, name = ns["fitted"], "SE conductivity [S.m-1]"
     assert fitted.values[name] == pytest.approx(0.05, rel=0.01) and fitted.converged
     low, high = fitted.intervals[name]
@@ -51,6 +54,29 @@ def test_fit_example(tmp_path, monkeypatch):
     assert repr(fitted).splitlines()[:2] == ["<ssbsim fit fit: 1 parameter, 10 data points>", fitted.lines()[0][0]]
     written = {p.name for p in (tmp_path / "out" / "fit").iterdir()}
     assert {"fit.json", "fitted_parameter_set.toml", *ns["figures"]} <= written
+
+
+@needs_third_party
+def test_replay_example(tmp_path, monkeypatch):
+    """Run as written "from the repository root, with ../shared beside it": a copy of that
+    layout (docs/ and ../shared linked) in a fresh folder, so that out/ lands there."""
+    pytest.importorskip("galvani", reason="reading the .mpr needs the optional galvani (ssbsim[mpr])")
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "docs").symlink_to(ROOT / "docs")
+    (tmp_path / "shared").symlink_to(SHARED_DATA.parent.parent)
+    replayed, name = (
+        execute(block("replayed = ssbsim.fit("), tmp_path / "repo", monkeypatch)["replayed"],
+        ("Positive electrode active material loading [kg.m-2]"),
+    )
+    (fitted,) = replayed.spec.parameters
+    (low, high), value = replayed.intervals[name], replayed.values[name]  # an interval: not at a bound
+    assert fitted.name == name and replayed.converged and not replayed.warnings
+    assert (fitted.low, fitted.high) == (0.02, 0.5) and fitted.low < low < value < high < fitted.high
+    assert replayed.problem.n_data == 7526  # "7 526 points of cycle 2"
+    out = tmp_path / "repo" / "out" / "navani_fit"
+    assert {p.name for p in out.iterdir()} == {"fit.json", "fitted_parameter_set.toml", *replayed.figures()}
+    (coverage,) = json.loads((out / "fit.json").read_text())["data"]
+    assert coverage["unreached"] == 0 and coverage["excluded"]["outside the window"] > 0
 
 
 @pytest.mark.slow

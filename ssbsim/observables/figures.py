@@ -31,9 +31,27 @@ MARGINS = {"left": 0.12, "right": 0.97, "bottom": 0.11, "top": 0.93}
 TWIN_RIGHT = 0.86
 
 
+class ShownFigure(Figure):
+    """A Figure that Jupyter displays as a PNG when it is a cell's value (or ``display(fig)``).
+
+    IPython shows a plain ``Figure`` as an image only through the PNG printer that
+    matplotlib's inline backend registers when pyplot is first imported; in a kernel
+    where nothing imported pyplot, ssbsim's figures would show as
+    ``<Figure size 640x440 with 1 Axes>`` (measured in a real kernel,
+    ``tests/test_notebook.py``). ``_repr_png_`` is IPython's per-object hook: nothing
+    global is registered, and where the inline printer exists IPython uses it instead."""
+
+    def _repr_png_(self):
+        from io import BytesIO
+
+        buffer = BytesIO()
+        self.savefig(buffer, format="png", dpi=PNG_DPI)
+        return buffer.getvalue()
+
+
 def subplots(*grid, figsize=(6.4, 4.4), **kwargs):
     """(Figure, axes) as ``pyplot.subplots`` returns them, without pyplot."""
-    fig = Figure(figsize=figsize)
+    fig = ShownFigure(figsize=figsize)
     return fig, fig.subplots(*grid, **kwargs)
 
 

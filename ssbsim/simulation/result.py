@@ -138,7 +138,8 @@ class Result:
         """The figures :meth:`save` writes, drawn now with the same functions:
         ``{file name: matplotlib Figure}``, or the one figure ``name`` (e.g.
         ``"voltage_capacity"``). The figures are not attached to pyplot: in a notebook,
-        a figure shows as the last value of a cell (or with ``display(fig)``)."""
+        a figure shows as the last value of a cell (or with ``display(fig)``), pyplot
+        imported or not (``observables.figures.ShownFigure``)."""
         figures = self._figures()
         if name is None:
             return {key: make() for key, make in figures.items()}
