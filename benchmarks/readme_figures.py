@@ -31,16 +31,13 @@ def main():
 
 def voltammetry():
     from ssbsim.observables import voltammetry as v
-    from ssbsim.observables.onset import onset_table
     from ssbsim.simulation.scan_rate import figure, onsets_vs_scan_rate
 
     for name in ("voltammetry_lsv", "voltammetry_stepwise_cv"):
-        result = ssbsim.run(name)
-        frame = v.voltammogram(result)
-        fig = v.figure(frame, onset_table(frame), f"{name} ({result.experiment.temperature_C:g} °C)")
-        save_png(fig, HERE / f"{name}.png")
-    measured = [(10.0, 3.45, "measured, 10 uV/s, 60 °C (Asakura 2020)"), (10.0, 4.20, "_nolegend_")]
-    save_png(figure(onsets_vs_scan_rate(), measured, "asakura2020_se_carbon, 60 °C"), HERE / "onset_vs_scan_rate.png")
+        save_png(v.plot(ssbsim.run(name)), HERE / f"{name}.png")  # the figure `ssbsim run` writes
+    measured = [(10.0, 3.45, "measured, 10 µV/s, 60 °C (Asakura 2020)"), (10.0, 4.20, "_nolegend_")]
+    title = "Apparent onset against scan rate — SE:carbon, 60 °C"
+    save_png(figure(onsets_vs_scan_rate(), measured, title), HERE / "onset_vs_scan_rate.png")
 
 
 def pressure_cell():
