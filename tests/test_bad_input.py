@@ -370,6 +370,16 @@ CASES = {
         ["duchene2020_cycling", "-p", "cell.toml"],
         ["cell.toml:SE anion (1) product electronic conductivity [S.m-1]:", "SE anion (1) is incomplete"],
     ),
+    "--set lower cut-off above the starting voltage": (
+        {},
+        ["cutoff_sweep", "--set", "Lower voltage cut-off [V]=2.5"],
+        ["--set:Lower voltage cut-off [V]:", "2.5 V is above", "starting open-circuit voltage, 2.4 V"],
+    ),
+    "upper cut-off below the starting voltage": (
+        {"cell.toml": cell('"Upper voltage cut-off [V]" = { value = 2.3, source = "estimate: x" }')},
+        ["cutoff_sweep", "-p", "cell.toml"],
+        ["cell.toml:Upper voltage cut-off [V]:", "2.3 V is below", "starting open-circuit voltage, 2.4 V"],
+    ),
     "--option unknown": (
         {},
         ["cutoff_sweep", "--option", "particles=distribution"],
@@ -421,6 +431,7 @@ SUBPROCESS = [
     "misspelt instruction",
     "C/0",
     "--set not a number",
+    "--set lower cut-off above the starting voltage",
     "--option unknown",
     "missing experiment stem",
 ]
