@@ -345,6 +345,41 @@ CASES = {
         ["cutoff_sweep", "--option", "particle=distribution", "--set", "Positive particle minimum radius [m]=3e-6"],
         ["--set:Positive particle radius [m]:", "minimum < radius < maximum"],
     ),
+    "--option needs a value that neither the set nor --set gives": (
+        {},
+        [
+            "duchene2020_cycling",
+            "-p",
+            "duchene2020",
+            "--option",
+            "interphase growth=cracking",
+            "--option",
+            "active material loss=film isolation",
+            "--set",
+            "Positive electrode interphase cracking coefficient [m2.C-1]=3e-5",
+            "--set",
+            "Positive electrode isolating film resistance [Ohm.m2]=20",
+        ],
+        ["duchene2020.toml:Positive electrode film resistance spread:", "needed with", "film isolation"],
+    ),
+    "extends with an option that needs a value the set does not give": (
+        {
+            "cell.toml": 'description = "x"\nextends = "duchene2020"\n[options]\n"interphase growth" = "leaky"\n'
+            '[parameters]\n"SE anion (0) product electronic conductivity [S.m-1]" = 0.0\n'
+        },
+        ["duchene2020_cycling", "-p", "cell.toml"],
+        ["cell.toml:SE anion (1) product electronic conductivity [S.m-1]:", "SE anion (1) is incomplete"],
+    ),
+    "--set lower cut-off above the starting voltage": (
+        {},
+        ["cutoff_sweep", "--set", "Lower voltage cut-off [V]=2.5"],
+        ["--set:Lower voltage cut-off [V]:", "2.5 V is above", "starting open-circuit voltage, 2.4 V"],
+    ),
+    "upper cut-off below the starting voltage": (
+        {"cell.toml": cell('"Upper voltage cut-off [V]" = { value = 2.3, source = "estimate: x" }')},
+        ["cutoff_sweep", "-p", "cell.toml"],
+        ["cell.toml:Upper voltage cut-off [V]:", "2.3 V is below", "starting open-circuit voltage, 2.4 V"],
+    ),
     "--option unknown": (
         {},
         ["cutoff_sweep", "--option", "particles=distribution"],
@@ -396,6 +431,7 @@ SUBPROCESS = [
     "misspelt instruction",
     "C/0",
     "--set not a number",
+    "--set lower cut-off above the starting voltage",
     "--option unknown",
     "missing experiment stem",
 ]

@@ -103,7 +103,7 @@ class ParameterSet(Mapping):
         self.description = description
         self.options = dict(options or {})
         self.source = str(source)
-        self._base = None  # (set, source) this one overrides: the source to blame in derive()
+        self._base = None  # (set, source, names) this one overrides: whom to blame in derive()
 
     def __getitem__(self, name):
         return self._values[name]
@@ -125,7 +125,7 @@ class ParameterSet(Mapping):
             provenance[name] = f"override: {source}"
         check_families(values, source)
         changed = ParameterSet(values, provenance, self.description, self.options, self.source, self.anions)
-        changed._base = (self, source)
+        changed._base = (self, source, frozenset(overrides or ()))
         return changed
 
     def model_options(self, options=None, source="options"):
@@ -160,12 +160,22 @@ class ParameterSet(Mapping):
         return pybamm.ParameterValues(self.pybamm_dict(options))
 
     def _derive(self, options):
-        """Derived values; an inconsistency names the file, or the override that caused it."""
+        """Derived values of the final (merged) values for the final ``options``; an
+        inconsistency names the override that caused it, else the file that should hold
+        the value (a set's own check never sees options or values only its overrides add)."""
         if self._base is None:
             return derive(self._values, options, source=self.source)
-        base, source = self._base
-        base._derive(options)
-        return derive(self._values, options, source=source)
+        base, source, names = self._base
+        try:
+            return derive(self._values, options, source=source)
+        except InputError as err:
+            if err.where in names:
+                raise
+            try:
+                base._derive(options)
+            except InputError as base_err:  # the base is at fault on its own: blame it
+                return derive(self._values, options, source=base_err.source)
+            raise  # the base alone is consistent: the override caused it
 
 
 def load_parameter_set(name_or_path, _seen=()):

@@ -48,3 +48,14 @@ def initial_stoichiometry(initial_value, values, inputs=None):
             f"initial state must be a SOC between 0 and 1 or a voltage such as '3.8 V', got {initial_value!r}"
         )
     return min(max(x0, MARGIN), 1 - MARGIN)
+
+
+def open_circuit_voltage(values, options):
+    """The cell's voltage at rest at the start [V]: the cathode's OCP at
+    ``"Initial positive electrode stoichiometry"`` and the ambient temperature against the
+    Na counter electrode (0 V), or the initial potential of an SE:carbon working electrode."""
+    if options["working electrode"] == "SE:carbon":
+        return float(values[registry.CARBON.E_init.name])
+    msmr = MSMR.numeric({name: values[name] for name in values if registry.MSMR.match(name) is not None})
+    x0 = min(max(float(values[registry.PARTICLE.x_init.name]), MARGIN), 1 - MARGIN)
+    return float(msmr.potential(x0, float(values[CELL.T_amb.name]))[0])

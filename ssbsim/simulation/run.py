@@ -19,6 +19,7 @@ from ..protocol import ExperimentSpec, load_experiment
 from ..protocol.sweep import end_potential
 from ..resources import beside
 from .impedance import ImpedanceModel, record_spectra
+from .initial_state import open_circuit_voltage
 from .progress import CycleProgress
 from .pybamm_simulation import Simulation
 from .result import Result
@@ -42,6 +43,7 @@ def prepare(experiment, parameter_set=None, overrides=None, options=None):
     # derived quantities are checked here too (mass fractions, size bins, MSMR)
     pset.pybamm_values(model_options)
     low, high = pset[CELL.V_min.name], pset[CELL.V_max.name]
+    _check_start_within_cutoffs(pset, model_options)
     for text, line, volts in spec.step_voltages():
         if not low < volts < high:
             raise InputError(
@@ -61,6 +63,22 @@ def prepare(experiment, parameter_set=None, overrides=None, options=None):
                         line,
                     )
     return spec, pset, model_options
+
+
+def _check_start_within_cutoffs(pset, model_options):
+    """InputError unless the cell starts at rest between its voltage cut-offs (else PyBaMM
+    fails on an event that is non-positive at the initial conditions)."""
+    ocv = open_circuit_voltage(pset, model_options)
+    for entry, outside, side in ((CELL.V_min, lambda v: v >= ocv, "above"), (CELL.V_max, lambda v: v <= ocv, "below")):
+        if outside(pset[entry.name]):
+            provenance = pset.provenance.get(entry.name, "")
+            source = provenance.removeprefix("override: ") if provenance.startswith("override: ") else pset.source
+            raise InputError(
+                source,
+                f"{pset[entry.name]:g} V is {side} the cell's starting open-circuit voltage, {ocv:.4g} V "
+                "(from the initial positive electrode stoichiometry): the run would stop before it starts",
+                entry.name,
+            )
 
 
 #: runs of at least this many cycles compile the model's functions to C (CellModel.solver):

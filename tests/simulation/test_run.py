@@ -137,3 +137,42 @@ def test_runs_without_spectra_have_the_same_cycles():
     assert with_spectra.impedance is not None and len(with_spectra.impedance)
     assert without.impedance is None
     pd.testing.assert_frame_equal(without.cycles, with_spectra.cycles)
+
+
+#: Cell A's values of the parameters that only its growth and loss laws need; Cell C
+#: (duchene2020: passivating growth, no film isolation) has none of them
+LEAKY_CRACKING = {
+    "Positive electrode interphase cracking coefficient [m2.C-1]": 3.287e-05,
+    "Positive electrode isolating film resistance [Ohm.m2]": 20.95,
+    "Positive electrode film resistance spread": 2.316,
+    "SE anion (0) product electronic conductivity [S.m-1]": 0.0,
+    "SE anion (1) product electronic conductivity [S.m-1]": 1e-8,
+}
+LEAKY_OPTIONS = {"interphase growth": "leaky cracking", "active material loss": "film isolation"}
+
+
+def test_overrides_supply_what_an_option_needs(tmp_path):
+    """Options switched on for a set that lacks their parameters, with --set giving them:
+    the merged values are checked, not the set alone, and the run is the one of a set that
+    extends Cell C with the same values."""
+    argv = ["run", "duchene2020_cycling", "-p", "duchene2020", "-o", str(tmp_path / "o"), "-q", "--no-figures"]
+    for key, value in LEAKY_OPTIONS.items():
+        argv += ["--option", f"{key}={value}"]
+    for name, value in LEAKY_CRACKING.items():
+        argv += ["--set", f"{name}={value}"]
+    assert main(argv) == 0
+    meta = json.loads((tmp_path / "o" / "run.json").read_text())
+    assert LEAKY_CRACKING.items() <= meta["overrides"].items()
+    assert {key: meta["options"][key] for key in LEAKY_OPTIONS} == LEAKY_OPTIONS
+
+    child = tmp_path / "child.toml"
+    lines = [
+        f'"{name}" = {{ value = {value!r}, source = "estimate: Cell A" }}' for name, value in LEAKY_CRACKING.items()
+    ]
+    options = [f'"{key}" = "{value}"' for key, value in LEAKY_OPTIONS.items()]
+    child.write_text("\n".join(['extends = "duchene2020"', "[options]", *options, "[parameters]", *lines]) + "\n")
+    extended = ssbsim.run("duchene2020_cycling", str(child)).cycles
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "o" / "cycles.csv"), extended, check_dtype=False, rtol=1e-5)
+    plain = ssbsim.run("duchene2020_cycling", "duchene2020").cycles
+    # film isolation takes active material out: less capacity by the last cycle
+    assert extended["discharge_capacity_mAh_g"].iloc[-1] < plain["discharge_capacity_mAh_g"].iloc[-1]

@@ -34,3 +34,29 @@ def test_a_timed_discharge_stops_at_the_lower_cutoff(tmp_path):
     assert volts.min() == pytest.approx(2.2, abs=1e-6)
     assert t_end < 2 * 3600
     assert "Lower voltage cut-off [V]" in message
+
+
+def test_a_start_outside_the_cutoffs_is_bad_input(tmp_path):
+    """The cell starts at rest at the OCP of its initial filling, at the run's temperature:
+    He 2018's TiS2 (x0 = 1e-3) is at 2.440 V at 25 °C and 2.486 V at 80 °C. An upper cut-off
+    of 2.46 V lies above the first and below the second: bad input only at 80 °C, caught
+    before anything is solved (not PyBaMM's "non-positive at initial conditions")."""
+    from ssbsim.errors import InputError
+    from ssbsim.simulation.initial_state import open_circuit_voltage
+    from ssbsim.simulation.run import prepare
+
+    path = tmp_path / "rest.toml"
+    cutoff = {"Upper voltage cut-off [V]": 2.46}
+    for celsius, volts in ((25, 2.440), (80, 2.486)):
+        path.write_text(
+            f'description = "rest"\ntemperature_C = {celsius}\n\n[[block]]\nsteps = ["Rest for 1 minute"]\n'
+        )
+        _, pset, options = prepare(str(path), "he2018")
+        assert open_circuit_voltage(pset, options) == pytest.approx(volts, abs=1e-3)
+    path.write_text(path.read_text().replace("temperature_C = 80", "temperature_C = 25"))
+    assert prepare(str(path), "he2018", overrides=cutoff)[1]["Upper voltage cut-off [V]"] == 2.46  # 2.440 V < 2.46 V
+    path.write_text(path.read_text().replace("temperature_C = 25", "temperature_C = 80"))
+    rested = ssbsim.run(str(path), "he2018", overrides={"Upper voltage cut-off [V]": 2.5})
+    assert rested.solution["Voltage [V]"].entries[0] == pytest.approx(2.486, abs=1e-3)  # the model starts there
+    with pytest.raises(InputError, match=r"^--set:Upper voltage cut-off \[V\]: 2\.46 V is below .* 2\.486 V"):
+        prepare(str(path), "he2018", overrides=cutoff)
