@@ -28,7 +28,7 @@ def test_a_timed_charge_stops_at_the_upper_cutoff(tmp_path):
 
 
 def test_a_timed_discharge_stops_at_the_lower_cutoff(tmp_path):
-    """Cell A starts discharged (2.36 V): a 1C discharge falls at once; it stops at the 2.2 V
+    """Cell A starts discharged (OCV 2.40 V): a 1C discharge falls at once; it stops at the 2.2 V
     cut-off, not at 1.2 V."""
     message, volts, t_end = _stopped_run(tmp_path, "Discharge at 1C for 2 hours", {"Lower voltage cut-off [V]": 2.2})
     assert volts.min() == pytest.approx(2.2, abs=1e-6)
