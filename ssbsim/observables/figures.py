@@ -318,6 +318,12 @@ def resistances(result):
     return fig
 
 
+def _above(series, floor):
+    """``series`` with the values at or below ``floor`` left out (NaN): a log axis shows
+    what is there, never a value raised to its floor."""
+    return series.where(series > floor)
+
+
 def interphase(result):
     """R2 against cycle with the upper cutoff marked, and the charge that went into the
     decomposition of each SE anion in each cycle."""
@@ -327,7 +333,8 @@ def interphase(result):
     n = len(c)
     anions = [col for col in c.columns if col.startswith("decomposition_charge_")]
     fig, (top, bottom) = subplots(2, 1, figsize=(6.4, 6.4), sharex=True)
-    top.semilogy(c["cycle"], c["cathode_interphase_resistance_ohm_cm2"].clip(lower=1e-3), marker(n), ms=3, color="C2")
+    # on log axes, values at or below a floor are left out, not drawn at the floor
+    top.semilogy(c["cycle"], _above(c["cathode_interphase_resistance_ohm_cm2"], 1e-3), marker(n), ms=3, color="C2")
     top.set_ylabel(label("cathode_interphase_resistance_ohm_cm2"), color="C2")
     cut = top.twinx()
     cut.step(c["cycle"], c["upper_cutoff_V"], where="mid", color="0.4", lw=1)
@@ -335,10 +342,8 @@ def interphase(result):
     title(top, "Cathode interphase", result)
     for col in anions:
         name = col.removeprefix("decomposition_charge_").removesuffix("_mAh_g")
-        bottom.semilogy(c["cycle"], c[col].clip(lower=1e-6), marker(n), ms=3, lw=1, label=f"[{name}] decomposed")
-    bottom.semilogy(
-        c["cycle"], c["irreversible_capacity_mAh_g"].clip(lower=1e-6), "k:", lw=1, label="charge − discharge"
-    )
+        bottom.semilogy(c["cycle"], _above(c[col], 1e-6), marker(n), ms=3, lw=1, label=f"[{name}] decomposed")
+    bottom.semilogy(c["cycle"], _above(c["irreversible_capacity_mAh_g"], 1e-6), "k:", lw=1, label="charge − discharge")
     if not np.isfinite(c["irreversible_capacity_mAh_g"].to_numpy(dtype=float)).any():
         bottom.text(
             0.5,
