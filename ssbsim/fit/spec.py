@@ -12,7 +12,9 @@
     [[data]]
     file = "sweep_targets.csv"           # relative to this spec
     quantity = "coulombic_efficiency"    # a cycles.csv column, "voltage" (time series), or of a
-                                         # voltammogram "current" or "onset_V" (fit/voltammetry_data.py)
+                                         # voltammogram "current" or "onset_V", or a stepwise-CV
+                                         # criterion "memory", "reverse_fraction", "soar"
+                                         # (fit/voltammetry_data.py)
     weight = 1.0                         # optional
     experiment = "formation_4p15V"       # optional, overrides the spec's
     [[data]]                             # a cycler file replayed (fit/replay.py): its measured
@@ -57,7 +59,7 @@ FIT_KEYS = {"bounds", "initial", "scale"}
 TIME_SERIES = "voltage"
 SPECTRUM = "impedance"  # a measured spectrum against the run's spectrum number `spectrum`
 CIRCUIT_FITTED = ("r0_ohm_cm2", "r1_ohm_cm2", "r2_ohm_cm2")  # per cycle, from impedance_fits.csv
-VOLTAMMETRIC = ("onset_V", "current")  # fit/voltammetry_data.py
+VOLTAMMETRIC = ("onset_V", "current", "memory", "reverse_fraction", "soar")  # fit/voltammetry_data.py
 
 
 @dataclass
@@ -158,8 +160,9 @@ def load_fit_spec(name_or_path, base=None, name="fit"):
         ):
             raise InputError(
                 path,
-                f"data {n + 1}: quantity {quantity!r} is none of 'voltage', 'impedance', 'current', 'onset_V', "
-                f"{', '.join(CIRCUIT_FITTED)} and no cycles.csv column ({', '.join(COLUMNS[1:])})",
+                f"data {n + 1}: quantity {quantity!r} is none of 'voltage', 'impedance', "
+                f"{', '.join(map(repr, VOLTAMMETRIC))}, {', '.join(CIRCUIT_FITTED)} "
+                f"and no cycles.csv column ({', '.join(COLUMNS[1:])})",
                 where,
             )
         weight = entry.get("weight", 1.0)

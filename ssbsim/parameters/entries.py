@@ -17,6 +17,11 @@ OPEN_FRACTION = "open fraction"  # 0 <= v < 1
 STOICHIOMETRY = "stoichiometry"  # 0 < v < 1
 TEMPERATURE = "temperature"  # 150 K .. 700 K
 POTENTIAL = "potential"  # -1 V .. 10 V vs Na+/Na
+# apparent (Tafel) transfer coefficient (RT/F) dln|j|/dE, 0 < v <= 3: above 1 for a multistep
+# reaction whose rate-determining step follows electron transfers in pre-equilibrium (n' + beta,
+# Bard & Faulkner, Electrochemical Methods, 2nd ed. 2001, ch. 3.5; Guidelli et al., Pure Appl.
+# Chem. 86 (2014) 245, cited from memory, not checked offline)
+APPARENT_TRANSFER = "apparent transfer coefficient"
 
 # what changing a settable parameter does to a built simulation
 INPUT = "input"  # enters the equations only as itself: a PyBaMM input parameter, re-solve only
@@ -49,6 +54,8 @@ def check_range(value, kind):
         return f"must be in (0, 1), got {value:g}"
     if kind == TEMPERATURE and not 150 <= value <= 700:
         return f"must be a temperature in kelvin between 150 and 700, got {value:g}"
+    if kind == APPARENT_TRANSFER and not 0 < value <= 3:
+        return f"must be an apparent transfer coefficient in (0, 3], got {value:g}"
     if kind == POTENTIAL and not -1 <= value <= 10:
         return f"must be a potential in volts vs Na+/Na between -1 and 10, got {value:g}"
     return None

@@ -14,6 +14,7 @@ PyBaMM.
 """
 
 from .entries import (
+    APPARENT_TRANSFER,
     DERIVES,
     FRACTION,
     INPUT,
@@ -175,8 +176,8 @@ ANION = Family(
     Parameter("rate", "SE anion ({k}) decomposition rate constant [A.m-2]", POSITIVE, INPUT,
               "decomposition current density of pure anion k at its reference potential, film-free, "
               "reference temperature"),
-    Parameter("alpha", "SE anion ({k}) decomposition transfer coefficient", FRACTION, INPUT,
-              "anodic transfer coefficient of the decomposition"),
+    Parameter("alpha", "SE anion ({k}) decomposition transfer coefficient", APPARENT_TRANSFER, INPUT,
+              "apparent anodic transfer coefficient of the decomposition, (RT/F) dln j/dE of its Tafel law"),
     Parameter("energy", "SE anion ({k}) decomposition activation energy [J.mol-1]", NONNEGATIVE, INPUT,
               "Arrhenius activation energy of the decomposition"),
     Parameter("electrons", "SE anion ({k}) electrons per decomposed anion", POSITIVE, INPUT,

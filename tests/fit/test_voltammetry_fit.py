@@ -1,5 +1,6 @@
 """``ssbsim fit`` on voltammograms (quantity = "current"): recovery of the decomposition
-rate constants from a noisy synthetic sweep; onsets as fit data."""
+rate constants from a noisy synthetic sweep; onsets and the stepwise-CV criteria of T10
+as fit data."""
 
 import json
 
@@ -8,6 +9,9 @@ import pytest
 
 import ssbsim
 from ssbsim.cli import main
+from ssbsim.fit.spec import load_fit_spec
+from ssbsim.fit.voltammetry_data import STEPWISE, dataset
+from ssbsim.observables import stepwise_cv
 from ssbsim.observables.voltammetry import voltammogram
 from ssbsim.parameters.registry import anion_names
 
@@ -61,3 +65,33 @@ def test_onset_data_names_missing_columns(tmp_path, capsys):
     )
     assert main(["fit", str(tmp_path / "spec.toml")]) == 2
     assert "has no column 'onset_V'" in capsys.readouterr().err
+
+
+def test_the_stepwise_criteria_of_T10_are_fit_data_on_the_summary_of_the_scans():
+    spec = load_fit_spec("asakura2020_voltammetry")
+    data = {d.quantity: dataset(d, spec.source) for d in spec.data if d.quantity in STEPWISE}
+    assert set(data) == set(STEPWISE)
+    # the bounds of T10 (issue 11) on the cycles they speak of: soar on the scan to 4.40 V,
+    # reverse scans from 4.30 V, the next scan after limits from 4.20 V
+    assert list(data["soar"].x) == [21] and list(data["soar"].low) == [10]
+    assert list(data["reverse_fraction"].x) == list(range(19, 34)) and (data["reverse_fraction"].high == 0.10).all()
+    assert list(data["memory"].x) == list(range(18, 34)) and (data["memory"].high == 0.20).all()
+    assert all(np.isnan(d.values).all() for d in data.values())  # bounds, not values
+    result = ssbsim.run("voltammetry_stepwise_cv", SET)
+    table = stepwise_cv.summary(voltammogram(result)).set_index("cycle")
+    assert table.loc[21, "upper_V"] == pytest.approx(4.40)
+    assert table.loc[21, "soar"] == pytest.approx(stepwise_cv.soar(voltammogram(result), top=4.40, below=4.15))
+    for quantity, d in data.items():
+        np.testing.assert_array_equal(d.simulated(result), table.loc[d.x, quantity].to_numpy())
+        # the SE:carbon set is this spec's fit: every bound met, half a sigma inside
+        assert not d.residuals(result).any()
+
+
+def test_stepwise_data_name_missing_columns(tmp_path, capsys):
+    (tmp_path / "stepwise.csv").write_text("cycle,memory\n18,0.1\n")
+    (tmp_path / "spec.toml").write_text(
+        f'experiment = "voltammetry_stepwise_cv"\nparameter_set = "{SET}"\n[[data]]\nfile = "stepwise.csv"\n'
+        f'quantity = "soar"\n[fit."{RATES[0]}"]\nbounds = [1e-6, 1e-3]\n'
+    )
+    assert main(["fit", str(tmp_path / "spec.toml")]) == 2
+    assert "needs columns cycle and soar, soar_min or soar_max" in capsys.readouterr().err

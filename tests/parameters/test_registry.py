@@ -166,3 +166,13 @@ derive(dict(pset), pset.model_options({{"particle": "distribution"}}))
 pset.with_overrides({{"SE conductivity [S.m-1]": 0.2}})
 """
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_anion_transfer_coefficients_are_apparent_ones_up_to_3():
+    """A multistep oxidation with electron transfers in pre-equilibrium has an apparent
+    transfer coefficient n' + beta > 1 (the SE:carbon set's, fitted to T10)."""
+    from ssbsim.parameters.entries import check_range
+
+    kind = registry.lookup(registry.anion_names(0)["alpha"]).range
+    assert check_range(1.3, kind) is None and check_range(3.0, kind) is None
+    assert "(0, 3]" in check_range(3.5, kind) and "(0, 3]" in check_range(0.0, kind)

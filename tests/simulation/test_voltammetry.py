@@ -96,14 +96,6 @@ def test_T10_stepwise_reverse_scans_carry_almost_no_cathodic_charge(stepwise):
     assert (high["reverse_fraction"] < 0.10).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding (issue 11): the next forward scan carries 32-62 % (not < 20 %) of the previous scan's "
-    "current 50 mV below its upper limit. Log-law films (and site-consuming, Temkin, films) give Elovich "
-    "kinetics, whose memory is r(3-r)/(2+r-r^2), r = exp(-alpha F 0.05 V/RT): 0.55 for [B12H12]2- (alpha 0.36), "
-    "which carries the current at 4.15-4.25 V, and 0.19 for [CB11H12]- (alpha 1) plus the iR drop; "
-    "it would need apparent transfer coefficients > ~1.2 (README, voltammetry)",
-)
 def test_T10_stepwise_next_scan_stays_low_up_to_the_previous_limit(stepwise):
     table = stepwise_cv.summary(voltammogram(stepwise))
     after = table[table["upper_V"].shift(1) >= 4.20 - 1e-9]
