@@ -123,7 +123,8 @@ class StepwiseData(_Voltammetric):
             )
         wanted = ["cycle", *given] + ([f"{q}_sigma"] if f"{q}_sigma" in header else [])
         column = {
-            name: numbers([r[header.index(name)] for r in rows], name, spec.file, lines, empty=True) for name in wanted
+            name: numbers([r[header.index(name)] for r in rows], name, spec.file, lines, empty=name != "cycle")
+            for name in wanted
         }
         keep = np.any([np.isfinite(column[name]) for name in given], axis=0)
         if not keep.any():
