@@ -1,9 +1,16 @@
 """Cycle jumping (``ssbsim run --extrapolate``) against the full run of the same long
 protocol, side by side in one process, alternating, best of ``--repeats`` each: the
-speed-up of ``wall_time_s`` (what run.json records: build and solve) and the error at
-the last cycle. Goal (issue 12): >= 10x with the capacity at the last cycle within 1 %.
+speed-up of ``wall_time_s`` (what run.json records: build and solve), the number of
+simulated cycles, and the error at the last cycle against the full run and against a
+tight-tolerance reference. Goal (issue 12): >= 10x with the capacity at the last cycle
+within 1 %.
 
-.venv/bin/python benchmarks/bench_extrapolate.py [--experiment formation_4p15V] [--repeats 2]
+The full run at PyBaMM's default rtol (1e-4) is itself not exact: on formation_4p15V its
+capacity at cycle 800 is 78.07 mAh/g against 79.10 at rtol 1e-6 (measured 2026-11-22,
+-1.3 %). ``--tight`` runs that reference (rtol 1e-6; slow, about 3x the full run);
+otherwise the stored 79.10 mAh/g is used for formation_4p15V.
+
+.venv/bin/python benchmarks/bench_extrapolate.py [--experiment formation_4p15V] [--repeats 2] [--tight]
 """
 
 import argparse
@@ -19,6 +26,19 @@ COLUMNS = [
     "anode_interface_resistance_ohm_cm2",
     "cathode_interphase_resistance_ohm_cm2",
 ]
+#: capacity at the last cycle at rtol 1e-6 (this script with --tight, 2026-11-22)
+TIGHT_CAPACITY = {"formation_4p15V": 79.10}
+
+
+def tight_run(experiment, rtol=1e-6):
+    """The full run with the solver at ``rtol`` (atol 1e-6 * rtol/1e-4)."""
+    from ssbsim.model import CellModel
+    from ssbsim.simulation.run import prepare
+
+    _, _, options = prepare(experiment)
+    solver = CellModel(options).solver(compile=True)
+    solver.rtol, solver.atol = rtol, 1e-6 * rtol / 1e-4
+    return ssbsim.run(experiment, solver=solver)
 
 
 def main(argv=None):
@@ -27,6 +47,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--experiment", default="formation_4p15V")
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--tight", action="store_true", help="run the rtol 1e-6 reference")
     args = parser.parse_args(argv)
     ssbsim.run("cutoff_sweep")  # warm-up: imports, first compilation
     best = {"full": float("inf"), "extrapolated": float("inf")}
@@ -38,12 +59,22 @@ def main(argv=None):
     simulated = int(jumped.cycles["simulated"].sum())
     print(f"{args.experiment}, best of {args.repeats}; load average {os.getloadavg()[0]:.2f}")
     print(f"full run          {best['full']:7.2f} s ({len(full.cycles)} cycles)")
-    print(f"extrapolated run  {best['extrapolated']:7.2f} s ({simulated} cycles simulated)")
+    print(f"extrapolated run  {best['extrapolated']:7.2f} s ({simulated} of {len(jumped.cycles)} cycles simulated)")
     print(f"speed-up          {best['full'] / best['extrapolated']:7.2f}   (goal >= 10)")
     last_full, last_jumped = full.cycles.iloc[-1], jumped.cycles.iloc[-1]
+    print(f"  last cycle {'':40s} {'full':>10s} {'jumped':>10s}  error")
     for column in COLUMNS:
         error = last_jumped[column] / last_full[column] - 1
         print(f"  last cycle {column:40s} {last_full[column]:10.4g} {last_jumped[column]:10.4g} {error:+.2%}")
+    capacity = "discharge_capacity_mAh_g"
+    if args.tight:
+        reference, source = tight_run(args.experiment).cycles[capacity].iloc[-1], "run now"
+    else:
+        reference, source = TIGHT_CAPACITY.get(args.experiment), "stored"
+    if reference is not None:
+        print(f"capacity at the last cycle against rtol 1e-6 ({source}: {reference:.2f} mAh/g):")
+        full_error, jumped_error = last_full[capacity] / reference - 1, last_jumped[capacity] / reference - 1
+        print(f"  full run {full_error:+.2%}, extrapolated {jumped_error:+.2%}")
     return 0
 
 

@@ -3,39 +3,54 @@ r"""Inter-cycle extrapolation ("cycle jumping") for long protocols.
 Over hundreds of identical cycles the state at the same phase of each cycle (its end)
 drifts slowly: films thicken, the anode loses contact, Na is consumed. Sampled once per
 cycle, the differential states form a slowly varying sequence :math:`y_n` -- the
-envelope of the oscillating solution (Petzold, SIAM J. Numer. Anal. 18 (1981) 455,
-doi:10.1137/0718030) -- which can be advanced in big steps of the cycle number instead
-of cycle by cycle: the cycle-jump method of fatigue mechanics (Cojocaru & Karlsen, Int.
-J. Fatigue 28 (2006) 1677, doi:10.1016/j.ijfatigue.2006.01.009), used for battery ageing
-by e.g. Sulzer et al. (Joule 5 (2021) 1934).
+envelope of the oscillating solution -- which obeys a smooth "ODE in the cycle number",
+:math:`dy/dn = F(y)`, whose right-hand side is measured by simulating a cycle, and which
+can be integrated in big steps of :math:`n` (the envelope-following method of Petzold,
+SIAM J. Numer. Anal. 18 (1981) 455, doi:10.1137/0718030; the cycle-jump method of
+fatigue mechanics, Cojocaru & Karlsen, Int. J. Fatigue 28 (2006) 1677,
+doi:10.1016/j.ijfatigue.2006.01.009; used for battery ageing by e.g. Sulzer et al.,
+Joule 5 (2021) 1934 -- the last cited from memory).
 
-Here: within a block of identical cycles, after three simulated cycles with end states
-:math:`y_{n-2}, y_{n-1}, y_n`, the next ``N`` cycles are skipped and every differential
-state is advanced linearly, :math:`y_{n+N} = y_n + N (y_n - y_{n-1})` (the algebraic
-states are solved again at the next step start). Error control: the linear
-extrapolation errs by about :math:`N^2 |\Delta^2 y| / 2`, with
-:math:`\Delta^2 y = y_n - 2y_{n-1} + y_{n-2}`; ``N`` is the largest jump keeping that below
-``tolerance`` times :math:`|y_n| + 10^{-3}` for every state (in the solver's scaled
-units, of order one), at most ``MAX_JUMP``, and the last cycles of each block are always
-simulated.
+Here, in each block of identical cycles:
+
+- **Windows.** After each jump two cycles are simulated: the first lets the particles
+  and the algebraic states, which relax within a cycle, settle on the envelope; the
+  second gives a *window*: the local slope :math:`s_k = y_{m+1} - y_m` at
+  :math:`t_k = m + 1/2` and the end :math:`y_{m+1}`. (A slope measured over the cycle
+  right after a jump would carry the particles' relaxation and, multiplied by the next
+  jump, diverge: measured, the voltage leaves its cut-offs within 120 cycles.) The first
+  four cycles of a block (a change of current or cut-off) give three windows.
+- **Step (an explicit two-step method in n).** The slope between and beyond the last
+  two windows is modelled as :math:`s(t) = s_k e^{\lambda (t - t_k)}` where the two
+  slopes have the same sign (exponential fitting: exact for a state relaxing
+  geometrically towards a limit, such as the anode's contact fraction; second order,
+  like Adams-Bashforth 2, for any smooth drift; :math:`\lambda` kept in RATE_BOUNDS),
+  else linear in :math:`t` (Adams-Bashforth 2 at unequal steps). The jump integrates
+  that slope from the last end.
+- **Error control.** The same integral with the slope model of the two windows before
+  (a Milne-type pair of predictors) differs from it by about its error; the jump ``h``
+  is the largest keeping that difference below ``tolerance`` times
+  :math:`|y| + 10^{-3}` (the solver's scaled units, of order one) for every state, at
+  most twice the span of the three windows plus one (jumps grow step by step, so that a
+  knee is approached in steps) and MAX_JUMP. The last END_SIMULATED cycles of each
+  block are simulated.
 
 States that a cycle multiplies by a fixed factor -- the passivating layer that cracking
 breaks by the same share every cycle (``model/interphase_growth.py``; the model names them,
-``CellModel.geometric_states``) -- follow :math:`y_{n+1} = r y_n + g_n`: a geometric
-sequence once their source :math:`g_n` has stopped, which the linear rule cannot jump
-(the curvature stays at :math:`(1-r)^2 y`, so the jumps stay below two cycles). They are
-extrapolated in :math:`z = \ln y`, the straight line of a geometric sequence (exponential
-fitting; the same rule and error control, the error in :math:`y` being
-:math:`|y_n|` times that in :math:`z`); they enter no conservation law, so the linear
-invariants (Na, each anion) still hold across a jump.
+``CellModel.geometric_states``) -- are extrapolated in :math:`z = \ln y` (error in
+:math:`y` = :math:`|y|` times that in :math:`z`). They are stiff for the jump: an error
+left by a jump decays by that factor per cycle (:math:`r \approx 0.93`), so the slope
+measured in the next window is mostly that decay, and the explicit step is stable only
+for :math:`h \lesssim 2/(1-r)` (as for explicit ODE methods on stiff components;
+measured: the cracked layer's slopes alternate in sign and hold the jumps to 7-10
+cycles). Once the three windows span ENDS_SPAN cycles, these states are therefore
+extrapolated along the quadratic through the three window ends instead (the error
+estimate: its bend from the straight line through the last two): the ends are far
+apart, and an error left by a jump has decayed by :math:`r^{20} \approx 0.2` before it
+enters. Every differential state takes part, so slow states added to the model later are
+picked up; the algebraic states are solved again at the next step start.
 
-After a jump at least three cycles are simulated again before the next, so the
-particles, which relax within a cycle, settle and the differences are measured afresh.
-From the second jump of a block on, the curvature is the change of the slope across the
-previous jump rather than the three-point second difference, which the solver's error in
-each end state dominates for slowly drifting states (``plan_jump``). Every differential
-state takes part, so slow states added to the model later (new films, inventories) are
-picked up, and Na stays conserved (the particles' Na moves with the anode's).
+The distinct cycles share one built model and solver (``cycle_simulations``).
 
 The skipped cycles get rows of ``cycles.csv`` interpolated linearly between the simulated
 ones; the column ``simulated`` tells which is which. The solution (and the time series)
@@ -48,10 +63,12 @@ import numpy as np
 
 from .run import build_simulation, prepare
 
-DEFAULT_TOLERANCE = 1e-2
+DEFAULT_TOLERANCE = 5e-3  # chosen on formation_4p15V: see run_extrapolated
 MAX_JUMP = 200
-SETTLE = 3  # simulated cycles before each jump (three end states for the differences)
+END_SIMULATED = 2  # last cycles of a block that are always simulated
 STATE_FLOOR = 1e-3  # of the solver's (scaled, order-one) states: below it, absolute error
+RATE_BOUNDS = (-1.0, 0.01)  # of the slope model, per cycle: relaxation within a cycle .. growth e-fold in 100
+ENDS_SPAN = 20  # cycles spanned by three windows from which geometric states are fitted through their ends
 
 
 def _end_state(solution):
@@ -65,75 +82,105 @@ def _set_end_state(solution, y):
     last.all_ys[0] = ys
 
 
-def _ends_in_jump_space(states, n_differential, geometric=None, also=()):
-    """The ends (oldest first) of the differential states in the space where they are
-    extrapolated linearly -- ``log`` of the ``geometric`` ones (a boolean mask) that stayed
-    positive in ``states`` and in the ends ``also`` -- and the mask of the states taken
-    in log space. Returns (ends of ``states``, ends of ``also``, mask)."""
-    ends = [np.asarray(s[:n_differential], dtype=float) for s in states]
-    more = [np.asarray(s[:n_differential], dtype=float) for s in also]
-    if geometric is None:
-        return ends, more, np.zeros(n_differential, dtype=bool)
-    use = np.asarray(geometric[:n_differential], dtype=bool) & np.all([e > 0 for e in ends + more], axis=0)
-
-    def space(e):
-        return np.where(use, np.log(np.where(use, e, 1.0)), e)
-
-    return [space(e) for e in ends], [space(e) for e in more], use
+def fit_space(y, log):
+    """The differential states ``y`` where they are extrapolated: ln y where ``log``."""
+    return np.where(log, np.log(np.where(log, np.maximum(y, 1e-300), 1.0)), y)
 
 
-def plan_jump(
-    states,
-    n_differential,
-    remaining,
-    tolerance=DEFAULT_TOLERANCE,
-    max_jump=MAX_JUMP,
-    geometric=None,
-    previous=None,
-):
-    """Number of cycles to skip after the end ``states`` (last three, oldest first) of a
-    block, with ``remaining`` cycles of the block still to come (the last SETTLE of them
-    are always simulated). ``geometric``: mask of the states extrapolated in log space.
+class Window:
+    """Two consecutive simulated cycle ends (fit space), the second at ``cycle``: the
+    slope :math:`s = z_{m+1} - z_m` of the envelope at :math:`t = m + 1/2` and the end."""
 
-    ``previous``: (end states, distance, jump) of the window before the last jump of
-    this block -- its three end states, the number of cycles from its last end to the
-    last of ``states``, and the jump it took. The curvature is then the change of the
-    slope across that distance, :math:`(d_n - d_{n-D})/D` with :math:`d = y_n - y_{n-1}`,
-    instead of the three-point second difference: the solver's error in each end state
-    (rtol 1e-4) enters divided by D rather than doubled, where slowly drifting states
-    change by little more than that error per cycle. The jump may then grow by at most a
-    factor of two (plus SETTLE) over the previous one, so that a knee in a state's
-    history is approached in steps."""
-    allowed = remaining - SETTLE
-    if allowed < 2:
+    def __init__(self, cycle, before, after):
+        self.cycle, self.t, self.slope, self.end = cycle, cycle - 0.5, after - before, after
+
+
+def through_ends(windows, targets):
+    """The quadratic through the ends of the last three ``windows`` (fit space) at the
+    cycles ``targets`` (rows), and its difference from the straight line through the
+    last two (the error estimate)."""
+    a, b, c = windows[-3:]
+    t = np.array([a.cycle, b.cycle, c.cycle], dtype=float)
+    T = np.asarray(targets, dtype=float)[:, None]
+    f12 = (c.end - b.end) / (t[2] - t[1])
+    f012 = (f12 - (b.end - a.end) / (t[1] - t[0])) / (t[2] - t[0])
+    line = c.end + (T - t[2]) * f12
+    bend = (T - t[2]) * (T - t[1]) * f012
+    return line + bend, np.abs(bend)
+
+
+def slope_model(a, b):
+    """The envelope's slope between and beyond the windows ``a`` and ``b`` (b later):
+    exponential, :math:`s(t) = s_b e^{\\lambda (t - t_b)}`, where both slopes have the
+    same sign (exact for states relaxing geometrically), else linear in t. Returns a
+    function of (n0, n1) -> the sum of the slope over the cycles n0 + 1 .. n1 (each cycle's
+    increment is the slope at its middle; vectorised over n1 as rows)."""
+    distance = b.t - a.t
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.log(b.slope / a.slope) / distance
+    exponential = np.isfinite(rate) & (a.slope * b.slope > 0)
+    rate = np.clip(np.where(exponential, rate, 0.0), *RATE_BOUNDS)
+    change = np.where(exponential, 0.0, (b.slope - a.slope) / distance)
+    flat = np.abs(rate) < 1e-12
+    r = np.where(flat, 1.0, rate)
+
+    def total(n0, n1):
+        n = np.asarray(n1, dtype=float)[:, None] - n0
+        u0 = n0 + 0.5 - b.t  # the first cycle's middle
+        geometric = b.slope * np.exp(r * u0) * np.expm1(r * n) / np.expm1(r)
+        straight = n * b.slope + change * (n * u0 + n * (n - 1) / 2)
+        return np.where(flat, straight, geometric)
+
+    return total
+
+
+def _predicted(windows, log, targets):
+    """The ends (fit space) at the cycles ``targets`` (rows) and their error estimates,
+    from the last three ``windows``: along the slope model of the last two (the
+    estimate: its difference from the model of the two before); for the states in log
+    space, once the windows span ENDS_SPAN cycles, along the quadratic through the
+    three ends (the estimate: its bend)."""
+    a, b, c = windows[-3:]
+    ahead = slope_model(b, c)(c.cycle, targets)
+    predicted = c.end + ahead
+    estimate = np.abs(ahead - slope_model(a, b)(c.cycle, targets))
+    if c.cycle - a.cycle >= ENDS_SPAN and log.any():
+        quadratic, bend = through_ends(windows, targets)
+        predicted, estimate = np.where(log, quadratic, predicted), np.where(log, bend, estimate)
+    return predicted, estimate
+
+
+def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=MAX_JUMP):
+    """Number of cycles to skip after the last window's end (0: simulate the next cycle).
+
+    ``windows``: the block's Windows; ``log``: mask of the states in log space; ``y``:
+    the differential states at the last end; ``remaining``: cycles of the block still
+    to come. The jump is the largest whose error estimate (``_predicted``) stays below
+    ``tolerance`` times :math:`|y| + 10^{-3}` for every state, at most twice the span of
+    the last three windows (plus one) and ``max_jump``; the block's last END_SIMULATED
+    cycles are simulated."""
+    allowed = remaining - END_SIMULATED
+    if len(windows) < 3 or allowed < 2:
         return 0
-    also = previous[0] if previous is not None else ()
-    (a, b, c), earlier, log = _ends_in_jump_space(states, n_differential, geometric, also)
-    if previous is None:
-        curvature = c - 2 * b + a
-        limit = max_jump
-    else:
-        _, distance, last_jump = previous
-        curvature = ((c - b) - (earlier[2] - earlier[1])) / distance
-        limit = min(max_jump, 2 * last_jump + SETTLE)
-    y = np.asarray(states[-1][:n_differential], dtype=float)
-    # error in y per unit of error in the extrapolated quantity: 1, or |y| for ln y
-    sensitivity = np.where(log, np.abs(y), 1.0)
-    scale = tolerance * (np.abs(y) + STATE_FLOOR)
-    worst = np.max(np.abs(curvature) * sensitivity / scale)
-    jump = limit if worst == 0 else int(np.sqrt(2 / worst))
-    return int(min(jump, limit, allowed)) if jump >= 2 else 0
+    a, c = windows[-3], windows[-1]
+    limit = int(min(max_jump, allowed, 2 * (c.t - a.t) + 1))
+    if limit < 2:
+        return 0
+    jumps = np.arange(2, limit + 1)
+    _, estimate = _predicted(windows, log, c.cycle + jumps)
+    sensitivity = np.where(log, np.abs(y), 1.0)  # error in y per unit error in ln y
+    error = estimate * sensitivity / (tolerance * (np.abs(y) + STATE_FLOOR))
+    too_far = np.flatnonzero(~(np.max(error, axis=1) <= 1))  # NaN counts as too far
+    if not len(too_far):
+        return int(jumps[-1])
+    return int(jumps[too_far[0] - 1]) if too_far[0] else 0
 
 
-def jumped(states, n_differential, jump, geometric=None):
-    """The end state ``jump`` cycles after the last of ``states``: differential states
-    advanced along their line (in log space for the geometric ones), algebraic states as
-    they were (solved again at the next step)."""
-    (_, b, c), _, log = _ends_in_jump_space(states, n_differential, geometric)
-    z = c + jump * (c - b)
-    y = np.array(states[-1], dtype=float, copy=True)
-    y[:n_differential] = np.where(log, np.exp(np.where(log, z, 0.0)), z)
-    return y
+def jumped(windows, log, jump):
+    """The differential states ``jump`` cycles after the last window's end
+    (``_predicted``; log space undone)."""
+    z = _predicted(windows, log, [windows[-1].cycle + jump])[0][0]
+    return np.where(log, np.exp(np.where(log, z, 0.0)), z)
 
 
 def geometric_mask(simulation):
@@ -151,14 +198,48 @@ def geometric_mask(simulation):
     return mask
 
 
+def cycle_simulations(spec, pset, model_options, compile=False):
+    """A simulation of one cycle for each distinct cycle of ``spec`` (``{cycle: sim}``).
+
+    They share one built model and solver: PyBaMM's unified experiment model
+    of all the distinct cycles, built once, and per cycle a shallow copy whose experiment
+    is that cycle, its steps mapped to the same branches of the model. Set-up (model
+    processing, discretisation, solver) is then paid once rather than once per block."""
+    from ..protocol.experiment_file import Block, ExperimentSpec
+
+    def one(cycles):
+        blocks = [Block(list(cycle)) for cycle in cycles]
+        return ExperimentSpec(spec.name, blocks, temperature_C=spec.temperature_C, period=spec.period)
+
+    distinct = list(dict.fromkeys(spec.cycles()))
+    if spec.has_sweeps or len(distinct) == 1:
+        return {cycle: build_simulation(one([cycle]), pset, model_options, compile=compile) for cycle in distinct}
+    base = build_simulation(one(distinct), pset, model_options, compile=compile)
+    base.build_for_experiment()
+    indices, offset, simulations = base._experiment_step_indices, 0, {}
+    for cycle in distinct:
+        view = simulations[cycle] = object.__new__(type(base))  # not copy.copy: __getstate__ drops the built models
+        view.__dict__.update(base.__dict__)
+        view.experiment = one([cycle]).pybamm_experiment(solver_steps=True)
+        if indices:  # unified model: the steps' branches
+            view._experiment_step_indices = indices[offset : offset + len(cycle)]
+        offset += len(cycle)
+    return simulations
+
+
 def run_extrapolated(experiment, parameter_set=None, overrides=None, options=None, tolerance=DEFAULT_TOLERANCE):
     """Like :func:`ssbsim.simulation.run.run`, with cycle jumps inside blocks of identical
     cycles. Returns a Result whose ``.cycles`` has one row per cycle and a ``simulated``
-    column. On formation_4p15V with the shipped ageing options ("leaky cracking", film
-    isolation) about 150 of 800 cycles are simulated; against the full run the discharge
-    capacity at cycle 800 is within 0.7 %, R2 within 1.2 %, R1 within 0.01 % (the full
-    run's own solver error at rtol 1e-4 is of that order: 2 % in capacity at cycle 800
-    against rtol 1e-6)."""
+    column.
+
+    Measured on formation_4p15V (800 cycles, shipped ageing; benchmarks/bench_extrapolate.py)
+    against the full run: ``tolerance`` 2e-3 / 3e-3 / 4e-3 / 5e-3 / 6e-3 / 7e-3 / 8e-3 / 1e-2
+    simulates 88 / 119 / 109 / 83 / 125 / 107 / 95 / 85 cycles with the discharge capacity
+    at cycle 800 off by -0.11 / +0.16 / +0.14 / +0.09 / -0.16 / -0.83 / -0.38 / -1.36 %
+    (R2 about -1.8 times that). The count is not monotonic in the tolerance: where the
+    jumps land decides how far the cracked layer's error from the last jump, and its
+    solver noise, shorten the next ones. The default, 5e-3, sits inside the band (up to
+    6e-3) where the capacity stayed within 0.2 %."""
     import pybamm
 
     from ..errors import SimulationError
@@ -172,20 +253,20 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
     # whole solution so far: PyBaMM folds its starting solution into the new one, which
     # made the run quadratic in the number of simulated cycles; the cycles are folded
     # once at the end
-    simulations, masks, simulated, collected, carry, window = {}, {}, [], [], None, None
-    n, block_start = 0, 0
+    # compiled when the run is long
+    simulations = cycle_simulations(spec, pset, model_options, compile=len(cycles) >= 100)
+    masks, simulated, collected, carry = {}, [], [], None
+    # this block's windows; the fit-space end of the last cycle, unless a jump followed it
+    windows, before = [], None
+    n = 0
     while n < len(cycles):
         cycle = cycles[n]
         if n == 0 or cycles[n - 1] != cycle:
-            block_start = n
+            windows, before = [], None
         block_end = n
         while block_end < len(cycles) and cycles[block_end] == cycle:
             block_end += 1
-        sim = simulations.get(cycle)
-        if sim is None:
-            one = ExperimentSpec(spec.name, [Block(list(cycle))], temperature_C=spec.temperature_C, period=spec.period)
-            # compiled when the run is long (a block of identical cycles is one build)
-            sim = simulations[cycle] = build_simulation(one, pset, model_options, compile=len(cycles) >= 100)
+        sim = simulations[cycle]
         try:
             new = sim.solve(starting_solution=carry)
         except Exception as err:
@@ -194,23 +275,24 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
             raise SimulationError(f"extrapolated run stopped at cycle {n + 1}")
         carry = new.cycles[-1]
         collected.append(carry)
-        simulated.append(n + 1)
         n += 1
-        recent = simulated[-SETTLE:]
-        if len(recent) == SETTLE and recent[0] > block_start and recent == list(range(n - SETTLE + 1, n + 1)):
-            ends = [_end_state(c.last_state) for c in collected[-SETTLE:]]
-            n_diff = sim._built_experiment_model.len_rhs  # y = [differential; algebraic]
-            geometric = masks.get(cycle)
-            if geometric is None:
-                geometric = masks[cycle] = geometric_mask(sim)
-            previous = None
-            if window is not None and window[1] > block_start:
-                previous = (window[0], n - window[1], window[2])
-            jump = plan_jump(ends, n_diff, block_end - n, tolerance, geometric=geometric, previous=previous)
-            if jump:
-                _set_end_state(carry, jumped(ends, n_diff, jump, geometric))
-                window = (ends, n, jump)  # this window's ends, its last cycle, its jump
-                n += jump
+        simulated.append(n)
+        end = _end_state(carry.last_state)
+        n_diff = sim._built_experiment_model.len_rhs  # y = [differential; algebraic]
+        log = masks.get(cycle)
+        if log is None:
+            log = masks[cycle] = geometric_mask(sim)
+        after = fit_space(end[:n_diff], log)
+        jump = 0
+        if before is not None:  # a new window: plan a jump
+            windows.append(Window(n, before, after))
+            jump = plan_jump(windows, log, end[:n_diff], block_end - n, tolerance)
+        before = after
+        if jump:
+            end[:n_diff] = jumped(windows, log, jump)
+            _set_end_state(carry, end)
+            before = None  # the next cycle relaxes the particles; the one after it gives a window
+            n += jump
     solution = pybamm.Solution.from_sub_solutions(collected)
     solution.cycles = collected
     wall = time.perf_counter() - start

@@ -7,7 +7,15 @@ import pytest
 import ssbsim
 from ssbsim.protocol import load_experiment
 from ssbsim.protocol.experiment_file import truncated
-from ssbsim.simulation.extrapolate import SETTLE, jumped, plan_jump, run_extrapolated
+from ssbsim.simulation.extrapolate import (
+    END_SIMULATED,
+    ENDS_SPAN,
+    Window,
+    fit_space,
+    jumped,
+    plan_jump,
+    run_extrapolated,
+)
 
 #: without the issue-9 ageing mechanisms the cycle-end states drift smoothly; with them ("cracking" breaks ~8 %
 #: of the [B12H12]2- layer every cycle) the passivating layer's cycle-end values are geometric in the cycle number,
@@ -37,42 +45,54 @@ def test_extrapolated_run_matches_the_full_run(options):
     assert jumped.metadata()["cycles_simulated"] == len(simulated)
 
 
-def test_jump_follows_the_curvature_of_the_states():
-    """A straight drift is jumped as far as allowed; curvature shortens the jump as
-    sqrt(2 tolerance / curvature)."""
-    line = [np.array([1.0, 2.0 + k * 0.01]) for k in range(3)]
-    assert plan_jump(line, 2, remaining=100, tolerance=1e-3, max_jump=50) == 50
-    bent = [np.array([1.0, 2.0 + 0.01 * k + 1e-5 * k**2]) for k in range(3)]
-    short = plan_jump(bent, 2, remaining=100, tolerance=1e-3, max_jump=50)
-    assert 2 <= short < 50
-    assert plan_jump(line, 2, remaining=4) == 0  # the block's end is simulated
+def test_a_long_run_is_jumped_within_its_error_goal():
+    """300 cycles with the shipped ageing: at most a fifth of the cycles simulated, and
+    every cycle's discharge capacity within 1 % of the full run (0.5 % at the last)."""
+    spec = truncated(load_experiment("formation_4p15V"), 300)
+    full, jumped = ssbsim.run(spec).cycles, run_extrapolated(spec).cycles
+    assert jumped["simulated"].sum() <= 60
+    error = jumped["discharge_capacity_mAh_g"] / full["discharge_capacity_mAh_g"] - 1
+    assert error.abs().max() < 0.01 and abs(error.iloc[-1]) < 0.005
+    assert (jumped["coulombic_efficiency"] - full["coulombic_efficiency"]).abs().max() < 1e-3
 
 
-def test_geometric_states_are_jumped_in_log_space():
-    """A layer kept at 0.93 of its thickness per cycle: the linear rule cannot jump it
-    (its curvature stays (1 - r)^2 y), the log rule jumps as far as allowed and lands on
-    the geometric sequence; the other states stay linear."""
-    ends = [np.array([1.0 + 0.01 * k, 14.0 * 0.93**k]) for k in range(3)]
-    assert plan_jump(ends, 2, remaining=100, tolerance=1e-2, max_jump=50) == 0
-    mask = np.array([False, True])
-    assert plan_jump(ends, 2, remaining=100, tolerance=1e-2, max_jump=50, geometric=mask) == 50
-    np.testing.assert_allclose(jumped(ends, 2, 50, mask), [1.0 + 0.01 * 52, 14.0 * 0.93**52], rtol=1e-12)
-    # a geometric state that is not positive at every end is extrapolated linearly
-    flat = [np.array([1.0, 0.0 + 0.01 * k]) for k in range(3)]
-    np.testing.assert_allclose(jumped(flat, 2, 10, mask), [1.0, 0.12])
+def windows_of(y, cycles, log=None):
+    """Windows (each two consecutive ends, the second at one of ``cycles``) of the
+    sequence of states ``y(n)``, in log space where ``log``."""
+    log = np.zeros(len(y(0)), dtype=bool) if log is None else log
+    return [Window(m, fit_space(y(m - 1), log), fit_space(y(m), log)) for m in cycles]
 
 
-def test_after_a_jump_the_curvature_is_the_change_of_slope_across_it():
-    """End states carrying the solver's error (+-1e-4 on a slope of 1e-3 per cycle): the
-    three-point curvature sees the noise and barely jumps; the change of slope across the
-    previous jump (30 cycles) divides it by 30. The jump grows at most twofold (+ SETTLE)."""
-    noise = [1e-4, -1e-4, 1e-4]
+def test_a_straight_drift_is_jumped_as_far_as_allowed_and_curvature_shortens_it():
+    """Straight: the two slope models agree, the jump is the limit (twice the windows'
+    span, plus one). A bend (slopes that change) shortens it; the block's last
+    END_SIMULATED cycles are simulated."""
+    no_log = np.zeros(2, dtype=bool)
+    line = windows_of(lambda n: np.array([1.0, 2.0 + 0.01 * n]), [10, 20, 30])
+    assert plan_jump(line, no_log, line[-1].end, remaining=500, tolerance=1e-3) == 2 * 20 + 1
+    assert plan_jump(line, no_log, line[-1].end, remaining=500, tolerance=1e-3, max_jump=25) == 25
+    bent = windows_of(lambda n: np.array([1.0, 2.0 + 0.01 * n - 1e-4 * n**2]), [10, 20, 30])
+    assert 2 <= plan_jump(bent, no_log, bent[-1].end, remaining=500, tolerance=1e-3) < 41
+    assert plan_jump(line, no_log, line[-1].end, remaining=END_SIMULATED + 1) == 0
 
-    def window(start):
-        return [np.array([2.0 + 1e-3 * (start + k) + noise[k]]) for k in range(3)]
 
-    before, now = window(0), window(32)
-    short = plan_jump(now, 1, remaining=1000, tolerance=1e-2)
-    assert short <= 10
-    longer = plan_jump(now, 1, remaining=1000, tolerance=1e-2, previous=(before, 32, 29))
-    assert longer == 2 * 29 + SETTLE
+def test_a_state_relaxing_geometrically_is_extrapolated_exactly():
+    """y = 0.2 + 0.75 * 0.97^n (the anode's contact fraction approaching its limit): the
+    exponential slope model lands on the sequence, however far."""
+    y = lambda n: np.array([0.2 + 0.75 * 0.97**n])  # noqa: E731
+    windows = windows_of(y, [20, 35, 60])
+    log = np.zeros(1, dtype=bool)
+    assert plan_jump(windows, log, y(60), remaining=500, tolerance=1e-6) == 2 * 40 + 1
+    np.testing.assert_allclose(jumped(windows, log, 81), y(141), rtol=1e-9)
+
+
+def test_geometric_states_are_jumped_in_log_space_and_through_their_ends():
+    """A layer kept at 0.93 of its thickness per cycle is a straight line in log space:
+    extrapolated along the slopes (windows close together) or through the window ends
+    (windows spanning ENDS_SPAN cycles or more), it lands on the sequence; the other
+    states stay linear."""
+    y = lambda n: np.array([1.0 + 0.01 * n, 14.0 * 0.93**n])  # noqa: E731
+    log = np.array([False, True])
+    for cycles in ([4, 5, 6], [10, 10 + ENDS_SPAN // 2, 10 + ENDS_SPAN]):
+        windows = windows_of(y, cycles, log)
+        np.testing.assert_allclose(jumped(windows, log, 30), y(cycles[-1] + 30), rtol=1e-9)
