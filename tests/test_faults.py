@@ -37,15 +37,26 @@ DEAD_PID = 2**22 + 17  # above Linux's largest pid: never a running process
 
 
 def start(argv, cwd):
-    return subprocess.Popen(
-        [sys.executable, "-m", "ssbsim", *argv],
-        cwd=cwd,
-        env=ENV,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    """``ssbsim ARGV`` in a process of its own, with SIGINT at its default as from a
+    terminal: a pytest started in the background of a shell without job control ignores
+    SIGINT, a child inherits that, and Python then installs no handler (the signal would
+    be lost and a fit would run to its end, exit 0)."""
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored:  # a caught signal is reset to its default in the child
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "ssbsim", *argv],
+            cwd=cwd,
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def wait_for(condition, timeout=120):
@@ -101,10 +112,12 @@ def test_second_ctrl_c_stops_at_once_and_keeps_the_previous_outputs(tmp_path):
     (tmp_path / "long.toml").write_text(LONG)
     before = previous_run(tmp_path / "out")
     process = start(["run", "long.toml", "-o", "out", "--overwrite", "-q", "--no-figures"], tmp_path)
-    process.stderr.readline()
+    assert process.stderr.readline().startswith("ssbsim: long (3000 cycles)")  # Ctrl-C is now deferred
     time.sleep(2)
     process.send_signal(signal.SIGINT)
-    time.sleep(0.3)
+    # the second once the first is taken (its line), so that it is the second one
+    first = process.stderr.readline()
+    assert first.startswith("ssbsim: interrupted: finishing the current step"), first
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
@@ -113,6 +126,38 @@ def test_second_ctrl_c_stops_at_once_and_keeps_the_previous_outputs(tmp_path):
     now = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
     assert now == before or set(now) >= {"cycles.csv", "run.json", "timeseries.parquet"}
     assert leftovers(tmp_path) == []
+
+
+WRITES = """
+import sys
+from ssbsim.cli import main
+from ssbsim.simulation.result import Result
+original = Result.write_files
+def write_files(self, folder, figures=True):
+    before = set(sys.modules)
+    written = original(self, folder, figures)
+    files = {name: getattr(sys.modules[name], "__file__", None) or "" for name in set(sys.modules) - before}
+    print("imported while writing:", sorted(name for name, file in files.items() if file.endswith(".so")))
+    return written
+Result.write_files = write_files
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("figures", [True, False], ids=["figures", "no-figures"])
+def test_writing_the_outputs_imports_no_extension_module(tmp_path, figures):
+    """A second Ctrl-C stops at once, also while the completed cycles are written: then
+    it must not cut an extension module in its first import (measured: matplotlib's
+    ft2font, "ImportError: initialization failed", a traceback and SIGABRT at exit). The
+    command imports them before it starts (``interrupt.import_first``)."""
+    (tmp_path / "short.toml").write_text(SHORT.replace("repeat = 2", "repeat = 1"))
+    argv = ["run", "short.toml", "-o", "out", "-q"] + ["--no-figures"] * (not figures)
+    done = subprocess.run(
+        [sys.executable, "-c", WRITES, *argv], cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "imported while writing: []"
+    assert (tmp_path / "out" / "voltage_capacity.png").is_file() == figures
 
 
 def test_sigkill_during_run_leaves_the_previous_outputs(tmp_path):
@@ -340,9 +385,9 @@ def test_a_stopped_fit_writes_nothing_and_leaves_the_parameter_set(tmp_path, sig
     )
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "fit.json").write_text("{}\n")  # a previous fit's
-    process = start(["fit", "fit.toml", "-o", "out", "--overwrite", "--update", "--no-figures"], tmp_path)
-    process.stderr.readline()  # "fitting ...": data checked, solving starts
-    time.sleep(3)
+    process = start(["fit", "fit.toml", "-o", "out", "--overwrite", "--update", "--no-figures", "-v"], tmp_path)
+    assert process.stderr.readline().startswith("ssbsim: fitting ")  # data checked, the engine imported
+    assert "| cost " in process.stdout.readline()  # the first trial solved: the fit has started
     os.killpg(process.pid, sig) if sig == signal.SIGKILL else process.send_signal(sig)
     out, err = process.communicate(timeout=120)
     if sig == signal.SIGINT:

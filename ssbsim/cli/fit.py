@@ -2,6 +2,7 @@
 
 import sys
 
+from .. import interrupt
 from ..outputs import check_output, write_outputs
 from .common import limit_option, output_option, overwrite_option
 
@@ -44,6 +45,9 @@ def command(args):
     spec = problem.spec
     outdir = args.output or f"results/fit_{spec.name}"
     check_output(outdir, FIT_FILES, overwrite=args.overwrite)
+    # the fit stops at once on Ctrl-C: its engine (SciPy) and the figures' modules are
+    # imported before it starts, never cut in their import (interrupt.import_first)
+    interrupt.import_first("ssbsim.fit.engine", *(() if args.no_figures else interrupt.FIGURE_MODULES))
     print(
         f"ssbsim: fitting {len(spec.parameters)} parameters to {problem.n_data} data points "
         f"({', '.join(sorted(problem.experiments))}), {args.starts or spec.starts} starts",

@@ -59,8 +59,11 @@ def command(args):
     spec, pset, _ = prepare(args.experiment, args.parameter_set, overrides, options)
     outdir = args.output or f"results/{spec.name}"
     check_output(outdir, RUN_FILES, overwrite=args.overwrite)  # before anything is computed
-    print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
+    drawn = not args.no_figures or spec.has_sweeps  # a voltammogram's tables come with its figure module
+    interrupt.import_first(*interrupt.OUTPUT_MODULES, *(interrupt.FIGURE_MODULES if drawn else ()))
     with interrupt.deferred():  # a Ctrl-C stops at the end of a step; the cycles done are written
+        # the banner once a Ctrl-C is taken as "stop and keep": a script may wait for it
+        print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
         try:
             if args.extrapolate:
                 from ..simulation.extrapolate import run_extrapolated

@@ -97,8 +97,6 @@ class Result:
     def write_files(self, outdir, figures=True):
         """Write every output into the existing folder ``outdir`` (no checks: the
         commands' staging folder), each file atomically. Returns the paths."""
-        from ..observables.figures import save_png
-
         outdir = Path(outdir)
         written = []
         with atomic.atomic_path(outdir / "cycles.csv") as tmp:
@@ -119,7 +117,9 @@ class Result:
             from ..observables import voltammetry
 
             written += voltammetry.save(self, outdir, figures=False)  # the tables; its figure below
-        if figures:
+        if figures:  # matplotlib only imported for figures
+            from ..observables.figures import save_png
+
             written += [save_png(make(), outdir / name) for name, make in self._figures().items()]
         return written
 
