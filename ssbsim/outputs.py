@@ -1,6 +1,6 @@
 """Output folders written as a unit.
 
-A command that writes a folder of results (``ssbsim run``, ``ssbsim fit``) writes it
+A command that writes a folder of results (``ssbsim run``, ``fit``, ``onset``) writes it
 into a hidden sibling staging folder, ``.<name>.ssbsim-<pid>.partial``, and swaps it in
 at the end: the previous folder is renamed aside, the new one renamed into place, the old
 one deleted. A reader therefore finds the previous outputs or the new ones, never a mix;
@@ -9,8 +9,8 @@ its copy aside, which the next command into the same folder puts back).
 
 :func:`check_output` runs before anything is computed: the folder must be creatable and
 writable, and an existing folder is only replaced when it holds nothing but what ssbsim
-writes there -- ``-o ~/Documents`` is refused, not emptied -- and, for ``run`` and ``fit``,
-only with ``--overwrite``: without it a folder that holds another run's outputs is refused
+writes there -- ``-o ~/Documents`` is refused, not emptied -- and, for ``run``, ``fit`` and
+``onset``, only with ``--overwrite``: without it a folder that holds another run's outputs is refused
 (exit 2, before anything is computed), never replaced silently nor diverted to another
 name that a script would not look in. The Python faces (``Result.save``,
 ``FitOutcome.save``) follow the same rules with ``overwrite=True``: :func:`save_folder`.

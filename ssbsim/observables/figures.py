@@ -200,6 +200,10 @@ def returns(values):
     return np.array(out, dtype=int)
 
 
+def return_style(k):
+    return RETURN_STYLES[min(k, len(RETURN_STYLES) - 1)]
+
+
 def return_text(k):
     return "again" if k == 1 else f"{k + 1}th time" if k > 2 else "3rd time"
 
@@ -223,7 +227,7 @@ class Colouring:
 
     def linestyle(self, row):
         """Line style of row ``row`` of the values: solid, dashed on a value's return."""
-        return RETURN_STYLES[min(self.returns[row], len(RETURN_STYLES) - 1)]
+        return return_style(self.returns[row])
 
     def __call__(self, value):
         if not np.isfinite(value):
@@ -251,7 +255,7 @@ class Colouring:
                     [],
                     color=self(v),
                     lw=2,
-                    ls=self.linestyle(list(self.returns).index(k)),
+                    ls=return_style(k),
                     label=f"{value_text(self.what, v)} ({return_text(k)})",
                 )
                 for v, k in again
