@@ -15,6 +15,10 @@ from contextlib import contextmanager
 from .errors import SsbsimError
 
 EXIT_STATUS = 130  # the shell's convention for a command ended by SIGINT
+#: extension modules that writing outputs imports: the parquet engine, and for figures
+#: matplotlib with its Agg canvas and Pillow (``import_first``)
+OUTPUT_MODULES = ("pyarrow.parquet",)
+FIGURE_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg", "PIL.Image")
 
 _requested = threading.Event()
 
@@ -23,6 +27,18 @@ class Interrupted(SsbsimError):
     """The user interrupted the command; ``.result`` holds what was completed, if any."""
 
     result = None
+
+
+def import_first(*modules):
+    """Import ``modules`` now, before the work a Ctrl-C may stop. A KeyboardInterrupt
+    inside the first import of an extension module leaves it half initialised: measured,
+    a second Ctrl-C during matplotlib's import (pybind11's ft2font) while ``ssbsim run``
+    wrote the completed cycles gave "ImportError: initialization failed", a traceback,
+    and a fatal error (SIGABRT) as the interpreter exited."""
+    import importlib
+
+    for name in modules:
+        importlib.import_module(name)
 
 
 def requested():

@@ -1,6 +1,6 @@
 """Output folders written as a unit.
 
-A command that writes a folder of results (``ssbsim run``, ``ssbsim fit``) writes it
+A command that writes a folder of results (``ssbsim run``, ``fit``, ``onset``) writes it
 into a hidden sibling staging folder, ``.<name>.ssbsim-<pid>.partial``, and swaps it in
 at the end: the previous folder is renamed aside, the new one renamed into place, the old
 one deleted. A reader therefore finds the previous outputs or the new ones, never a mix;
@@ -9,10 +9,11 @@ its copy aside, which the next command into the same folder puts back).
 
 :func:`check_output` runs before anything is computed: the folder must be creatable and
 writable, and an existing folder is only replaced when it holds nothing but what ssbsim
-writes there -- ``-o ~/Documents`` is refused, not emptied -- and, for ``run`` and ``fit``,
-only with ``--overwrite``: without it a folder that holds another run's outputs is refused
+writes there -- ``-o ~/Documents`` is refused, not emptied -- and, for ``run``, ``fit`` and
+``onset``, only with ``--overwrite``: without it a folder that holds another run's outputs is refused
 (exit 2, before anything is computed), never replaced silently nor diverted to another
-name that a script would not look in.
+name that a script would not look in. The Python faces (``Result.save``,
+``FitOutcome.save``) follow the same rules with ``overwrite=True``: :func:`save_folder`.
 """
 
 import os
@@ -20,7 +21,7 @@ import secrets
 import shutil
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, OutputError
 
 _STAGING = ".ssbsim-"
 
@@ -69,11 +70,12 @@ def _nearest_existing(path):
     return Path(".")
 
 
-def check_output(path, owned, source="-o", overwrite=True):
+def check_output(path, owned, source="-o", overwrite=True, flag="--overwrite"):
     """InputError unless ``path`` can become an output folder: creatable and writable,
     and, if it exists, a folder holding only names in ``owned`` (what the command
     writes) or hidden leftovers of ssbsim; with ``overwrite`` False, one holding nothing
-    but hidden leftovers (the outputs of another run are refused: ``--overwrite``)."""
+    but hidden leftovers (the outputs of another run are refused; the message names
+    ``flag``, the way to allow it)."""
     path = Path(path)
     if os.path.islink(path) and not path.exists():
         raise InputError(source, f"{path} is a dangling symbolic link")
@@ -94,7 +96,7 @@ def check_output(path, owned, source="-o", overwrite=True):
         if not overwrite and any(not p.name.startswith(".") for p in path.iterdir()):
             raise InputError(
                 source,
-                f"{path} holds the outputs of another run: pass --overwrite to replace them, or choose another folder",
+                f"{path} holds the outputs of another run: pass {flag} to replace them, or choose another folder",
             )
     parent = _nearest_existing(path.parent)
     if not parent.is_dir():
@@ -155,3 +157,26 @@ def fail_message(path):
     """What became of ``path`` when writing new outputs failed."""
     path = Path(path)
     return f"the previous outputs in {path} are intact" if path.exists() else f"nothing written to {path}"
+
+
+def write_outputs(outdir, write):
+    """Call ``write(folder)`` on a staging folder that then replaces ``outdir`` as a
+    unit; returns how (new folder, or replaced). OutputError if the disk refuses."""
+    folder = OutputFolder(outdir)
+    try:
+        with folder as staging:
+            write(staging)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise OutputError(f"cannot write {outdir}: {reason}; {fail_message(outdir)}") from None
+    return folder.describe()
+
+
+def save_folder(outdir, owned, write, overwrite):
+    """The Python faces' ``save``: :func:`check_output` (``overwrite=True`` to replace
+    another run's outputs), then ``write(folder) -> paths`` as a unit; returns the
+    paths as they are in ``outdir``."""
+    check_output(outdir, owned, source=outdir, overwrite=overwrite, flag="overwrite=True")
+    written = []
+    write_outputs(outdir, lambda staging: written.extend(Path(p).relative_to(staging) for p in write(staging)))
+    return [Path(outdir) / p for p in written]

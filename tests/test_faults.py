@@ -37,15 +37,26 @@ DEAD_PID = 2**22 + 17  # above Linux's largest pid: never a running process
 
 
 def start(argv, cwd):
-    return subprocess.Popen(
-        [sys.executable, "-m", "ssbsim", *argv],
-        cwd=cwd,
-        env=ENV,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    """``ssbsim ARGV`` in a process of its own, with SIGINT at its default as from a
+    terminal: a pytest started in the background of a shell without job control ignores
+    SIGINT, a child inherits that, and Python then installs no handler (the signal would
+    be lost and a fit would run to its end, exit 0)."""
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored:  # a caught signal is reset to its default in the child
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "ssbsim", *argv],
+            cwd=cwd,
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def wait_for(condition, timeout=120):
@@ -101,10 +112,12 @@ def test_second_ctrl_c_stops_at_once_and_keeps_the_previous_outputs(tmp_path):
     (tmp_path / "long.toml").write_text(LONG)
     before = previous_run(tmp_path / "out")
     process = start(["run", "long.toml", "-o", "out", "--overwrite", "-q", "--no-figures"], tmp_path)
-    process.stderr.readline()
+    assert process.stderr.readline().startswith("ssbsim: long (3000 cycles)")  # Ctrl-C is now deferred
     time.sleep(2)
     process.send_signal(signal.SIGINT)
-    time.sleep(0.3)
+    # the second once the first is taken (its line), so that it is the second one
+    first = process.stderr.readline()
+    assert first.startswith("ssbsim: interrupted: finishing the current step"), first
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
@@ -113,6 +126,38 @@ def test_second_ctrl_c_stops_at_once_and_keeps_the_previous_outputs(tmp_path):
     now = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
     assert now == before or set(now) >= {"cycles.csv", "run.json", "timeseries.parquet"}
     assert leftovers(tmp_path) == []
+
+
+WRITES = """
+import sys
+from ssbsim.cli import main
+from ssbsim.simulation.result import Result
+original = Result.write_files
+def write_files(self, folder, figures=True):
+    before = set(sys.modules)
+    written = original(self, folder, figures)
+    files = {name: getattr(sys.modules[name], "__file__", None) or "" for name in set(sys.modules) - before}
+    print("imported while writing:", sorted(name for name, file in files.items() if file.endswith(".so")))
+    return written
+Result.write_files = write_files
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("figures", [True, False], ids=["figures", "no-figures"])
+def test_writing_the_outputs_imports_no_extension_module(tmp_path, figures):
+    """A second Ctrl-C stops at once, also while the completed cycles are written: then
+    it must not cut an extension module in its first import (measured: matplotlib's
+    ft2font, "ImportError: initialization failed", a traceback and SIGABRT at exit). The
+    command imports them before it starts (``interrupt.import_first``)."""
+    (tmp_path / "short.toml").write_text(SHORT.replace("repeat = 2", "repeat = 1"))
+    argv = ["run", "short.toml", "-o", "out", "-q"] + ["--no-figures"] * (not figures)
+    done = subprocess.run(
+        [sys.executable, "-c", WRITES, *argv], cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "imported while writing: []"
+    assert (tmp_path / "out" / "voltage_capacity.png").is_file() == figures
 
 
 def test_sigkill_during_run_leaves_the_previous_outputs(tmp_path):
@@ -152,7 +197,7 @@ def test_full_disk_is_one_line_and_leaves_the_previous_outputs(tmp_path, monkeyp
         (Path(outdir) / "cycles.csv").write_text("half")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(Path(outdir) / "timeseries.parquet"))
 
-    monkeypatch.setattr(Result, "save", full)
+    monkeypatch.setattr(Result, "write_files", full)
     monkeypatch.chdir(tmp_path)
     assert main(["run", "short.toml", "-o", "out", "--overwrite", "-q"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
@@ -238,6 +283,92 @@ def test_a_read_only_parent_is_refused_before_computing(tmp_path, monkeypatch):
         outputs.check_output(tmp_path / "out", outputs.owned_by(set()))
 
 
+# --- the same folder rules for Result.save, FitOutcome.save and ssbsim onset ------------
+
+
+def test_result_save_follows_the_rules_of_ssbsim_run(tmp_path, monkeypatch):
+    """A folder of another run is refused unless overwrite=True (one line naming it), a
+    folder of other files always; a save that fails leaves the previous outputs whole."""
+    (tmp_path / "short.toml").write_text(SHORT.replace("repeat = 2", "repeat = 1"))
+    result = ssbsim.run(str(tmp_path / "short.toml"))
+    out = tmp_path / "out"
+    written = result.save(out, figures=False)
+    assert sorted(p.name for p in written) == ["cycles.csv", "run.json", "timeseries.parquet"]
+    assert all(p.parent == out and p.is_file() for p in written)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(InputError, match=r"out holds the outputs of another run: pass overwrite=True") as err:
+        result.save(out, figures=False)
+    assert "\n" not in str(err.value)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "thesis.tex").write_text("mine\n")
+    with pytest.raises(InputError, match=r"holds files ssbsim did not write \('thesis.tex'\)"):
+        result.save(tmp_path / "notes", overwrite=True)
+    assert [p.name for p in (tmp_path / "notes").iterdir()] == ["thesis.tex"]
+
+    def full(self, outdir, figures=True):
+        (Path(outdir) / "cycles.csv").write_text("half")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(type(result), "write_files", full)
+    with pytest.raises(ssbsim.errors.OutputError, match="previous outputs in .*out are intact"):
+        result.save(out, overwrite=True)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before and leftovers(tmp_path) == []
+    monkeypatch.undo()
+    (out / "voltage_capacity.png").write_bytes(b"old figure")  # not written by this save: goes
+    result.save(out, figures=False, overwrite=True)
+    assert sorted(p.name for p in out.iterdir()) == ["cycles.csv", "run.json", "timeseries.parquet"]
+
+
+def test_fit_outcome_save_follows_the_rules_of_ssbsim_fit(tmp_path, monkeypatch):
+    from ssbsim.fit.api import FitOutcome
+
+    def write_files(self, folder, figures=True):
+        (Path(folder) / "fit.json").write_text("{}\n")
+        return [Path(folder) / "fit.json"]
+
+    monkeypatch.setattr(FitOutcome, "write_files", write_files)
+    fitted = object.__new__(FitOutcome)  # the folder rules need no fit
+    assert fitted.save(tmp_path / "fit") == [tmp_path / "fit" / "fit.json"]
+    with pytest.raises(InputError, match="fit holds the outputs of another run: pass overwrite=True"):
+        fitted.save(tmp_path / "fit")
+    assert fitted.save(tmp_path / "fit", overwrite=True) == [tmp_path / "fit" / "fit.json"]
+    (tmp_path / "fit" / "data.csv").write_text("mine\n")
+    with pytest.raises(InputError, match="holds files ssbsim did not write"):
+        fitted.save(tmp_path / "fit", overwrite=True)
+    assert (tmp_path / "fit" / "data.csv").read_text() == "mine\n"
+
+
+def test_onset_follows_the_rules_of_ssbsim_run(tmp_path, monkeypatch, capsys):
+    """``ssbsim onset FILE``: exit 2 and one line for a folder of other files, or of
+    earlier onsets without --overwrite, before the file is read; replaced as a unit with it."""
+    potential = [2.5 + 1e-2 * n for n in range(200)]
+    rows = [f"1,{10.0 * n},{e:.3f},{1e-3 + 0.5 * max(e - 3.9, 0):.6f}" for n, e in enumerate(potential)]
+    header = "cycle,time_s,potential_V,current_density_mA_cm2\n"
+    (tmp_path / "lsv.csv").write_text(header + "\n".join(rows) + "\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["onset", "lsv.csv", "-o", "out"]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["onsets.csv", "onsets.png"]
+    before = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    capsys.readouterr()
+    assert main(["onset", "lsv.csv", "-o", "out"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "out holds the outputs of another run" in err[0] and "--overwrite" in err[0]
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == before
+    (tmp_path / "out" / "stale.png").write_bytes(b"old figure")
+    assert main(["onset", "lsv.csv", "-o", "out", "--overwrite"]) == 0
+    assert "replaced the previous outputs" in capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["onsets.csv", "onsets.png"]
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.tex").write_text("mine\n")
+    for extra in ([], ["--overwrite"]):
+        assert main(["onset", "lsv.csv", "-o", "mine", *extra]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "holds files ssbsim did not write ('thesis.tex')" in err[0]
+    assert [p.name for p in (tmp_path / "mine").iterdir()] == ["thesis.tex"]
+    assert leftovers(tmp_path) == []
+
+
 # --- ssbsim fit --------------------------------------------------------------------------
 
 
@@ -254,9 +385,9 @@ def test_a_stopped_fit_writes_nothing_and_leaves_the_parameter_set(tmp_path, sig
     )
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "fit.json").write_text("{}\n")  # a previous fit's
-    process = start(["fit", "fit.toml", "-o", "out", "--overwrite", "--update", "--no-figures"], tmp_path)
-    process.stderr.readline()  # "fitting ...": data checked, solving starts
-    time.sleep(3)
+    process = start(["fit", "fit.toml", "-o", "out", "--overwrite", "--update", "--no-figures", "-v"], tmp_path)
+    assert process.stderr.readline().startswith("ssbsim: fitting ")  # data checked, the engine imported
+    assert "| cost " in process.stdout.readline()  # the first trial solved: the fit has started
     os.killpg(process.pid, sig) if sig == signal.SIGKILL else process.send_signal(sig)
     out, err = process.communicate(timeout=120)
     if sig == signal.SIGINT:

@@ -105,3 +105,23 @@ def test_pybamm_tools_example(tmp_path, monkeypatch):
         MSMR.numeric(ssbsim.load_parameter_set("asakura2020")).potential(0.5, 298.15)[0], abs=1e-6
     )
     plt.close("all")
+
+
+def test_one_entry_point_draws_every_readme_figure():
+    """``benchmarks/readme_figures.py`` draws every figure the README shows (but the solver
+    benchmark's own) and nothing that is not in benchmarks/figures/, and every name the
+    README gives for one of them is one of its names."""
+    import importlib.util
+
+    path = ROOT / "benchmarks" / "readme_figures.py"
+    loader = importlib.util.spec_from_file_location("readme_figures", path)
+    script = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(script)
+    readme = (ROOT / "README.md").read_text()
+    shown = set(re.findall(r"\]\(benchmarks/figures/([\w.]+\.png)\)", readme)) - {"solvers_work_precision.png"}
+    drawn = [file for files, _ in script.FIGURES.values() for file in files]
+    assert shown <= set(drawn) and len(set(drawn)) == len(drawn)
+    assert all((ROOT / "benchmarks" / "figures" / file).is_file() for file in drawn)
+    named = re.findall(r"`benchmarks/readme_figures\.py (\w+)`", readme)
+    assert len(named) == 4 and set(named) <= set(script.FIGURES)
+    assert {p.name for p in (ROOT / "benchmarks").glob("*_figure.py")} == set()  # the former scripts are gone

@@ -1,11 +1,10 @@
 """What the commands share: the parser (one-line errors), ``NAME=VALUE`` pairs, the
-``--limit`` option, and output folders written as a unit."""
+``--limit`` option, and the output options (folders written as a unit: ``ssbsim/outputs.py``)."""
 
 import argparse
 
 from .. import limits
-from ..errors import InputError, OutputError
-from ..outputs import OutputFolder, fail_message
+from ..errors import InputError
 
 
 class Parser(argparse.ArgumentParser):
@@ -29,19 +28,6 @@ def number(name, value):
         return float(value)
     except ValueError:
         raise InputError("--set", f"{name!r}: value {value!r} is not a number") from None
-
-
-def write_outputs(outdir, write):
-    """Call ``write(folder)`` on a staging folder that then replaces ``outdir`` as a
-    unit; returns how (new folder, or replaced). OutputError if the disk refuses."""
-    folder = OutputFolder(outdir)
-    try:
-        with folder as staging:
-            write(staging)
-    except OSError as err:
-        reason = err.strerror or str(err)
-        raise OutputError(f"cannot write {outdir}: {reason}; {fail_message(outdir)}") from None
-    return folder.describe()
 
 
 def limit_option(parser):

@@ -2,10 +2,9 @@
 
 import sys
 
-from ..outputs import check_output, owned_by
-from .common import limit_option, output_option, overwrite_option, write_outputs
-
-FIT_FILES = owned_by({"fit.json", "fitted_parameter_set.toml"})
+from .. import interrupt
+from ..outputs import check_output, write_outputs
+from .common import limit_option, output_option, overwrite_option
 
 
 def add(sub):
@@ -40,19 +39,22 @@ def add(sub):
 
 
 def command(args):
-    from ..fit.api import prepare, solve
+    from ..fit.api import FIT_FILES, prepare, solve
 
     problem = prepare(args.spec, starts=args.starts, update=args.update, starts_source="--starts")
     spec = problem.spec
     outdir = args.output or f"results/fit_{spec.name}"
     check_output(outdir, FIT_FILES, overwrite=args.overwrite)
+    # the fit stops at once on Ctrl-C: its engine (SciPy) and the figures' modules are
+    # imported before it starts, never cut in their import (interrupt.import_first)
+    interrupt.import_first("ssbsim.fit.engine", *(() if args.no_figures else interrupt.FIGURE_MODULES))
     print(
         f"ssbsim: fitting {len(spec.parameters)} parameters to {problem.n_data} data points "
         f"({', '.join(sorted(problem.experiments))}), {args.starts or spec.starts} starts",
         file=sys.stderr,
     )
     fitted = solve(problem, starts=args.starts, intervals=args.intervals, verbose=args.verbose)
-    how = write_outputs(outdir, lambda folder: fitted.save(folder, figures=not args.no_figures))
+    how = write_outputs(outdir, lambda folder: fitted.write_files(folder, figures=not args.no_figures))
     if args.update:
         backup = fitted.update_parameter_set()
         print(f"ssbsim: updated {spec.parameter_set.source} (the original kept as {backup})", file=sys.stderr)

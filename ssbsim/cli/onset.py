@@ -4,7 +4,10 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
-from .common import output_option
+from ..outputs import check_output, owned_by, write_outputs
+from .common import output_option, overwrite_option
+
+ONSET_FILES = owned_by({"onsets.csv", "onset_vs_scan_rate.csv"})
 
 
 def add(sub):
@@ -24,18 +27,22 @@ def add(sub):
     )
     onset.add_argument("-p", "--parameter-set", default=None, help="with --scan-rates (default: asakura2020_se_carbon)")
     onset.add_argument("--temperature", type=float, default=60.0, help="with --scan-rates: [°C] (default 60)")
-    output_option(onset, None)
+    output_option(onset, "results/onset_<FILE stem>, or results/onset_vs_scan_rate")
+    overwrite_option(onset)
     onset.set_defaults(func=command)
 
 
 def _write(outdir, table, csv_name, fig, png_name):
+    """The table and its figure into ``outdir``, as a unit (``ssbsim/outputs.py``)."""
     from .. import atomic
     from ..observables.figures import save_png
 
-    outdir.mkdir(parents=True, exist_ok=True)
-    with atomic.atomic_path(outdir / csv_name) as tmp:
-        table.to_csv(tmp, index=False, float_format="%.4f")
-    save_png(fig, outdir / png_name)
+    def write(folder):
+        with atomic.atomic_path(folder / csv_name) as tmp:
+            table.to_csv(tmp, index=False, float_format="%.4f")
+        save_png(fig, folder / png_name)
+
+    return write_outputs(outdir, write)
 
 
 def command(args):
@@ -50,12 +57,13 @@ def command(args):
     path = Path(args.file)
     if not path.is_file():
         raise InputError(path, "file not found")
+    outdir = Path(args.output or f"results/onset_{path.stem}")
+    check_output(outdir, ONSET_FILES, overwrite=args.overwrite)  # before the file is read
     frame = read_voltammogram(path, area_cm2=args.area)
     onsets = onset_table(frame)
-    outdir = Path(args.output or f"results/onset_{path.stem}")
-    _write(outdir, onsets, "onsets.csv", voltammetry.figure(frame, onsets, path.name), "onsets.png")
+    how = _write(outdir, onsets, "onsets.csv", voltammetry.figure(frame, onsets, path.name), "onsets.png")
     print(onsets.to_string(index=False, float_format="%.3f") if len(onsets) else "no onset found")
-    print(f"ssbsim: wrote {outdir}/ (onsets.csv, onsets.png)", file=sys.stderr)
+    print(f"ssbsim: wrote {outdir}/ (onsets.csv, onsets.png; {how})", file=sys.stderr)
     return 0
 
 
@@ -68,13 +76,14 @@ def _vs_scan_rate(args):
         raise InputError("--scan-rates", f"{args.scan_rates!r} is not a comma-separated list of numbers") from None
     if not rates or not all(r > 0 for r in rates):
         raise InputError("--scan-rates", "scan rates must be positive numbers (uV/s)")
-    table = onsets_vs_scan_rate(rates, args.parameter_set or "asakura2020_se_carbon", temperature_C=args.temperature)
     outdir = Path(args.output or "results/onset_vs_scan_rate")
+    check_output(outdir, ONSET_FILES, overwrite=args.overwrite)  # before anything is simulated
+    table = onsets_vs_scan_rate(rates, args.parameter_set or "asakura2020_se_carbon", temperature_C=args.temperature)
     measured = [(10.0, 3.45, "measured, 10 uV/s, 60 °C (Asakura 2020)"), (10.0, 4.20, "_nolegend_")]
     fig = figure(
         table, measured, f"{Path(str(args.parameter_set or 'asakura2020_se_carbon')).stem}, {args.temperature:g} °C"
     )
-    _write(outdir, table, "onset_vs_scan_rate.csv", fig, "onset_vs_scan_rate.png")
+    how = _write(outdir, table, "onset_vs_scan_rate.csv", fig, "onset_vs_scan_rate.png")
     print(table.to_string(index=False, float_format="%.3f"))
-    print(f"ssbsim: wrote {outdir}/ (onset_vs_scan_rate.csv, .png)", file=sys.stderr)
+    print(f"ssbsim: wrote {outdir}/ (onset_vs_scan_rate.csv, .png; {how})", file=sys.stderr)
     return 0

@@ -4,13 +4,8 @@ import sys
 
 from .. import interrupt
 from ..errors import SimulationError
-from ..outputs import check_output, fail_message, owned_by
-from .common import limit_option, number, output_option, overwrite_option, pairs, write_outputs
-
-RUN_FILES = owned_by(
-    {"cycles.csv", "timeseries.parquet", "run.json", "impedance.parquet", "impedance_fits.csv"}
-    | {"voltammogram.csv", "onsets.csv"}
-)
+from ..outputs import check_output, fail_message, write_outputs
+from .common import limit_option, number, output_option, overwrite_option, pairs
 
 
 def add(sub):
@@ -55,7 +50,7 @@ def add(sub):
 
 def command(args):
     from ..model.options import ModelOptions
-    from ..simulation.result import format_table
+    from ..simulation.result import RUN_FILES, format_table
     from ..simulation.run import prepare, run
 
     overrides = pairs(args.set, "--set", number)
@@ -64,8 +59,11 @@ def command(args):
     spec, pset, _ = prepare(args.experiment, args.parameter_set, overrides, options)
     outdir = args.output or f"results/{spec.name}"
     check_output(outdir, RUN_FILES, overwrite=args.overwrite)  # before anything is computed
-    print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
+    drawn = not args.no_figures or spec.has_sweeps  # a voltammogram's tables come with its figure module
+    interrupt.import_first(*interrupt.OUTPUT_MODULES, *(interrupt.FIGURE_MODULES if drawn else ()))
     with interrupt.deferred():  # a Ctrl-C stops at the end of a step; the cycles done are written
+        # the banner once a Ctrl-C is taken as "stop and keep": a script may wait for it
+        print(f"ssbsim: {spec.name} ({spec.n_cycles} cycles) on {pset.source}", file=sys.stderr)
         try:
             if args.extrapolate:
                 from ..simulation.extrapolate import run_extrapolated
@@ -76,13 +74,13 @@ def command(args):
         except (SimulationError, interrupt.Interrupted) as err:
             partial = getattr(err, "result", None)
             if partial is not None and len(partial.cycles):
-                how = write_outputs(outdir, lambda folder: partial.save(folder, figures=not args.no_figures))
+                how = write_outputs(outdir, lambda folder: partial.write_files(folder, figures=not args.no_figures))
                 print(format_table(partial.cycles))
                 print(f"ssbsim: wrote the {len(partial.cycles)} completed cycles to {outdir}/ ({how})", file=sys.stderr)
             else:
                 print(f"ssbsim: no cycle completed: {fail_message(outdir)}", file=sys.stderr)
             raise
-    how = write_outputs(outdir, lambda folder: result.save(folder, figures=not args.no_figures))
+    how = write_outputs(outdir, lambda folder: result.write_files(folder, figures=not args.no_figures))
     if not args.quiet:
         print(format_table(result.cycles))
     print(

@@ -7,14 +7,18 @@
     fitted.figures()                                # {file name: matplotlib Figure}, drawn on demand
     fitted.save("out/fit")                          # fit.json, fitted_parameter_set.toml, figures
 
-``ssbsim fit`` is :func:`prepare`, :func:`solve` and :meth:`FitOutcome.save` with the
-command's messages around them.
+``ssbsim fit`` is :func:`prepare`, :func:`solve` and :meth:`FitOutcome.write_files` with
+the command's messages and output-folder checks around them.
 """
 
 import math
+from functools import partial
 
 from .. import interrupt, limits
 from ..errors import InputError, SimulationError
+from ..outputs import owned_by, save_folder
+
+FIT_FILES = owned_by({"fit.json", "fitted_parameter_set.toml"})  # what a fit writes (figures: any .png)
 
 INTERVALS = ("profile", "linear")
 
@@ -117,9 +121,16 @@ class FitOutcome:
             out["fit_profiles.png"] = profile
         return out
 
-    def save(self, folder, figures=True):
+    def save(self, folder, figures=True, overwrite=False):
+        """Write what ``ssbsim fit`` writes into ``folder``, as a unit, with the command's
+        rules: a folder holding other files is refused (``InputError``), one holding
+        another fit's outputs too unless ``overwrite``. Returns the paths."""
+        return save_folder(folder, FIT_FILES, partial(self.write_files, figures=figures), overwrite)
+
+    def write_files(self, folder, figures=True):
         """Write fit.json, fitted_parameter_set.toml and (``figures``) the figures into
-        ``folder``; returns the paths."""
+        the existing ``folder`` (no checks: the command's staging folder); returns the
+        paths."""
         from .report import write
 
         return write(self.spec, self.problem, self.result, folder, with_figures=figures)

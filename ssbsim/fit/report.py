@@ -241,7 +241,6 @@ def profile_plot(result):
 
 def write(spec, problem, result, outdir, with_figures=True):
     outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
     atomic.write_text(outdir / "fit.json", json.dumps(fit_json(spec, result), indent=2) + "\n")
     write_fitted_parameter_set(spec, result, outdir / "fitted_parameter_set.toml")
     written = [outdir / "fit.json", outdir / "fitted_parameter_set.toml"]

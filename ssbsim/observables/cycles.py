@@ -10,7 +10,8 @@ fractions; resistances are area-specific (per geometric area) and taken from the
 state at the end of the cycle. With an interphase, the charge that went into the
 decomposition of each SE anion during the cycle is reported too, in the same unit, and
 with a finite SE inventory the share of each anion's contact inventory left at the end
-of the cycle (``anion_inventory_remaining_<anion>``, in [0, 1], never rising).
+of the cycle (``anion_inventory_remaining_<anion>``, in [0, 1], never rising; 0 below the
+solver's atol, ``inventory_share``).
 """
 
 import numpy as np
@@ -54,6 +55,22 @@ def decomposition_column(name):
 
 def inventory_column(name):
     return f"anion_inventory_remaining_{name}"
+
+
+#: the solver's absolute tolerance on a contact-inventory share (a state of scale 1;
+#: ``CellModel.solver``: PyBaMM's atol, 1e-6)
+INVENTORY_ATOL = 1e-6
+
+
+def inventory_share(value):
+    """A contact-inventory share as ``cycles.csv`` gives it: 0 where ``|value|`` is below
+    the solver's absolute tolerance. The share decays exponentially once its anion
+    decomposes fast (d theta/dt = -a theta, a >= 0: theta never crosses 0); IDA's BDF
+    steps overshoot such a decay across zero by far less than atol (-4e-64 in the cutoff
+    sweep) and the floor max(theta, 0) of the rate (``model/interphase.py``) then holds it
+    there. Below atol the solver does not resolve the share: 0 is what it knows. A share
+    below -atol would be a real error, and is written as it is."""
+    return 0.0 if abs(value) < INVENTORY_ATOL else float(value)
 
 
 def step_bounds(solution):
@@ -124,7 +141,7 @@ def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=
         for col, charge in decomposition.items():
             row[col] = (charge[last - 1] - charge[first]) / active_mass_kg
         for col, remaining in inventory.items():
-            row[col] = float(remaining[last - 1])
+            row[col] = inventory_share(remaining[last - 1])
         for col, values in end_state.items():
             row[col] = float(np.broadcast_to(values, Q.shape)[last - 1]) * OHM_M2_TO_OHM_CM2
         rows.append(row)

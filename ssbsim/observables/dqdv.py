@@ -10,7 +10,7 @@ capacity of the half cycle exactly (``cycles.csv``), whatever the voltage does
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from .figures import Colouring, cycle_colours, layout, set_labels, subplots, title
+from .figures import Colouring, cycle_colours, layout, returns, set_labels, subplots, title
 
 #: bin width of dQ/dV [V]
 DQDV_BIN_V = 0.005
@@ -71,12 +71,13 @@ def dqdv(result, cycles=None, bin_V=DQDV_BIN_V):
 
 def dqdv_cycles(result, what, values):
     """At most DQDV_CYCLES cycles to show: the last cycle of each distinct value
-    (cut-off, C-rate), or the first two and the rest spread on a log scale of the cycle."""
+    (cut-off, C-rate) and of each return to it (a rate test back at C/5), or the first two
+    and the rest spread on a log scale of the cycle."""
     c = result.cycles["cycle"].to_numpy()
     if what != "cycle":
         last = {}
-        for cycle, value in zip(c, values):
-            last[round(float(value), 6)] = int(cycle)
+        for cycle, value, k in zip(c, values, returns(values)):
+            last[round(float(value), 6), k] = int(cycle)
         picked = sorted(last.values())
     else:
         picked = [int(c[k]) for k in np.unique(np.geomspace(1, len(c), DQDV_CYCLES).round().astype(int) - 1)]
@@ -98,12 +99,14 @@ def figure(result):
     else:
         colouring = Colouring(what, values)
         value_of = dict(zip(result.cycles["cycle"].to_numpy(), values))
+    row_of = {cycle: row for row, cycle in enumerate(value_of)}
     frame = dqdv(result, picked)
-    segments, colours = [], []
+    segments, colours, styles = [], [], []
     for (cycle, _), part in frame.groupby(["cycle", "branch"]):
         segments.append(np.column_stack([part["voltage_V"].to_numpy(), part["dqdv_mAh_g_V"].to_numpy()]))
         colours.append(colouring(value_of[cycle]))
-    ax.add_collection(LineCollection(segments, colors=colours, linewidths=0.8))
+        styles.append(colouring.linestyle(row_of[cycle]))
+    ax.add_collection(LineCollection(segments, colors=colours, linestyles=styles, linewidths=0.8))
     ax.autoscale()
     ax.axhline(0, color="0.6", lw=0.5)
     set_labels(ax, "voltage_V", "dqdv_mAh_g_V")

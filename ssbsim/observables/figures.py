@@ -7,7 +7,8 @@ which run (``title``), cycle axes with integer ticks, legends outside the data
 (``legend_outside``, ``legend_above``), markers only where they stay readable
 (``marker``), and curves coloured by what changes from cycle to cycle (``cycle_colours``:
 the upper cut-off in a sweep, the C-rate in a rate test, else the cycle number), with a
-legend or colour bar that names it.
+legend or colour bar that names it; a value that comes back after another (a rate test's
+return to C/5) keeps its colour and is dashed, "C/5 (again)" in the legend.
 
 The figures are built with matplotlib's object-oriented API (``Figure``, not pyplot), so
 making and saving them neither picks a backend nor touches pyplot's figures: a notebook's
@@ -182,10 +183,37 @@ def value_text(what, value):
     return {"upper_cutoff_V": f"{value:.2f} V", "c_rate": rate_text(value)}.get(what, f"{value:g}")
 
 
+#: line style of the first, second, ... run of cycles at one value (a C-rate that comes back)
+RETURN_STYLES = ("-", "--", ":", "-.")
+
+
+def returns(values):
+    """Per cycle: 0 in the first run of consecutive cycles at its value, 1 in the next run
+    at the same value after another value (a rate test back at C/5), 2 ..."""
+    out, runs, previous = [], {}, object()
+    for value in np.round(np.asarray(values, dtype=float), 6):
+        key = float(value) if np.isfinite(value) else None
+        if key != previous:
+            runs[key] = runs.get(key, -1) + 1
+            previous = key
+        out.append(runs[key])
+    return np.array(out, dtype=int)
+
+
+def return_style(k):
+    return RETURN_STYLES[min(k, len(RETURN_STYLES) - 1)]
+
+
+def return_text(k):
+    return "again" if k == 1 else f"{k + 1}th time" if k > 2 else "3rd time"
+
+
 class Colouring:
     """Colours for the per-cycle values of ``cycle_colours``: one per distinct value
     (evenly spaced on the colour map, so neighbours differ) with a legend, or a colour
-    bar when there are more than MAX_LEGEND of them."""
+    bar when there are more than MAX_LEGEND of them. With a legend, the cycles of a
+    value that comes back after another keep its colour and get the line style of their
+    return (``RETURN_STYLES``, ``linestyle``): "C/5 (again)"."""
 
     def __init__(self, what, values):
         self.what, self.values = what, np.asarray(values, dtype=float)
@@ -193,8 +221,13 @@ class Colouring:
         self.distinct = np.unique(np.round(finite, 6))
         self.cmap = matplotlib.colormaps["viridis" if what != "c_rate" else "plasma"]
         self.discrete = len(self.distinct) <= MAX_LEGEND and what != "cycle"
+        self.returns = returns(self.values) if self.discrete else np.zeros(len(self.values), dtype=int)
         lo, hi = (finite.min(), finite.max()) if len(finite) else (0.0, 1.0)
         self.norm = Normalize(lo, hi if hi > lo else lo + 1)
+
+    def linestyle(self, row):
+        """Line style of row ``row`` of the values: solid, dashed on a value's return."""
+        return return_style(self.returns[row])
 
     def __call__(self, value):
         if not np.isfinite(value):
@@ -215,6 +248,18 @@ class Colouring:
         )
         if self.discrete:
             handles = [Line2D([], [], color=self(v), lw=2, label=value_text(self.what, v)) for v in self.distinct]
+            again = dict.fromkeys((v, int(k)) for v, k in zip(self.values, self.returns) if k > 0)
+            handles += [
+                Line2D(
+                    [],
+                    [],
+                    color=self(v),
+                    lw=2,
+                    ls=return_style(k),
+                    label=f"{value_text(self.what, v)} ({return_text(k)})",
+                )
+                for v, k in again
+            ]
             legend_outside(ax, handles, title=name)
             return
         bar = fig.colorbar(
@@ -245,8 +290,8 @@ def voltage_capacity(result):
     fig, ax = subplots()
     colouring = Colouring(*cycle_colours(result))
     q_all, v_all, i_all, starts, ends = _branches(result)
-    segments, colours = [], []
-    for value, a, b in zip(colouring.values, starts, ends):
+    segments, colours, styles = [], [], []
+    for row, (value, a, b) in enumerate(zip(colouring.values, starts, ends)):
         colour = colouring(value)
         sign_of = np.sign(i_all[a:b])
         # charge and discharge each counted from zero, as cycler software plots them
@@ -256,7 +301,8 @@ def voltage_capacity(result):
                 q = q_all[a:b][keep]
                 segments.append(np.column_stack([sign * (q - q[0]), v_all[a:b][keep]]))
                 colours.append(colour)
-    ax.add_collection(LineCollection(segments, colors=colours, linewidths=0.8))
+                styles.append(colouring.linestyle(row))
+    ax.add_collection(LineCollection(segments, colors=colours, linestyles=styles, linewidths=0.8))
     ax.autoscale()
     set_labels(ax, "specific_capacity_mAh_g", "voltage_V")
     title(ax, "Voltage profiles", result)

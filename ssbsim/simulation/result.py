@@ -11,7 +11,13 @@ from .. import atomic
 from ..errors import InputError
 from ..observables.cycles import cycle_table
 from ..observables.timeseries import timeseries
+from ..outputs import owned_by, save_folder
 from ..parameters.registry import CELL, COMPOSITE, count_anions
+
+RUN_FILES = owned_by(
+    {"cycles.csv", "timeseries.parquet", "run.json", "impedance.parquet", "impedance_fits.csv"}
+    | {"voltammogram.csv", "onsets.csv"}
+)  # what a run writes into its folder (figures: any .png)
 
 
 def anion_labels(parameters):
@@ -81,12 +87,17 @@ class Result:
             "pybamm_version": pybamm.__version__,
         }
 
-    def save(self, outdir, figures=True):
-        """Write every output into ``outdir``, each file atomically. Returns the paths."""
-        from ..observables.figures import save_png
+    def save(self, outdir, figures=True, overwrite=False):
+        """Write what ``ssbsim run`` writes into the folder ``outdir``, as a unit (a
+        reader finds the previous outputs or these, never a mix), with the command's
+        rules: a folder holding other files is refused (``InputError``), one holding
+        another run's outputs too unless ``overwrite``. Returns the paths."""
+        return save_folder(outdir, RUN_FILES, partial(self.write_files, figures=figures), overwrite)
 
+    def write_files(self, outdir, figures=True):
+        """Write every output into the existing folder ``outdir`` (no checks: the
+        commands' staging folder), each file atomically. Returns the paths."""
         outdir = Path(outdir)
-        outdir.mkdir(parents=True, exist_ok=True)
         written = []
         with atomic.atomic_path(outdir / "cycles.csv") as tmp:
             self.cycles.to_csv(tmp, index=False, float_format="%.6g")
@@ -106,7 +117,9 @@ class Result:
             from ..observables import voltammetry
 
             written += voltammetry.save(self, outdir, figures=False)  # the tables; its figure below
-        if figures:
+        if figures:  # matplotlib only imported for figures
+            from ..observables.figures import save_png
+
             written += [save_png(make(), outdir / name) for name, make in self._figures().items()]
         return written
 

@@ -20,7 +20,7 @@ from ..interrupt import Interrupted
 from .design import cases as design_cases
 from .lock import StudyLock
 from .store import Store
-from .worker import payload, run_case
+from .worker import mark_submitting_process, payload, run_case
 
 #: seconds to wait for a scheduler given with --scheduler (environment: SSBSIM_SCHEDULER_TIMEOUT)
 SCHEDULER_TIMEOUT = 20
@@ -125,6 +125,7 @@ def _run_locked(spec, outdir, client, workers, progress):
                 if progress:
                     bar.write(f"ssbsim: {dashboard_line(client)}", file=sys.stderr)
             try:
+                mark_submitting_process()  # an in-process worker leaves the user's PyBaMM log level
                 study = client.scatter(payload(spec), broadcast=True)
                 futures = {client.submit(run_case, study, n, values, pure=False): (n, values) for n, values in pending}
                 for future in as_completed(futures):

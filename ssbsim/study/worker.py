@@ -5,8 +5,13 @@ varied values), never as PyBaMM objects, so any Dask worker -- on this machine o
 cluster -- can run them. Each worker process keeps its built runs between cases
 (``simulation.reuse``): the model is set up once per protocol variant and re-solved with
 input parameters for every case that only changes them.
+
+A worker process, which only runs cases, sets PyBaMM's log to ERROR as the ``ssbsim``
+command does; a worker in the user's own process (``Client(processes=False)``) leaves it
+as the user set it: the process that submits marks itself (:func:`mark_submitting_process`).
 """
 
+import os
 import time
 
 import numpy as np
@@ -27,6 +32,15 @@ DEFAULT_METRICS = [
 ]
 
 _RUNS = {}  # per worker process: study fingerprint -> ReusableRuns
+_SUBMITTING_PID = None  # the pid of the process that submits cases, in that process only
+
+
+def mark_submitting_process():
+    """Called where the cases are submitted: a worker thread in this process is in the
+    user's process, whose PyBaMM log level is the user's (a worker process spawned or
+    forked from it has another pid)."""
+    global _SUBMITTING_PID
+    _SUBMITTING_PID = os.getpid()
 
 
 def payload(spec):
@@ -74,7 +88,7 @@ def metrics(cycles, extra=()):
 def _runs(study):
     runs = _RUNS.get(study["key"])
     if runs is None:
-        if not _RUNS:  # first case of this worker process, which only runs cases: as the CLI does
+        if not _RUNS and os.getpid() != _SUBMITTING_PID:  # a process only running cases: as the CLI does
             from ..pybamm_import import import_pybamm
 
             import_pybamm().set_logging_level("ERROR")

@@ -46,3 +46,16 @@ def test_cycle_table_without_energies_keeps_the_rest(sweep):
     full = cycle_table(solution, spec.cycles(), sweep.active_mass_kg)
     assert lean[list(ENERGY_COLUMNS)].isna().all().all()
     pd.testing.assert_frame_equal(lean.drop(columns=list(ENERGY_COLUMNS)), full.drop(columns=list(ENERGY_COLUMNS)))
+
+
+def test_a_used_up_inventory_is_written_as_zero_not_as_the_solvers_undershoot(sweep):
+    """The [B12H12]2- in contact is used up in the cutoff sweep: its share is written 0,
+    never a negative below the solver's atol (-4e-64), while the state itself never goes
+    below -atol (so no real negative is hidden); a share below -atol would be written."""
+    from ssbsim.observables.cycles import INVENTORY_ATOL, inventory_share
+
+    share = sweep.cycles["anion_inventory_remaining_B12H12"]
+    assert (share >= 0).all() and share.iloc[-1] == 0 and share.iloc[0] > 0.1
+    state = sweep.solution["SE anion 0 contact inventory remaining"].entries
+    assert state.min() > -INVENTORY_ATOL
+    assert [inventory_share(x) for x in (-5e-82, 3e-7, 0.25, -2e-3)] == [0.0, 0.0, 0.25, -2e-3]

@@ -50,11 +50,27 @@ def test_rate_test_curves_are_coloured_by_c_rate_with_a_legend(rate):
     fig = voltage_capacity(rate)
     (ax,) = fig.axes
     (lines,) = [c for c in ax.collections if isinstance(c, LineCollection)]
-    colours = {tuple(np.round(c, 3)) for c in lines.get_colors()}
-    assert len(colours) == 4  # one per C-rate, each distinct
+    colours = [tuple(np.round(c, 3)) for c in lines.get_colors()]
+    assert len(set(colours)) == 4  # one per C-rate, each distinct
     legend = ax.get_legend()
     assert legend.get_title().get_text() == "C-rate"
-    assert [t.get_text() for t in legend.get_texts()] == ["C/10", "C/5", "C/2", "1C"]
+    assert [t.get_text() for t in legend.get_texts()] == ["C/10", "C/5", "C/2", "1C", "C/5 (again)"]
+    # the return to C/5 (cycles 21-25, two branches each) keeps C/5's colour and is dashed
+    dashed = [dashes is not None for _, dashes in lines.get_linestyles()]
+    assert dashed == [False] * 40 + [True] * 10
+    assert set(colours[40:]) == set(colours[10:20]) and len(set(colours[10:20])) == 1
+    handles = legend.legend_handles
+    assert handles[4].get_linestyle() == "--" and handles[4].get_color() == handles[1].get_color()
+
+
+def test_rate_test_dqdv_shows_the_return_to_c5_dashed(rate):
+    fig = dqdv_figure(rate)
+    (ax,) = fig.axes
+    (lines,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "C/5 (again)"
+    assert "cycles 5, 10, 15, 20, 25" in ax.texts[0].get_text()  # the last cycle of each block
+    dashed = [dashes is not None for _, dashes in lines.get_linestyles()]
+    assert dashed == [False] * 8 + [True] * 2  # cycle 25's charge and discharge
 
 
 def test_sweep_is_coloured_by_cutoff_and_long_runs_by_cycle(sweep, formation):

@@ -190,3 +190,30 @@ def test_a_folder_holding_another_study_is_refused(tmp_path, cluster, capsys):
     other = write(tmp_path, 'design = "grid"\n[vary."SE conductivity [S.m-1]"]\nvalues = [0.2]\n')
     assert main(["study", str(other.source), "-o", str(tmp_path / "out"), "--scheduler", cluster]) == 2
     assert "holds a different study" in capsys.readouterr().err
+
+
+def test_a_study_on_an_in_process_client_leaves_the_users_pybamm_log_level(tmp_path, cluster):
+    """Using ssbsim changes nothing global: a worker thread in the user's process leaves
+    PyBaMM's log level as the user set it; a worker process quiets it to ERROR."""
+    import logging
+
+    import pybamm
+    from distributed import Client
+
+    spec = write(
+        tmp_path, f'design = "grid"\n[vary."{SIGMA}"]\nvalues = [0.1]\n', SHORT.replace("repeat = 3", "repeat = 1")
+    )
+    before = pybamm.logger.level
+    pybamm.logger.setLevel(logging.INFO)
+    try:
+        with Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=":0") as client:
+            done = ssbsim.study(spec, tmp_path / "in_process", client=client, progress=False)
+        assert list(done.cases["status"]) == ["ok"]
+        assert pybamm.logger.level == logging.INFO
+        run_study(spec, tmp_path / "processes", scheduler=cluster, progress=False)
+        with Client(cluster) as client:
+            levels = client.run(lambda: (os.getpid(), __import__("pybamm").logger.level))
+        assert logging.ERROR in {level for _, level in levels.values()}  # the worker that ran the case
+        assert os.getpid() not in {pid for pid, _ in levels.values()} and pybamm.logger.level == logging.INFO
+    finally:
+        pybamm.logger.setLevel(before)
