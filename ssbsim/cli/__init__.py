@@ -35,14 +35,18 @@ def build_parser():
 def setup_process(command):
     """What the ``ssbsim`` process (never a library user's) is set up with: PyBaMM's
     telemetry off (no prompt, also in Dask workers, which inherit the environment), a
-    non-interactive matplotlib backend, and PyBaMM's log at ERROR for the commands that
-    solve (``list`` does not import PyBaMM)."""
+    non-interactive matplotlib backend, and for the commands that solve (``list`` does not
+    import PyBaMM) PyBaMM's log at ERROR, without the solver's own lines on a failed solve:
+    ssbsim reports it in one line (``report_failures_only``)."""
     os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
     os.environ["MPLBACKEND"] = "Agg"
     if command != "list":
         import pybamm
 
+        from ..simulation.progress import report_failures_only
+
         pybamm.set_logging_level("ERROR")
+        report_failures_only()
 
 
 def main(argv=None):

@@ -40,6 +40,12 @@ from .particle import FickianParticle
 from .se_conversion import CONVERSIONS
 from .separator import SolidElectrolyteSeparator
 
+#: whether SUNDIALS prints its own error lines on stderr (from C, to fd 2) when a solve
+#: fails (PyBaMM's IDAKLU option "silence_sundials_errors"): a library user sees them; a
+#: process that reports solver failures itself in one line (the ``ssbsim`` command, a study
+#: worker) turns them off (``simulation/progress.py: report_failures_only``)
+SUNDIALS_ERROR_LINES = True
+
 INTERPHASES = {"none": NoInterphase, "decomposition": DecompositionInterphase}
 
 
@@ -184,7 +190,9 @@ class CellModel(pybamm.BaseModel):
         of a +-2 % scan around Cell A; 0.1: 2 in 40 of a 0-80 °C x 4.1-4.4 V scan; 0.05:
         none of either), at no measurable cost. The OCP spline is evaluated only inside
         its table (``ocp.py`` clamps its argument), so PyBaMM's per-step extrapolation
-        check is skipped (7 % of a re-solve).
+        check is skipped (7 % of a re-solve). The particle filling is a state in units of
+        1e-3 (``particle.py``), so that the absolute tolerance resolves the surface filling
+        where it nearly empties at the top of charge.
 
         ``compile``: the CasADi residual, Jacobian and event functions are compiled to C
         ahead of time (PyBaMM's ``"compile"`` option; needs a C compiler, else PyBaMM
@@ -192,7 +200,7 @@ class CellModel(pybamm.BaseModel):
         faster, for 2-3 s of compilation once per model and parameter values (cached on
         disk under ``$PYBAMM_CASADI_AOT_CACHE``): worth it for long runs and studies
         (``simulation/run.py`` decides)."""
-        options = {"compile": bool(compile)}
+        options = {"compile": bool(compile), "silence_sundials_errors": not SUNDIALS_ERROR_LINES}
         kinetics = self.submodels.get("kinetics")  # none for an electrode without a host
         if kinetics is not None and not kinetics.explicit:
             options["nonlinear_convergence_coefficient"] = 0.05

@@ -60,3 +60,20 @@ class CycleProgress(pybamm.callbacks.Callback):
     def on_experiment_end(self, logs):
         if self.bar is not None:
             self.bar.close()
+
+
+def _not_a_simulation_error(record):
+    return not record.getMessage().startswith("Simulation error:")
+
+
+def report_failures_only():
+    """For a process that reports a failed solve itself, in one line (the ``ssbsim``
+    command, a study worker; never called on import): SUNDIALS's own error lines (C, fd 2)
+    are switched off in the solvers made from here on (``CellModel.solver``), and PyBaMM's
+    log drops its "Simulation error: ..." line (``callbacks.LoggingCallback``), which repeats
+    the reason ssbsim reports. PyBaMM's other log lines stay."""
+    from ..model import cell_model
+
+    cell_model.SUNDIALS_ERROR_LINES = False
+    if _not_a_simulation_error not in pybamm.logger.filters:
+        pybamm.logger.addFilter(_not_a_simulation_error)

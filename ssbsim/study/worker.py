@@ -90,8 +90,10 @@ def _runs(study):
     if runs is None:
         if not _RUNS and os.getpid() != _SUBMITTING_PID:  # a process only running cases: as the CLI does
             from ..pybamm_import import import_pybamm
+            from ..simulation.progress import report_failures_only
 
             import_pybamm().set_logging_level("ERROR")
+            report_failures_only()  # a failed case is a row with the reason
         p = study["parameter_set"]
         pset = ParameterSet(p["values"], p["provenance"], p["description"], p["options"], p["source"], p["anions"])
         # each worker re-solves its builds case after case: compiled functions integrate

@@ -131,7 +131,9 @@ def test_decomposition_is_faster_at_60C():
 
 def test_interphase_none_reproduces_the_plain_cell():
     """With the interphase off, the results of the cell model before the interphase
-    existed are unchanged (stored from that version, with its parameter values)."""
+    existed are unchanged (stored from that version, with its parameter values; regenerated
+    from it with the particle filling solved in units of 1e-3 as now, particle.py: R1 moved
+    by up to 2.6e-4, the rest by < 1e-6)."""
     baseline = json.loads((Path(__file__).parent / "data" / "no_interphase_baseline.json").read_text())
     for name in ("cutoff_sweep", "rate_test"):
         # that version's discretisation (uniform radial mesh) and its mean voltage (trapezoid

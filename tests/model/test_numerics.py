@@ -86,3 +86,32 @@ def test_default_radial_mesh_is_converged_up_to_5C(options):
     for column in ["charge_capacity_mAh_g", "discharge_capacity_mAh_g"]:
         error = np.abs(default[column] / fine[column] - 1)
         assert error.max() < 0.005, dict(zip(RATES, error))
+
+
+#: [CB11H12]- rate constants of the cutoff sweep's study range (0.01-0.05 A/m2, log) on
+#: which IDA failed with IDA_CONV_FAIL at the 4.25-4.30 V steps (stopped after 22, 24, 25
+#: and 21 of 40 cycles) while the surface filling, which nearly empties there, was a state
+#: with an absolute tolerance of 1e-6 (``particle.py``: solver scale)
+FAILED_RATE_CONSTANTS = [0.01411657403767741, 0.02132, 0.02227, 0.02566]
+
+
+@pytest.mark.parametrize("rate", FAILED_RATE_CONSTANTS)
+def test_the_cutoff_sweep_runs_through_where_the_surface_empties(rate):
+    """All 40 cycles, and the top of each charge resolved: the surface filling at 4.25 V
+    and above is thousands of times the absolute tolerance on the filling (1e-9)."""
+    name = "SE anion (1) decomposition rate constant [A.m-2]"
+    result = ssbsim.run("cutoff_sweep", overrides={name: rate})
+    assert len(result.cycles) == 40
+    x_surf = result.solution["Positive particle surface stoichiometry"].entries
+    assert 1e-6 < x_surf.min() < 1e-4  # nearly empty, as at 4.25-4.40 V, and resolved
+
+
+def test_the_cutoff_sweep_runs_through_at_rtol_1e_3():
+    """At a tenth of the default accuracy (rtol 1e-3) too: with this rate constant of the
+    study range the run stopped at cycle 21 (IDA_CONV_FAIL) before the filling was scaled
+    (6 of 40 values log-spaced over the range failed at rtol 1e-3, none now)."""
+    spec, pset, options = prepare("cutoff_sweep")
+    solver = CellModel(options).solver()
+    solver.rtol = 1e-3
+    overrides = {"SE anion (1) decomposition rate constant [A.m-2]": 0.019353384494933477}
+    assert len(ssbsim.run("cutoff_sweep", overrides=overrides, solver=solver).cycles) == 40

@@ -113,6 +113,32 @@ def test_simulation_failure_exits_1_with_the_reason(tmp_path):
     assert "stopped after" in run.stderr and "Na metal anode exhausted" in run.stderr
 
 
+@pytest.mark.parametrize("quiet", [["-q"], []], ids=["-q", "default"])
+def test_a_failed_solve_is_reported_in_one_line_without_the_solvers_own(tmp_path, quiet):
+    """A case IDA cannot integrate (a [CB11H12]- product that conducts electrons like a
+    metal, 1e3 S/m: above 4.20 V the leak current is a near-vertical wall, IDA_CONV_FAIL in
+    the first charge): stderr has ssbsim's lines only, not SUNDIALS's "[ERROR][rank 0]..."
+    nor PyBaMM's "Simulation error: ..." log line."""
+    experiment = tmp_path / "one_cycle.toml"
+    experiment.write_text(
+        'description = "one cycle"\n[[block]]\n'
+        'steps = ["Charge at C/10 until 4.40 V", "Discharge at C/10 until 2.50 V"]\n'
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "ssbsim", "run", str(experiment), "-o", str(tmp_path / "out"), "--no-figures"]
+        + quiet
+        + ["--set", "SE anion (1) product electronic conductivity [S.m-1]=1e3"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 1
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert lines[-1].startswith("ssbsim: simulation failed:") and "IDA_CONV_FAIL" in lines[-1]
+    assert all(line.startswith("ssbsim:") for line in lines), run.stderr
+    assert "[ERROR]" not in run.stderr and "Simulation error" not in run.stderr
+
+
 def test_help_and_list():
     run = subprocess.run([sys.executable, "-m", "ssbsim", "--help"], capture_output=True, text=True)
     assert run.returncode == 0 and "run" in run.stdout and "list" in run.stdout
