@@ -83,8 +83,6 @@ class Result:
 
     def save(self, outdir, figures=True):
         """Write every output into ``outdir``, each file atomically. Returns the paths."""
-        from ..observables.figures import save_png
-
         outdir = Path(outdir)
         outdir.mkdir(parents=True, exist_ok=True)
         written = []
@@ -106,7 +104,9 @@ class Result:
             from ..observables import voltammetry
 
             written += voltammetry.save(self, outdir, figures=False)  # the tables; its figure below
-        if figures:
+        if figures:  # matplotlib imported only here
+            from ..observables.figures import save_png
+
             written += [save_png(make(), outdir / name) for name, make in self._figures().items()]
         return written
 
