@@ -104,8 +104,8 @@ def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=
     points = PointValues()
     step_ends = [(step, end) for parts in cycles for step in parts for end in (FIRST, LAST)]
     Q = iter(points.values("Discharge capacity [A.h]", step_ends)[:, 0].reshape(-1, 2)) if cycles else iter(())
-    first = [(parts[0], FIRST) for parts in cycles]
-    last = [(parts[-1], LAST) for parts in cycles]
+    first = points.pack([(parts[0], FIRST) for parts in cycles])
+    last = points.pack([(parts[-1], LAST) for parts in cycles])
 
     def at(variable, where):
         return points.values(variable, where)[:, 0] if cycles else np.empty(0)

@@ -57,20 +57,39 @@ class PointValues:
         return entry[1]
 
     def values(self, name, points):
-        """Array (len(points), size of the variable) of ``name`` at ``points``."""
+        """Array (len(points), size of the variable) of ``name`` at ``points`` (a list,
+        or the ``pack`` of one, to read several variables at the same points)."""
+        packed = points if isinstance(points, Packed) else self.pack(points)
+        out = None
+        for model, layout, rows, t, y, p in packed.groups:
+            function = self.function(model, name, layout)
+            mapped = function if len(rows) == 1 else function.map(len(rows))
+            value = mapped(t, y, p).full()
+            if out is None:
+                out = np.empty((packed.size, value.shape[0]))
+            out[rows] = value.T
+        return out if out is not None else np.empty((0, 1))
+
+    @staticmethod
+    def pack(points):
+        """The states, times and inputs of ``points``, stacked once for any number of
+        variables."""
         groups = {}
         for row, (step, index) in enumerate(points):
             t, y, model, inputs = _point(step, index)
             layout = tuple((input_name, int(np.size(value))) for input_name, value in inputs.items())
             p = np.concatenate([np.ravel(value) for value in inputs.values()]) if inputs else np.zeros(0)
             groups.setdefault((id(model), layout), (model, layout, []))[2].append((row, t, y, p))
-        out = None
+        stacked = []
         for model, layout, members in groups.values():
             rows, ts, ys, ps = zip(*members)
-            function = self.function(model, name, layout)
-            mapped = function if len(rows) == 1 else function.map(len(rows))
-            value = mapped(np.array(ts)[None, :], np.column_stack(ys), np.column_stack(ps)).full()
-            if out is None:
-                out = np.empty((len(points), value.shape[0]))
-            out[list(rows)] = value.T
-        return out if out is not None else np.empty((0, 1))
+            stacked.append((model, layout, list(rows), np.array(ts)[None, :], np.column_stack(ys), np.column_stack(ps)))
+        return Packed(len(points), stacked)
+
+
+class Packed:
+    """Points stacked for ``PointValues.values``: groups of (model, inputs layout, rows,
+    times 1 x n, states, inputs)."""
+
+    def __init__(self, size, groups):
+        self.size, self.groups = size, groups
