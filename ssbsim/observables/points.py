@@ -18,11 +18,15 @@ FIRST, LAST = 0, -1
 
 
 def _point(step, index):
-    """(t, y, model, inputs) of the first or last point of a step's solution."""
+    """(t, y, model, inputs layout, stacked inputs) of the first or last point of a
+    step's solution."""
     if index == LAST and step.variables_returned:  # output variables only: the event state
         step = step.last_state
     k = 0 if index == FIRST else -1
-    return step.all_ts[k][index], step.all_ys[k][:, index], step.all_models[k], step.all_inputs[k]
+    inputs = step.all_inputs[k]
+    layout = tuple((name, int(np.size(value))) for name, value in inputs.items())
+    p = np.concatenate([np.ravel(value) for value in inputs.values()]) if inputs else np.zeros(0)
+    return step.all_ts[k][index], step.all_ys[k][:, index], step.all_models[k], layout, p
 
 
 class PointValues:
@@ -56,6 +60,11 @@ class PointValues:
             entry = self._functions[key] = (model, function)
         return entry[1]
 
+    def value_at(self, name, step, index):
+        """``name`` at one point (FIRST or LAST) of ``step``: a flat array."""
+        t, y, model, layout, p = _point(step, index)
+        return self.function(model, name, layout)(t, y, p).full().ravel()
+
     def values(self, name, points):
         """Array (len(points), size of the variable) of ``name`` at ``points`` (a list,
         or the ``pack`` of one, to read several variables at the same points)."""
@@ -76,9 +85,7 @@ class PointValues:
         variables."""
         groups = {}
         for row, (step, index) in enumerate(points):
-            t, y, model, inputs = _point(step, index)
-            layout = tuple((input_name, int(np.size(value))) for input_name, value in inputs.items())
-            p = np.concatenate([np.ravel(value) for value in inputs.values()]) if inputs else np.zeros(0)
+            t, y, model, layout, p = _point(step, index)
             groups.setdefault((id(model), layout), (model, layout, []))[2].append((row, t, y, p))
         stacked = []
         for model, layout, members in groups.values():

@@ -128,7 +128,7 @@ class _LastPoint(dict):
         self._solution = step_solution
 
     def __missing__(self, key):
-        value = self._simulation._points().values(key, [(self._solution, LAST)])[0]
+        value = self._simulation._points().value_at(key, self._solution, LAST)
         self[key] = value = float(value[0]) if value.size == 1 else value
         return value
 
