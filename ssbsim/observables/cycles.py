@@ -19,6 +19,7 @@ import pandas as pd
 import pybamm
 
 from ..protocol.steps import upper_cutoff
+from .points import FIRST, LAST, PointValues
 from .quadrature import step_energies
 
 #: cycles.csv column -> model variable, for the state read at the end of each cycle
@@ -96,35 +97,52 @@ def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=
     decomposition charge of each SE anion named in ``anions`` (if the model has them).
     ``energies=False`` skips the energy quadrature (its columns are NaN): studies that
     do not ask for them save a fifth of a case."""
-    Q = solution["Discharge capacity [A.h]"].entries
     V = solution["Voltage [V]"].entries
-    T = solution["Ambient temperature [K]"].entries
-    end_state = {col: solution[var].entries for col, var in END_OF_CYCLE.items()}
     decomposition, inventory = {}, {}
     model_variables = solution.all_models[0].variables
     for k, name in enumerate(anions):
         variable = f"Cathode decomposition charge of anion {k} [A.h]"
         if variable in model_variables:
-            decomposition[decomposition_column(name)] = solution[variable].entries
+            decomposition[decomposition_column(name)] = variable
         variable = f"SE anion {k} contact inventory remaining"
         if variable in model_variables:
-            inventory[inventory_column(name)] = solution[variable].entries
+            inventory[inventory_column(name)] = variable
     bounds = step_bounds(solution)
     flat = [step for steps in bounds for step in steps]
     energies = iter(step_energies(solution, flat) if energies else [np.nan] * len(flat))
-    rows = []
+    # the cycles of the table, and their steps' solutions
+    cycles = []
     for n, (cycle, steps) in enumerate(zip(solution.cycles, bounds)):
         expected = cycle_steps[n] if n < len(cycle_steps) else ()
         if complete_only and len(cycle.steps) < len(expected) or not steps:
             break
+        cycles.append([step for step in cycle.steps if not isinstance(step, pybamm.EmptySolution)])
+    # the variables read at the ends of steps and cycles only (observables/points.py)
+    points = PointValues()
+    step_ends = [(step, end) for parts in cycles for step in parts for end in (FIRST, LAST)]
+    Q = iter(points.values("Discharge capacity [A.h]", step_ends)[:, 0].reshape(-1, 2)) if cycles else iter(())
+    first = points.pack([(parts[0], FIRST) for parts in cycles])
+    last = points.pack([(parts[-1], LAST) for parts in cycles])
+
+    def at(variable, where):
+        return points.values(variable, where)[:, 0] if cycles else np.empty(0)
+
+    T_end = at("Ambient temperature [K]", last)
+    decomposed = {col: at(var, last) - at(var, first) for col, var in decomposition.items()}
+    remaining = {col: at(var, last) for col, var in inventory.items()}
+    end_state = {col: at(var, last) for col, var in END_OF_CYCLE.items()}
+    rows = []
+    for n, steps in enumerate(bounds[: len(cycles)]):
+        expected = cycle_steps[n] if n < len(cycle_steps) else ()
         q_ch = q_dis = e_ch = e_dis = 0.0
-        for a, b in steps:
-            dq, de = Q[b - 1] - Q[a], next(energies)
+        for _ in steps:
+            q_start, q_end = next(Q)
+            dq, de = q_end - q_start, next(energies)
             if dq >= 0:
                 q_dis, e_dis = q_dis + dq, e_dis + de
             else:
                 q_ch, e_ch = q_ch - dq, e_ch - de
-        first, last = steps[0][0], steps[-1][1]
+        start, stop = steps[0][0], steps[-1][1]
         row = {
             "cycle": n + 1,
             "charge_capacity_mAh_g": q_ch / active_mass_kg,  # A.h/kg = mAh/g
@@ -133,16 +151,16 @@ def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=
             "energy_efficiency": e_dis / e_ch if e_ch > 0 else np.nan,
             "mean_discharge_voltage_V": e_dis / q_dis if q_dis > 0 else np.nan,
             "mean_charge_voltage_V": e_ch / q_ch if q_ch > 0 else np.nan,
-            "max_voltage_V": float(V[first:last].max()),
+            "max_voltage_V": float(V[start:stop].max()),
             "upper_cutoff_V": upper_cutoff(expected),
-            "temperature_C": float(T[last - 1]) - 273.15,
+            "temperature_C": float(T_end[n]) - 273.15,
             "irreversible_capacity_mAh_g": (q_ch - q_dis) / active_mass_kg,
         }
-        for col, charge in decomposition.items():
-            row[col] = (charge[last - 1] - charge[first]) / active_mass_kg
-        for col, remaining in inventory.items():
-            row[col] = inventory_share(remaining[last - 1])
+        for col, charge in decomposed.items():
+            row[col] = charge[n] / active_mass_kg
+        for col, value in remaining.items():
+            row[col] = inventory_share(float(value[n]))
         for col, values in end_state.items():
-            row[col] = float(np.broadcast_to(values, Q.shape)[last - 1]) * OHM_M2_TO_OHM_CM2
+            row[col] = float(values[n]) * OHM_M2_TO_OHM_CM2
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS + list(decomposition) + list(inventory))

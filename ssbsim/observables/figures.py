@@ -17,7 +17,11 @@ plots are left as they were.
 They are laid out with fixed margins instead of ``tight_layout`` (which measured every
 tick label of every axis: 0.75 s of a 3 s ``ssbsim run`` of the cutoff sweep), and the
 voltage profiles of all cycles are one ``LineCollection`` instead of a line per branch.
-Labels use Unicode (g⁻¹, Ω cm²), not mathtext, whose parser cost 0.9 s per run."""
+Labels use Unicode (g⁻¹, Ω cm²), not mathtext, whose parser cost 0.9 s per run; so do
+the tick labels of log axes (``PlainLogLabels``: 10⁻³ where matplotlib writes the mathtext
+``$\\mathdefault{10^{-3}}$``, which alone built the parser)."""
+
+import re
 
 import matplotlib
 import numpy as np
@@ -25,11 +29,63 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, LogFormatterMathtext
 
 #: fixed margins (fractions of the figure), room for the axis labels of a 6.4 x 4.4 in
 #: figure, and for a second y axis or a colour bar on the right
 MARGINS = {"left": 0.12, "right": 0.97, "bottom": 0.11, "top": 0.93}
 TWIN_RIGHT = 0.86
+
+
+SUPERSCRIPT = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
+
+
+def plain_text(label):
+    """A log-axis tick label of matplotlib's mathtext form (``$\\mathdefault{2\\times10^{-3}}$``)
+    in Unicode (``2×10⁻³``); any other text as it is."""
+    inner = re.fullmatch(r"\$\\mathdefault\{(.*)\}\$", label)
+    if inner is None:
+        return label
+    text = inner.group(1).replace(r"\times", "×")
+    text = re.sub(r"\^\{([^{}]*)\}", lambda power: power.group(1).translate(SUPERSCRIPT), text)
+    return text.replace("-", "−")
+
+
+class PlainLogLabels(Formatter):
+    """The tick labels of a log axis's formatter (same ticks labelled, same values), in
+    Unicode instead of mathtext (``plain_text``)."""
+
+    def __init__(self, formatter):
+        self.formatter = formatter
+
+    def set_axis(self, axis):
+        super().set_axis(axis)
+        self.formatter.set_axis(axis)
+
+    def set_locs(self, locs):
+        self.formatter.set_locs(locs)
+
+    def __call__(self, x, pos=None):
+        return plain_text(self.formatter(x, pos))
+
+    def format_data(self, value):
+        return plain_text(self.formatter.format_data(value))
+
+    def format_data_short(self, value):
+        return self.formatter.format_data_short(value)
+
+
+def plain_log_labels(fig):
+    """Every log axis of ``fig`` labelled by ``PlainLogLabels``."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for get, put in (
+                (axis.get_major_formatter, axis.set_major_formatter),
+                (axis.get_minor_formatter, axis.set_minor_formatter),
+            ):
+                formatter = get()
+                if isinstance(formatter, LogFormatterMathtext):
+                    put(PlainLogLabels(formatter))
 
 
 class ShownFigure(Figure):
@@ -41,6 +97,10 @@ class ShownFigure(Figure):
     ``<Figure size 640x440 with 1 Axes>`` (measured in a real kernel,
     ``tests/test_notebook.py``). ``_repr_png_`` is IPython's per-object hook: nothing
     global is registered, and where the inline printer exists IPython uses it instead."""
+
+    def draw(self, renderer):
+        plain_log_labels(self)  # here: the axes' scales are final when the figure is drawn
+        return super().draw(renderer)
 
     def _repr_png_(self):
         from io import BytesIO

@@ -111,3 +111,23 @@ def test_a_run_writes_its_dqdv_figure(rate, tmp_path):
     assert fig.axes[0].get_ylabel() == "dQ/dV (mAh g⁻¹ V⁻¹)"
     written = {p.name for p in rate.save(tmp_path)}
     assert "dqdv.png" in written and (tmp_path / "dqdv.png").stat().st_size > 10_000
+
+
+def test_log_axis_tick_labels_are_unicode_not_mathtext(sweep):
+    """The interphase figure's log axes: the same ticks labelled as matplotlib's own
+    formatter would, in Unicode (10⁻³), so drawing never builds the mathtext parser."""
+    from matplotlib.ticker import LogFormatterSciNotation
+
+    from ssbsim.observables.figures import interphase, plain_text
+
+    fig = interphase(sweep)
+    FigureCanvasAgg(fig).draw()
+    top = fig.axes[0]
+    labels = [t.get_text() for t in top.yaxis.get_ticklabels() if t.get_text()]
+    stock = LogFormatterSciNotation()
+    stock.set_axis(top.yaxis)
+    expected = [plain_text(s) for s in stock.format_ticks(top.yaxis.get_majorticklocs()) if s]
+    assert labels == expected and labels
+    assert all("$" not in text for text in labels) and any("⁻" in t or "¹" in t or "²" in t for t in labels)
+    assert plain_text(r"$\mathdefault{2\times10^{-3}}$") == "2×10⁻³"
+    assert plain_text(r"$\mathdefault{-10^{2}}$") == "−10²"

@@ -105,3 +105,18 @@ def test_fitted_r1_is_the_anode_interface_and_r2_exceeds_the_film(sweep_spectra)
     film = c.loc[after["cycle"], "cathode_interphase_resistance_ohm_cm2"].to_numpy()
     assert (after["r2_ohm_cm2"].to_numpy() > film).all()  # charge transfer adds to the film
     assert np.isnan(fits.loc[0, "r2_ohm_cm2"]) and fits.loc[0, "circuit"] == "R0-p(R1,CPE1)"
+
+
+def test_all_frequencies_at_once_is_pybamms_per_frequency_solve(sweep_spectra):
+    """StateEIS solves every frequency in one dense batch; PyBaMM's own per-frequency
+    sparse solve (``_calculate_impedance``) gives the same impedances to round-off."""
+    from ssbsim.simulation.impedance import ImpedanceModel, frequencies, state_point
+
+    result, _ = sweep_spectra
+    model = ImpedanceModel(result.parameters.pybamm_values(result.options), result.options)
+    y = model.state_from(*state_point(result.solution, 20, 2))
+    freqs = frequencies(1e6, 1e-2, 8)
+    batch = model.simulation.impedance(y, freqs)
+    M, neg_J, b = model.simulation._build_matrix_problem()
+    one_by_one = np.array([model.simulation._calculate_impedance(f, M, neg_J, b) for f in freqs])
+    assert np.abs(batch - one_by_one).max() <= 1e-9 * np.abs(one_by_one).max()
