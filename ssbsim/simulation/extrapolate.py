@@ -82,6 +82,18 @@ def _set_end_state(solution, y):
     last.all_ys[0] = ys
 
 
+def as_starting_solution(solution):
+    """The last cycle of ``solution`` as the next solve's ``starting_solution``: with the
+    attributes of a solution returned by an experiment (its one cycle, summary variables
+    and first state), PyBaMM takes it as it is; a bare cycle solution it would fold into
+    a cycle solution again, and compute its summary variables again, on every solve."""
+    cycle = solution.cycles[-1]
+    cycle.cycles = [cycle]
+    cycle.all_summary_variables = solution.all_summary_variables[-1:]
+    cycle.all_first_states = solution.all_first_states[-1:]
+    return cycle
+
+
 def fit_space(y, log):
     """The differential states ``y`` where they are extrapolated: ln y where ``log``."""
     return np.where(log, np.log(np.where(log, np.maximum(y, 1e-300), 1.0)), y)
@@ -273,7 +285,7 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
             raise SimulationError(f"extrapolated run failed at cycle {n + 1}: {' '.join(str(err).split())}") from err
         if new is None or len(new.cycles) <= (carry is not None):
             raise SimulationError(f"extrapolated run stopped at cycle {n + 1}")
-        carry = new.cycles[-1]
+        carry = as_starting_solution(new)
         collected.append(carry)
         n += 1
         simulated.append(n)
