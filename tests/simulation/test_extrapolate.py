@@ -56,6 +56,23 @@ def test_a_long_run_is_jumped_within_its_error_goal():
     assert (jumped["coulombic_efficiency"] - full["coulombic_efficiency"]).abs().max() < 1e-3
 
 
+def test_each_simulated_cycle_is_folded_once(monkeypatch):
+    """The cycle carried into the next solve is taken by PyBaMM as it is: one cycle
+    solution (and one set of summary variables) per simulated cycle, none made again
+    from the starting solution; the cycles follow on in time."""
+    import pybamm
+
+    made = []
+    make = pybamm.make_cycle_solution
+    monkeypatch.setattr(pybamm, "make_cycle_solution", lambda steps, **kw: made.append(steps) or make(steps, **kw))
+    result = run_extrapolated(truncated(load_experiment("formation_4p15V"), 6))
+    assert result.cycles["simulated"].all()  # six cycles: too few to jump
+    assert len(made) == 6
+    starts = [cycle.t[0] for cycle in result.solution.cycles]
+    ends = [cycle.t[-1] for cycle in result.solution.cycles]
+    np.testing.assert_allclose(starts[1:], ends[:-1], rtol=1e-12)
+
+
 def windows_of(y, cycles, log=None):
     """Windows (each two consecutive ends, the second at one of ``cycles``) of the
     sequence of states ``y(n)``, in log space where ``log``."""
