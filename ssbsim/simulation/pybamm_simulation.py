@@ -32,6 +32,7 @@ import pybamm
 
 from .. import interrupt
 from ..parameters.registry import PARTICLE
+from .event_sensitivities import EventAwareSolver, start_record
 from .initial_state import initial_stoichiometry
 
 
@@ -80,6 +81,10 @@ class Simulation(pybamm.Simulation):
 
     def solve(self, *args, **kwargs):
         level = pybamm.logger.level
+        # sensitivities through the steps' moving ends (event_sensitivities.py)
+        self._event_aware = bool(kwargs.get("calculate_sensitivities"))
+        if self._event_aware:
+            start_record(self)
         try:
             return super().solve(*args, **kwargs)
         finally:
@@ -120,6 +125,8 @@ class Simulation(pybamm.Simulation):
         whose step fails at once, so PyBaMM stops the experiment as after a solver
         failure and keeps the cycles completed so far."""
         solver = super()._get_built_experiment_solver(key)
+        if getattr(self, "_event_aware", False):
+            solver = EventAwareSolver(solver, self)
         if not interrupt.requested():
             return solver
         pybamm.logger.setLevel("CRITICAL")  # the stop is reported by ssbsim, not logged as a solver error
