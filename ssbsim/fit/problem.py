@@ -172,18 +172,34 @@ class Problem:
     def n_solves(self):
         return self.runs.n_solves
 
-    def simulate(self, values):
+    def simulate(self, values, sensitivities=False):
         """experiment -> Result (partial, or None, where the run failed) at ``values``."""
         results = {}
         for key, experiment in self.experiments.items():
             try:
-                results[key] = self.runs.run(experiment, values, key=key)
+                results[key] = self.runs.run(experiment, values, key=key, sensitivities=sensitivities)
             except SimulationError as err:  # a trial the cell cannot run: far from the data
                 results[key] = getattr(err, "result", None)
         return results
 
     def residuals(self, values):
-        results = self.simulate(values)
+        return self._residuals(values, self.simulate(values))
+
+    def residuals_and_jacobian(self, values):
+        """(residuals, d residuals / d parameter values) from one solve per experiment
+        with sensitivities (``fit/jacobian.py``); the Jacobian is None if a run failed."""
+        from .jacobian import dataset_jacobian
+
+        results = self.simulate(values, sensitivities=True)
+        r = self._residuals(values, results)
+        blocks = []
+        for d in self.datasets:
+            result = results[d.experiment]
+            sens = getattr(result, "cycle_sensitivities", None)
+            blocks.append(None if sens is None else dataset_jacobian(d, result.cycles, sens, len(self.names)))
+        return r, None if any(b is None for b in blocks) else np.vstack(blocks)
+
+    def _residuals(self, values, results):
         r = np.concatenate([d.residuals(results[d.experiment]) for d in self.datasets])
         self.n_trials += 1
         self.trials_short += any(getattr(d, "unreached", 0) for d in self.datasets)

@@ -32,7 +32,7 @@ import pybamm
 
 from .. import interrupt
 from ..parameters.registry import PARTICLE
-from .event_sensitivities import EventAwareSolver, start_record
+from .event_sensitivities import EventAwareSolver, moving_ends_handled, start_record
 from .initial_state import initial_stoichiometry
 
 
@@ -85,10 +85,12 @@ class Simulation(pybamm.Simulation):
         self._event_aware = bool(kwargs.get("calculate_sensitivities"))
         if self._event_aware:
             start_record(self)
+            pybamm.logger.addFilter(moving_ends_handled)  # PyBaMM's warning that they are not
         try:
             return super().solve(*args, **kwargs)
         finally:
             pybamm.logger.setLevel(level)  # a stop after Ctrl-C silences PyBaMM's log for this solve only
+            pybamm.logger.removeFilter(moving_ends_handled)
 
     def _build_experiment_step_inputs(self, user_inputs, step, *args, **kwargs):
         if "control_target_value" not in vars(step):
