@@ -3,6 +3,7 @@ differences of the fit's own residuals, and the fallback to finite differences, 
 reason, where the data need derivatives the sensitivities do not give."""
 
 import numpy as np
+
 import ssbsim
 from ssbsim.fit.api import prepare
 from ssbsim.fit.jacobian import FINITE_DIFFERENCES, SENSITIVITIES, Derivatives
