@@ -68,7 +68,11 @@ class Derivatives:
 
     @property
     def description(self):
-        return self.method if self.reason is None else f"{self.method} ({self.reason})"
+        if self.reason is not None:
+            return f"{self.method} ({self.reason})"
+        if self.fallbacks:
+            return f"{self.method}; {self.fallbacks} by forward differences (a run failed, no sensitivities)"
+        return self.method
 
     def values_at(self, u):
         return {p.name: p.from_unit(x) for p, x in zip(self.parameters, u)}

@@ -70,6 +70,8 @@ def correct_step(solution, model, simulation):
     n = model.len_rhs_and_alg
     sens = solution._all_sensitivities
     last = sens["all"][-1][-n:, :]  # (n states, n parameters), a view
+    if solution.all_yps is None:  # pragma: no cover - IDAKLU keeps ydot (hermite_interpolation, its default)
+        raise RuntimeError("sensitivities through events need the solver's ydot: IDAKLU with hermite_interpolation")
     ydot = solution.all_yps[-1][:, -1]
     _, g_t, g_y, g_p = point_jacobian(simulation, solution, -1, ("event", event.name), lambda: event.expression)
     dtau = -(g_p + g_y @ last) / (g_t + g_y @ ydot)
