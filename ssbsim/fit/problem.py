@@ -147,7 +147,10 @@ class Problem:
         self.spec = spec
         self.parameters = spec.parameters
         self.names = [p.name for p in self.parameters]
-        self.runs = ReusableRuns(spec.parameter_set, self.names, spec.options, source=spec.source)
+        # compiled whatever the length: a fit re-solves each run hundreds of times (the
+        # cutoff sweep: 0.2 s of CPU a solve compiled, 0.54 s not; compilation ~3 s once,
+        # cached on disk; benchmarks/bench_sensitivities.py)
+        self.runs = ReusableRuns(spec.parameter_set, self.names, spec.options, source=spec.source, compile=True)
         self.datasets = [_dataset(d, spec.source) for d in spec.data]
         self.best = (np.inf, None)  # (cost, values) of the best trial so far
         self.trials_short = 0  # trials whose simulation did not reach every data point

@@ -52,7 +52,7 @@ class ReusableRuns:
         spec, pset, options = prepare(
             experiment, self.base.with_overrides(dict(frozen), source=self.source), options=self.option_overrides
         )
-        # with sensitivities, compiled: a solve with 9 of them on the cutoff sweep costs 5
+        # with sensitivities, compiled: a solve with 9 of them on the cutoff sweep costs 4
         # plain compiled solves, against 10 uncompiled (benchmarks/bench_sensitivities.py)
         compile = True if sensitivities else self.compile
         simulation = build_simulation(
