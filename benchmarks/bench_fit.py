@@ -1,6 +1,6 @@
 """Wall time and number of model solves of ``ssbsim fit``.
 
-    .venv/bin/python benchmarks/bench_fit.py [CASE ...] [--intervals linear]
+    .venv/bin/python benchmarks/bench_fit.py [CASE ...] [--intervals linear] [--derivatives both|fd|auto]
 
 1. The shipped calibration of Cell A's interphase (``asakura2020_interphase``: 6 kinetic
    parameters, T6/T7/T9 as data), from the shipped values and from a cold start with every
@@ -14,7 +14,11 @@
    scales. Check: each parameter within 5 % of the truth or the truth inside its interval.
 
 Each row: solves of the optimisation, total solves (with the profile-likelihood
-intervals), wall time; ``--intervals linear`` gives the old linearised intervals.
+intervals), wall and CPU time (the CPU time of this process: the wall time on a quiet
+machine, near enough, when the machine is shared) and how the Jacobian was taken (fit.json's ``jacobian``: forward
+sensitivities where the problem allows, ``fit/jacobian.py``, else finite differences and
+why); ``--intervals linear`` gives the old linearised intervals; ``--derivatives both``
+runs each case with the default ("auto") and with ``--finite-differences``, side by side.
 """
 
 import json
@@ -34,14 +38,17 @@ from ssbsim.fit.synthetic import noisy_table, spec_text, started_off
 from ssbsim.parameters.registry import anion_names
 
 INTERVALS = "profile"
+DERIVATIVES = {"auto": [], "fd": ["--finite-differences"]}
 
 
-def timed_fit(spec_path, outdir):
-    start = time.perf_counter()
-    status = main(["fit", str(spec_path), "-o", str(outdir), "--no-figures", "--intervals", INTERVALS])
-    wall = time.perf_counter() - start
+def timed_fit(spec_path, outdir, derivatives="auto"):
+    start, cpu = time.perf_counter(), time.process_time()
+    arguments = ["fit", str(spec_path), "-o", str(outdir), "--no-figures", "--intervals", INTERVALS]
+    status = main(arguments + DERIVATIVES[derivatives])
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     result = json.loads((Path(outdir) / "fit.json").read_text())
-    return status, wall, result.get("n_solves_fit", 0), result["n_solves"], result["cost"]
+    jacobian = result.get("jacobian", "")
+    return status, wall, cpu, result.get("n_solves_fit", 0), result["n_solves"], result["cost"], jacobian
 
 
 def cold_copy(folder):
@@ -122,6 +129,10 @@ def main_benchmark():
     global INTERVALS
     if "--intervals" in sys.argv:
         INTERVALS = sys.argv[sys.argv.index("--intervals") + 1]
+    modes = ["auto"]
+    if "--derivatives" in sys.argv:
+        choice = sys.argv[sys.argv.index("--derivatives") + 1]
+        modes = ["auto", "fd"] if choice == "both" else [choice]
     only = [a for a in sys.argv[1:] if a.isdigit()]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -137,12 +148,21 @@ def main_benchmark():
         for key, (name, spec) in cases.items():
             if only and key not in only:
                 continue
-            rows.append((name, *timed_fit(spec(), folder / key)))
-            if key == "5":
-                ok = recovery_check(folder / key)
-    print(f"\n{'fit':48s} {'exit':>4s} {'wall [s]':>9s} {'fit solves':>10s} {'solves':>7s} {'cost':>10s}")
-    for name, status, wall, fit_solves, solves, cost in rows:
-        print(f"{name:48s} {status:4d} {wall:9.1f} {fit_solves:10d} {solves:7d} {cost:10.4g}")
+            path = spec()
+            for mode in modes:
+                rows.append((name, mode, *timed_fit(path, folder / f"{key}{mode}", mode)))
+                print(rows[-1], flush=True)
+                if key == "5":
+                    ok &= recovery_check(folder / f"{key}{mode}")
+    print(
+        f"\n{'fit':48s} {'mode':>4s} {'exit':>4s} {'wall [s]':>9s} {'CPU [s]':>8s} {'fit solves':>10s} "
+        f"{'solves':>7s} {'cost':>10s}"
+    )
+    for name, mode, status, wall, cpu, fit_solves, solves, cost, jacobian in rows:
+        print(
+            f"{name:48s} {mode:>4s} {status:4d} {wall:9.1f} {cpu:8.1f} {fit_solves:10d} {solves:7d} {cost:10.4g}  "
+            f"{jacobian}"
+        )
     print(f"intervals: {INTERVALS}; goals (issue 13): cold start < 60 s, shipped calibration < 10 s")
     return 0 if ok else 1
 

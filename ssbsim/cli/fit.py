@@ -25,6 +25,11 @@ def add(sub):
         default="profile",
         help="95 %% intervals: profile likelihood (default) or linearised (faster, overconfident when nonlinear)",
     )
+    fit.add_argument(
+        "--finite-differences",
+        action="store_true",
+        help="derivatives by finite differences even where forward sensitivities are available",
+    )
     fit.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     fit.add_argument("-v", "--verbose", action="store_true", help="print every trial")
     fit.add_argument(
@@ -53,7 +58,8 @@ def command(args):
         f"({', '.join(sorted(problem.experiments))}), {args.starts or spec.starts} starts",
         file=sys.stderr,
     )
-    fitted = solve(problem, starts=args.starts, intervals=args.intervals, verbose=args.verbose)
+    jacobian = "finite differences" if args.finite_differences else "auto"
+    fitted = solve(problem, starts=args.starts, intervals=args.intervals, verbose=args.verbose, jacobian=jacobian)
     how = write_outputs(outdir, lambda folder: fitted.write_files(folder, figures=not args.no_figures))
     if args.update:
         backup = fitted.update_parameter_set()

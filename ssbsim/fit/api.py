@@ -21,6 +21,7 @@ from ..outputs import owned_by, save_folder
 FIT_FILES = owned_by({"fit.json", "fitted_parameter_set.toml"})  # what a fit writes (figures: any .png)
 
 INTERVALS = ("profile", "linear")
+JACOBIANS = ("auto", "finite differences")
 
 
 def prepare(spec, starts=None, update=False, base=None, name="fit", starts_source="starts"):
@@ -38,16 +39,20 @@ def prepare(spec, starts=None, update=False, base=None, name="fit", starts_sourc
     return Problem(spec)
 
 
-def solve(problem, starts=None, intervals="profile", verbose=False):
-    """Fit ``problem`` (from :func:`prepare`); a :class:`FitOutcome`. A Ctrl-C raises
+def solve(problem, starts=None, intervals="profile", verbose=False, jacobian="auto"):
+    """Fit ``problem`` (from :func:`prepare`); a :class:`FitOutcome`. ``jacobian``: "auto"
+    (forward sensitivities where the problem allows, ``fit/jacobian.py``) or "finite
+    differences". A Ctrl-C raises
     ``Interrupted`` naming the best trial so far; a fit no trial of which could be
     simulated raises SimulationError."""
     from .engine import fit
 
     if intervals not in INTERVALS:
         raise InputError("intervals", f"must be one of {', '.join(INTERVALS)}, got {intervals!r}")
+    if jacobian not in JACOBIANS:
+        raise InputError("jacobian", f"must be one of {', '.join(JACOBIANS)}, got {jacobian!r}")
     try:
-        result = fit(problem, starts=starts, verbose=verbose, intervals=intervals)
+        result = fit(problem, starts=starts, verbose=verbose, intervals=intervals, sensitivities=jacobian == "auto")
     except KeyboardInterrupt:
         cost, best = problem.best
         said = ", ".join(f"{name!r} = {value:.5g}" for name, value in (best or {}).items())
@@ -60,15 +65,16 @@ def solve(problem, starts=None, intervals="profile", verbose=False):
     return FitOutcome(problem, result)
 
 
-def fit(spec, *, starts=None, intervals="profile", verbose=False, base=None, name="fit"):
+def fit(spec, *, starts=None, intervals="profile", verbose=False, base=None, name="fit", jacobian="auto"):
     """Fit the parameters of ``spec`` to its data, as ``ssbsim fit`` does.
 
     ``spec``: the stem of a shipped calibration (``ssbsim list``), a path to a fit spec
     TOML, or the same as a dict (its data files relative to ``base``, default the current
     folder; ``name`` names it in messages and outputs). ``starts``: number of local fits
-    (default: the spec's); ``intervals``: "profile" (profile likelihood) or "linear".
-    Returns a :class:`FitOutcome`; bad input raises ``ssbsim.InputError``."""
-    return solve(prepare(spec, starts=starts, base=base, name=name), starts, intervals, verbose)
+    (default: the spec's); ``intervals``: "profile" (profile likelihood) or "linear";
+    ``jacobian``: "auto" (forward sensitivities where the problem allows) or "finite
+    differences". Returns a :class:`FitOutcome`; bad input raises ``ssbsim.InputError``."""
+    return solve(prepare(spec, starts=starts, base=base, name=name), starts, intervals, verbose, jacobian)
 
 
 class FitOutcome:
@@ -99,7 +105,7 @@ class FitOutcome:
         verdict = "converged" if r.converged else "did not converge"
         notes = [f"{r.method}; {verdict} ({r.stop_reason})"]
         notes += [f"ssbsim: warning: {line}" for line in r.warnings]
-        notes.append(f"cost {r.cost:.5g}, {r.n_solves} solves, {r.wall_s:.1f} s")
+        notes.append(f"cost {r.cost:.5g}, {r.n_solves} solves, {r.wall_s:.1f} s; derivatives: {r.jacobian}")
         return values, notes
 
     def __repr__(self):

@@ -1,10 +1,11 @@
 """Bounded, multi-start least squares, and what the fit tells about its parameters.
 
 Each start runs SciPy's trust-region reflective least squares in the optimiser's
-coordinates (log or linear per parameter). Derivatives are finite differences of
-re-solves: PyBaMM's forward sensitivities hold the step end times fixed, but in a cycling
-protocol the end of every step is an event (a cutoff voltage) whose time moves with the
-parameters, and the capacities, efficiencies and resistances per cycle depend on it.
+coordinates (log or linear per parameter). Derivatives (``fit/jacobian.py``) come from
+IDAKLU's forward sensitivities, with the end of every step that stops on an event (a
+cutoff voltage) moving with the parameters, where the problem allows (every fitted
+parameter an input, every data set a per-cycle quantity with derivatives), else from
+finite differences of re-solves; ``FitResult.jacobian`` (fit.json) says which, and why.
 The first start is the spec's initial point, the others a scrambled Sobol sample of the
 bounds (seeded, so a fit is reproducible).
 
@@ -43,6 +44,7 @@ from scipy.stats import qmc
 
 from . import identifiability
 from .intervals import LowerMinimum, Profiler, threshold
+from .jacobian import Derivatives
 
 Z95 = 1.959964
 #: relative finite-difference step in the optimiser's coordinates: well above the
@@ -84,6 +86,7 @@ class FitResult:
     at_bound: dict = field(default_factory=dict)  # name -> "lower" | "upper" | None
     coverage: list = field(default_factory=list)  # per data set: points used, excluded, unreached
     trials_short: int = 0  # trials whose simulation did not reach every data point
+    jacobian: str = ""  # how the derivatives were taken (fit/jacobian.py)
 
 
 def _start_points(parameters, starts, seed):
@@ -117,18 +120,22 @@ def _converged(solution):
     return solution.status > 0
 
 
-def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
+def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensitivities=True):
     """Fit ``problem`` (a fit.problem.Problem, or anything with ``parameters``,
-    ``residuals(values)`` and ``n_solves``); returns a FitResult."""
+    ``residuals(values)`` and ``n_solves``); returns a FitResult. ``sensitivities``: take
+    the Jacobian from forward sensitivities where the problem allows (False: finite
+    differences)."""
     parameters = problem.parameters
     names = [p.name for p in parameters]
     start = time.perf_counter()
+    derivatives = Derivatives(problem, parameters, DIFF_STEP, use_sensitivities=sensitivities)
+    jac = derivatives.jacobian if derivatives.reason is None else "2-point"
 
     def values_at(u):
         return {p.name: p.from_unit(x) for p, x in zip(parameters, u)}
 
     def residuals(u):
-        r = problem.residuals(values_at(u))
+        r = derivatives.residuals(u)
         if verbose:
             print(" ".join(f"{v:.4g}" for v in values_at(u).values()), f"| cost {0.5 * r @ r:.5g}", flush=True)
         return r
@@ -140,6 +147,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
             residuals,
             np.clip(u0, low, high),
             bounds=(low, high),
+            jac=jac,
             diff_step=DIFF_STEP,
             x_scale=1.0,
             max_nfev=max_nfev,
@@ -157,7 +165,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
     profiles = None
     if intervals == "profile":
         for attempt in range(MAX_RESTARTS + 1):
-            profiler = Profiler(residuals, x, r, J, low, high, s2, limit)
+            profiler = Profiler(residuals, x, r, J, low, high, s2, limit, jacobian=jac)
             try:
                 profiles = [profiler.profile(i) for i in range(len(names))]
                 break
@@ -255,6 +263,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
         at_bound=at_bound,
         coverage=coverage,
         trials_short=getattr(problem, "trials_short", 0),
+        jacobian=derivatives.description,
     )
 
 

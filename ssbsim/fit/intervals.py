@@ -63,8 +63,9 @@ class Profiler:
     Jacobian ``jac``) of ``residuals(u)`` within ``low``/``high``; ``s2`` is the noise
     scale. Raises LowerMinimum if a trial beats the fit by more than PROFILE_TOLERANCE."""
 
-    def __init__(self, residuals, u_best, r_best, jac, low, high, s2, threshold=CHI2_95):
+    def __init__(self, residuals, u_best, r_best, jac, low, high, s2, threshold=CHI2_95, jacobian="2-point"):
         self.f = residuals
+        self.jacobian = jacobian  # of residuals(u), or SciPy's finite differences
         self.u = np.asarray(u_best, dtype=float)
         self.r = np.asarray(r_best, dtype=float)
         self.J = np.asarray(jac, dtype=float)
@@ -163,11 +164,17 @@ class Profiler:
             trial[free] = v
             return self.f(trial)
 
+        def jacobian(v):
+            trial = x.copy()
+            trial[free] = v
+            return self.jacobian(trial)[:, free]
+
         ftol = max(CONVERGED * self.s2 / max(self.rr, 1e-300), 1e-10)
         solution = least_squares(
             residuals,
             x[free],
             bounds=(self.low[free], self.high[free]),
+            jac=jacobian if callable(self.jacobian) else self.jacobian,
             diff_step=DIFF_STEP,
             x_scale=1.0,
             ftol=min(ftol, 0.1),

@@ -147,7 +147,10 @@ class Problem:
         self.spec = spec
         self.parameters = spec.parameters
         self.names = [p.name for p in self.parameters]
-        self.runs = ReusableRuns(spec.parameter_set, self.names, spec.options, source=spec.source)
+        # compiled whatever the length: a fit re-solves each run hundreds of times (the
+        # cutoff sweep: 0.2 s of CPU a solve compiled, 0.54 s not; compilation ~3 s once,
+        # cached on disk; benchmarks/bench_sensitivities.py)
+        self.runs = ReusableRuns(spec.parameter_set, self.names, spec.options, source=spec.source, compile=True)
         self.datasets = [_dataset(d, spec.source) for d in spec.data]
         self.best = (np.inf, None)  # (cost, values) of the best trial so far
         self.trials_short = 0  # trials whose simulation did not reach every data point
@@ -172,18 +175,34 @@ class Problem:
     def n_solves(self):
         return self.runs.n_solves
 
-    def simulate(self, values):
+    def simulate(self, values, sensitivities=False):
         """experiment -> Result (partial, or None, where the run failed) at ``values``."""
         results = {}
         for key, experiment in self.experiments.items():
             try:
-                results[key] = self.runs.run(experiment, values, key=key)
+                results[key] = self.runs.run(experiment, values, key=key, sensitivities=sensitivities)
             except SimulationError as err:  # a trial the cell cannot run: far from the data
                 results[key] = getattr(err, "result", None)
         return results
 
     def residuals(self, values):
-        results = self.simulate(values)
+        return self._residuals(values, self.simulate(values))
+
+    def residuals_and_jacobian(self, values):
+        """(residuals, d residuals / d parameter values) from one solve per experiment
+        with sensitivities (``fit/jacobian.py``); the Jacobian is None if a run failed."""
+        from .jacobian import dataset_jacobian
+
+        results = self.simulate(values, sensitivities=True)
+        r = self._residuals(values, results)
+        blocks = []
+        for d in self.datasets:
+            result = results[d.experiment]
+            sens = getattr(result, "cycle_sensitivities", None)
+            blocks.append(None if sens is None else dataset_jacobian(d, result.cycles, sens, len(self.names)))
+        return r, None if any(b is None for b in blocks) else np.vstack(blocks)
+
+    def _residuals(self, values, results):
         r = np.concatenate([d.residuals(results[d.experiment]) for d in self.datasets])
         self.n_trials += 1
         self.trials_short += any(getattr(d, "unreached", 0) for d in self.datasets)

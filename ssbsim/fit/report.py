@@ -32,6 +32,7 @@ def fit_json(spec, result):
             for name, p in zip(result.names, spec.parameters)
         },
         "method": result.method,
+        "jacobian": result.jacobian,
         "converged": result.converged,
         "stop_reason": result.stop_reason,
         "starts_agree": result.starts_agree,

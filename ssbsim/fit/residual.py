@@ -29,3 +29,14 @@ def met(simulated, value, low, high, sigma):
     """Whether ``simulated`` meets a value within sigma, or a bound (no margin)."""
     r = bound_residual(simulated, value, low, high, sigma, margin=0.0)
     return bool(abs(r) <= 1.0) if np.isfinite(value) else bool(r == 0.0)
+
+
+def bound_residual_slope(simulated, value, low, high, sigma, margin=FIT_MARGIN):
+    """d bound_residual / d simulated, elementwise: 1/sigma where a value is given or a
+    bound is active, 0 elsewhere (and where s is NaN)."""
+    s = np.asarray(simulated, dtype=float)
+    value, low, high, sigma = (np.asarray(a, dtype=float) for a in (value, low, high, sigma))
+    slope = np.isfinite(value).astype(float)
+    slope = slope + (np.isfinite(high) & (s > high - margin * sigma))
+    slope = slope + (np.isfinite(low) & (s < low + margin * sigma))
+    return np.where(np.isfinite(s), slope / sigma, 0.0)

@@ -34,6 +34,7 @@ import pybamm
 from .. import interrupt
 from ..observables.points import LAST, PointValues
 from ..parameters.registry import PARTICLE
+from .event_sensitivities import EventAwareSolver, moving_ends_handled, start_record
 from .initial_state import initial_stoichiometry
 
 
@@ -82,10 +83,16 @@ class Simulation(pybamm.Simulation):
 
     def solve(self, *args, **kwargs):
         level = pybamm.logger.level
+        # sensitivities through the steps' moving ends (event_sensitivities.py)
+        self._event_aware = bool(kwargs.get("calculate_sensitivities"))
+        if self._event_aware:
+            start_record(self)
+            pybamm.logger.addFilter(moving_ends_handled)  # PyBaMM's warning that they are not
         try:
             return super().solve(*args, **kwargs)
         finally:
             pybamm.logger.setLevel(level)  # a stop after Ctrl-C silences PyBaMM's log for this solve only
+            pybamm.logger.removeFilter(moving_ends_handled)
 
     def build_for_experiment(self, *args, **kwargs):
         """As PyBaMM's, with every step's control target memoised first: setting up the
@@ -113,6 +120,8 @@ class Simulation(pybamm.Simulation):
         whose step fails at once, so PyBaMM stops the experiment as after a solver
         failure and keeps the cycles completed so far."""
         solver = super()._get_built_experiment_solver(key)
+        if getattr(self, "_event_aware", False):
+            solver = EventAwareSolver(solver, self)
         if not interrupt.requested():
             return solver
         pybamm.logger.setLevel("CRITICAL")  # the stop is reported by ssbsim, not logged as a solver error

@@ -40,34 +40,44 @@ class ReusableRuns:
         self.n_builds = 0
         self.n_solves = 0
 
-    def _simulation(self, key, experiment, values):
+    def _simulation(self, key, experiment, values, sensitivities=False):
         from .run import build_simulation, prepare
 
         frozen = tuple((n, values[n]) for n in self.names if n not in self.inputs)
+        # a PyBaMM solver set up without sensitivities cannot compute them: a build each
+        key = (key, sensitivities)
         cached = self._built.get((key, frozen))
         if cached is not None:
             return cached
         spec, pset, options = prepare(
             experiment, self.base.with_overrides(dict(frozen), source=self.source), options=self.option_overrides
         )
+        # with sensitivities, compiled: a solve with 9 of them on the cutoff sweep costs 4
+        # plain compiled solves, against 10 uncompiled (benchmarks/bench_sensitivities.py)
+        compile = True if sensitivities else self.compile
         simulation = build_simulation(
-            spec, pset, options, inputs=self.inputs, compile=self.compile, impedance=self.impedance
+            spec, pset, options, inputs=self.inputs, compile=compile, impedance=self.impedance
         )
         self._built[(key, frozen)] = (simulation, spec)
         self.n_builds += 1
         return simulation, spec
 
-    def run(self, experiment, values, key=None):
+    def run(self, experiment, values, key=None, sensitivities=False):
         """Result of ``experiment`` (an ExperimentSpec) at the parameter ``values``; the
-        runs that fail raise SimulationError (with ``.result`` if some cycles completed)."""
+        runs that fail raise SimulationError (with ``.result`` if some cycles completed).
+        ``sensitivities``: also the derivatives of the cycle table with respect to the
+        inputs (``result.cycle_sensitivities``: {column: cycles x inputs, in the order of
+        ``self.inputs``}; ``observables/cycle_sensitivities.py``)."""
         from ..errors import SimulationError
 
-        simulation, spec = self._simulation(key or experiment.name, experiment, values)
+        simulation, spec = self._simulation(key or experiment.name, experiment, values, sensitivities)
         self.n_solves += 1
         trial = self.base.with_overrides(values, source=self.source)
         tracker = CycleProgress(spec.n_cycles, show=False)
         try:
-            solution = simulation.solve(inputs={n: values[n] for n in self.inputs}, callbacks=[tracker])
+            solution = simulation.solve(
+                inputs={n: values[n] for n in self.inputs}, callbacks=[tracker], calculate_sensitivities=sensitivities
+            )
         except InputError:
             raise
         except Exception as err:
@@ -77,9 +87,21 @@ class ReusableRuns:
         inputs = {n: values[n] for n in self.inputs}
         impedance = spectra(simulation, solution, spec, inputs)
         result = Result(solution, spec, trial, self.options, impedance=impedance, energies=self.energies)
+        if sensitivities:
+            from ..observables.cycle_sensitivities import cycle_sensitivities
+
+            result.cycle_sensitivities = _in_order(
+                cycle_sensitivities(simulation, solution, spec.cycles(), result.active_mass_kg), solution, self.inputs
+            )
         stopped = tracker.early_stop(len(result.cycles), spec.n_cycles)
         if stopped:
             error = SimulationError(stopped)
             error.result = result
             raise error
         return result
+
+
+def _in_order(table, solution, names):
+    """{column: cycles x parameters} with the parameters reordered from PyBaMM's (sorted) to ``names``."""
+    order = [list(solution.all_models[-1].calculate_sensitivities).index(n) for n in names]
+    return {column: values[:, order] for column, values in table.items()}

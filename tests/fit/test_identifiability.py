@@ -47,6 +47,7 @@ def test_the_undetermined_parameter_is_flagged_with_what_would_determine_it(fitt
 def test_fit_json_states_method_convergence_and_profiles(fitted):
     result, out = fitted
     assert result["method"].startswith("profile likelihood")
+    assert result["jacobian"].startswith("forward sensitivities")  # R2 and CE per cycle, both inputs
     assert isinstance(result["converged"], bool) and result["stop_reason"]
     assert result["starts"][0]["stop_reason"] and "final" in result["starts"][0]
     curve = np.array(result["profiles"][DETERMINED])

@@ -1,0 +1,63 @@
+"""The fit's Jacobian from forward sensitivities (``fit/jacobian.py``) against central
+differences of the fit's own residuals, and the fallback to finite differences, with its
+reason, where the data need derivatives the sensitivities do not give."""
+
+import numpy as np
+
+import ssbsim
+from ssbsim.fit.api import prepare
+from ssbsim.fit.jacobian import FINITE_DIFFERENCES, SENSITIVITIES, Derivatives
+from ssbsim.fit.synthetic import noisy_table, spec_text
+from ssbsim.parameters.registry import anion_names
+from ssbsim.protocol import load_experiment
+from ssbsim.protocol.experiment_file import truncated
+
+NAMES = [anion_names(0)["rate"], anion_names(0)["length"], anion_names(1)["rate"]]
+NOISE = {
+    "cathode_interphase_resistance_ohm_cm2": ("relative", 0.01),
+    "coulombic_efficiency": ("absolute", 0.001),
+    "discharge_capacity_mAh_g": ("relative", 0.01),
+}
+
+
+def _problem(folder, cell_a, noise, names=NAMES):
+    exact = ssbsim.run(truncated(load_experiment("cutoff_sweep"), 6)).cycles
+    noisy_table(exact, noise, np.random.default_rng(0)).to_csv(folder / "data.csv", index=False)
+    fitted = {n: {"bounds": [cell_a[n] / 10, cell_a[n] * 10], "initial": 1.3 * cell_a[n]} for n in names}
+    (folder / "spec.toml").write_text(spec_text("data.csv", noise, fitted))
+    return prepare(str(folder / "spec.toml"))
+
+
+def test_sensitivity_jacobian_matches_central_differences(tmp_path, cell_a):
+    problem = _problem(tmp_path, cell_a, NOISE)
+    derivatives = Derivatives(problem, problem.parameters, 1e-2)
+    assert derivatives.method == SENSITIVITIES and derivatives.reason is None
+    u = np.array([p.to_unit(p.initial) for p in problem.parameters])
+    J = derivatives.jacobian(u)
+    h = 1e-2  # in ln p: well above the solver's noise (rtol 1e-4)
+    for k in range(len(u)):
+        step = np.eye(len(u))[k] * h
+        fd = (
+            problem.residuals(derivatives.values_at(u + step)) - problem.residuals(derivatives.values_at(u - step))
+        ) / (2 * h)
+        assert np.linalg.norm(fd) > 1
+        # at the fit's solver tolerance (rtol 1e-4) the CE rows, a difference of two
+        # capacities over sigma = 0.001, carry a few per cent; the method itself is checked
+        # to 1 % at tight tolerance in tests/simulation/test_event_sensitivities.py
+        assert np.linalg.norm(J[:, k] - fd) < 0.1 * np.linalg.norm(fd), problem.names[k]
+
+
+def test_energies_fall_back_to_finite_differences_with_the_reason(tmp_path, cell_a):
+    problem = _problem(tmp_path, cell_a, {"energy_efficiency": ("absolute", 0.001)})
+    derivatives = Derivatives(problem, problem.parameters, 1e-2)
+    assert derivatives.method == FINITE_DIFFERENCES
+    assert "energy_efficiency" in derivatives.description
+    assert Derivatives(problem, problem.parameters, 1e-2, use_sensitivities=False).reason == (
+        "finite differences asked for"
+    )
+
+
+def test_a_parameter_that_rebuilds_the_model_falls_back(tmp_path, cell_a):
+    frozen = "Positive particle radius [m]"  # shapes the mesh: not a PyBaMM input
+    problem = _problem(tmp_path, cell_a, NOISE, [*NAMES, frozen])
+    assert frozen in Derivatives(problem, problem.parameters, 1e-2).reason
