@@ -1,7 +1,8 @@
 """Bounded, multi-start least squares, and what the fit tells about its parameters.
 
 Each start runs SciPy's trust-region reflective least squares in the optimiser's
-coordinates (log or linear per parameter). Derivatives are finite differences of
+coordinates (log or linear per parameter), its first trust region a tenth of each range
+(``fit/local.py``). Derivatives are finite differences of
 re-solves: PyBaMM's forward sensitivities hold the step end times fixed, but in a cycling
 protocol the end of every step is an event (a cutoff voltage) whose time moves with the
 parameters, and the capacities, efficiencies and resistances per cycle depend on it.
@@ -38,17 +39,13 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import least_squares
 from scipy.stats import qmc
 
 from . import identifiability
 from .intervals import LowerMinimum, Profiler, threshold
+from .local import search
 
 Z95 = 1.959964
-#: relative finite-difference step in the optimiser's coordinates: well above the
-#: solver's noise (rtol 1e-4), which a 1e-3 step does not clear for parameters that act
-#: only logarithmically (passivated growth): measured, a recovery fit stalled at its start
-DIFF_STEP = 1e-2
 METHODS = {
     "profile": "profile likelihood (F_1,m-p(0.95) ~ chi2_1(0.95) = 3.84, noise scale from the fit)",
     "linear": "linearised: s^2 (J^T J)^-1 (noise scale from the fit)",
@@ -136,14 +133,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile"):
     max_nfev = getattr(getattr(problem, "spec", None), "max_evaluations", None)
 
     def local_fit(u0):
-        return least_squares(
-            residuals,
-            np.clip(u0, low, high),
-            bounds=(low, high),
-            diff_step=DIFF_STEP,
-            x_scale=1.0,
-            max_nfev=max_nfev,
-        )
+        return search(residuals, u0, low, high, max_nfev=max_nfev)
 
     points, low, high = _start_points(parameters, starts or getattr(getattr(problem, "spec", None), "starts", 1), seed)
     runs = [(u0, local_fit(u0)) for u0 in points]

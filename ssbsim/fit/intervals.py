@@ -150,9 +150,7 @@ class Profiler:
         """Re-optimise the parameters ``free`` from ``x`` (SciPy's trust-region least
         squares, finite differences), to a cost change below CONVERGED / 2 s^2 per
         iteration (CONVERGED in units of Delta) or MAX_NFEV iterations."""
-        from scipy.optimize import least_squares
-
-        from .engine import DIFF_STEP
+        from .local import search
 
         x = np.clip(x, self.low, self.high)
         if not free:
@@ -164,15 +162,8 @@ class Profiler:
             return self.f(trial)
 
         ftol = max(CONVERGED * self.s2 / max(self.rr, 1e-300), 1e-10)
-        solution = least_squares(
-            residuals,
-            x[free],
-            bounds=(self.low[free], self.high[free]),
-            diff_step=DIFF_STEP,
-            x_scale=1.0,
-            ftol=min(ftol, 0.1),
-            xtol=1e-3,
-            max_nfev=MAX_NFEV,
+        solution = search(
+            residuals, x[free], self.low[free], self.high[free], ftol=min(ftol, 0.1), xtol=1e-3, max_nfev=MAX_NFEV
         )
         x = x.copy()
         x[free] = solution.x

@@ -73,9 +73,9 @@ def test_a_fit_stopped_short_is_not_converged_and_the_profile_finishes_it():
     finds lower costs, and the fit goes on from there."""
     from unittest import mock
 
-    from ssbsim.fit import engine
+    from ssbsim.fit import local
 
-    real = engine.least_squares
+    real = local.least_squares
     calls = []
 
     def short_first(*args, **kwargs):
@@ -84,7 +84,7 @@ def test_a_fit_stopped_short_is_not_converged_and_the_profile_finishes_it():
             kwargs["max_nfev"] = 2
         return real(*args, **kwargs)
 
-    with mock.patch.object(engine, "least_squares", short_first):
+    with mock.patch.object(local, "least_squares", short_first):
         result = fit(Saturation(data(3)), starts=1)
     assert result.starts[0]["converged"] is False and "maximum number" in result.starts[0]["stop_reason"]
     assert "lower cost" in result.stop_reason
