@@ -101,6 +101,11 @@ def main(argv=None):
     parser.add_argument("--full", action="store_true", help="40 cycles, all six interphase parameters")
     parser.add_argument("--intervals", choices=("profile", "linear"), default="profile")
     parser.add_argument("--starts", type=int, default=5, help="local fits: the 50 %% off start and a Sobol sample")
+    parser.add_argument(
+        "--shipped-only",
+        action="store_true",
+        help="leave out the transfer coefficient (the shipped calibration fixes it)",
+    )
     parser.add_argument("--seeds", type=int, nargs="*", help="these seeds only (default: 0 .. realisations - 1)")
     parser.add_argument("--out", type=Path, help="append each realisation to this JSON-lines file")
     parser.add_argument("--figures", type=Path, help="write each realisation's profile figure into this folder")
@@ -110,6 +115,8 @@ def main(argv=None):
     shipped = load_fit_spec("asakura2020_interphase").parameters
     n_cycles = 40 if args.full else 10
     parameters = shipped if args.full else quick_parameters(shipped)
+    if args.shipped_only:
+        parameters = [p for p in parameters if p.name in {q.name for q in shipped}]
     exact = ssbsim.run(truncated(load_experiment("cutoff_sweep"), n_cycles)).cycles
     fitted = started_off(parameters, truth)
     covered = {p.name: 0 for p in parameters}
