@@ -14,8 +14,8 @@ and scaled by INITIAL_TRUST of each range,
 for which SciPy's first trust region has radius 1 in d (a start on a bound is first moved
 INSIDE of the range inside: SciPy sizes the region of a start within 1e-10 of a bound by
 that distance, and the search would not move). Derivatives stay forward
-differences in u with the step DIFF_STEP max(1, |u|) SciPy took before (taken inward at
-an upper bound), unless ``jac`` (u -> dr/du) is given. The result is SciPy's, with ``x``
+differences in u with the step DIFF_STEP max(1, |u|) SciPy took before (reversed at a
+bound), unless ``jac`` (u -> dr/du) is given. The result is SciPy's, with ``x``
 and ``jac`` back in u.
 """
 
@@ -34,9 +34,11 @@ INSIDE = 1e-6
 
 def forward_differences(f, u, r, low, high):
     """dr/du by forward differences from (u, r = f(u)) with SciPy's step
-    DIFF_STEP max(1, |u|), reversed where it would cross the upper bound."""
+    DIFF_STEP max(1, |u|) (signed as u), reversed where it would cross a bound and the
+    reversed one does not."""
     h = DIFF_STEP * np.where(u >= 0, 1.0, -1.0) * np.maximum(1.0, np.abs(u))
-    h = np.where((u + h > high) & (u - h >= low), -h, h)
+    crosses = (u + h < low) | (u + h > high)
+    h = np.where(crosses & (u - h >= low) & (u - h <= high), -h, h)
     J = np.empty((len(r), len(u)))
     for k in range(len(u)):
         shifted = u.copy()
