@@ -1,7 +1,7 @@
 """Bounded, multi-start least squares, and what the fit tells about its parameters.
 
 Each start runs SciPy's trust-region reflective least squares in the optimiser's
-coordinates (log or linear per parameter), its first trust region a tenth of each range
+coordinates (log or linear per parameter), its first trust region a quarter of each range
 (``fit/local.py``). Derivatives are finite differences of
 re-solves: PyBaMM's forward sensitivities hold the step end times fixed, but in a cycling
 protocol the end of every step is an event (a cutoff voltage) whose time moves with the

@@ -27,7 +27,7 @@ from scipy.optimize import least_squares
 #: only logarithmically (passivated growth): measured, a recovery fit stalled at its start
 DIFF_STEP = 1e-2
 #: first trust region, as a fraction of each parameter's range (optimiser's coordinates)
-INITIAL_TRUST = 0.1
+INITIAL_TRUST = 0.25
 #: a start on a bound is moved this fraction of the range inside
 INSIDE = 1e-6
 
