@@ -1,7 +1,8 @@
 """Bounded, multi-start least squares, and what the fit tells about its parameters.
 
 Each start runs SciPy's trust-region reflective least squares in the optimiser's
-coordinates (log or linear per parameter). Derivatives (``fit/jacobian.py``) come from
+coordinates (log or linear per parameter), its first trust region a quarter of each range
+(``fit/local.py``). Derivatives (``fit/jacobian.py``) come from
 IDAKLU's forward sensitivities, with the end of every step that stops on an event (a
 cutoff voltage) moving with the parameters, where the problem allows (every fitted
 parameter an input, every data set a per-cycle quantity with derivatives), else from
@@ -32,25 +33,25 @@ Convergence: a start has converged when the optimiser stopped on one of its tole
 (not on its evaluation budget); the best fit has converged when, besides, no profile
 found a lower cost (if one does, the fit goes on from there, at most twice). Starts are
 compared: a start that ends within the 95 % threshold of the best cost but outside the
-best fit's intervals means several minima, and the fit says so.
+best fit's intervals means several minima, and the fit says so. A local search also stops
+on its tolerances on a plateau where nothing changes (measured: a cutoff-sweep fit
+started where the decomposition saturates, cost 585 where the truth has 10): when every
+data point carries its own sigma (``Problem.noise_known``), a best fit with r.r above the
+99.9 % point of chi2_{m-p} is reported (``misfit_warning``).
 """
 
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import least_squares
 from scipy.stats import qmc
 
 from . import identifiability
 from .intervals import LowerMinimum, Profiler, threshold
 from .jacobian import Derivatives
+from .local import DIFF_STEP, search
 
 Z95 = 1.959964
-#: relative finite-difference step in the optimiser's coordinates: well above the
-#: solver's noise (rtol 1e-4), which a 1e-3 step does not clear for parameters that act
-#: only logarithmically (passivated growth): measured, a recovery fit stalled at its start
-DIFF_STEP = 1e-2
 METHODS = {
     "profile": "profile likelihood (F_1,m-p(0.95) ~ chi2_1(0.95) = 3.84, noise scale from the fit)",
     "linear": "linearised: s^2 (J^T J)^-1 (noise scale from the fit)",
@@ -58,6 +59,8 @@ METHODS = {
 MAX_RESTARTS = 2
 #: a fitted value within this fraction of the range (optimiser's coordinates) of a bound is at it
 AT_BOUND = 1e-3
+#: with the data's own sigma, a misfit above this point of chi2_{m-p} is reported
+MISFIT_P = 0.999
 
 
 @dataclass
@@ -129,7 +132,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
     names = [p.name for p in parameters]
     start = time.perf_counter()
     derivatives = Derivatives(problem, parameters, DIFF_STEP, use_sensitivities=sensitivities)
-    jac = derivatives.jacobian if derivatives.reason is None else "2-point"
+    jac = derivatives.jacobian if derivatives.reason is None else None  # None: forward differences
 
     def values_at(u):
         return {p.name: p.from_unit(x) for p, x in zip(parameters, u)}
@@ -143,15 +146,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
     max_nfev = getattr(getattr(problem, "spec", None), "max_evaluations", None)
 
     def local_fit(u0):
-        return least_squares(
-            residuals,
-            np.clip(u0, low, high),
-            bounds=(low, high),
-            jac=jac,
-            diff_step=DIFF_STEP,
-            x_scale=1.0,
-            max_nfev=max_nfev,
-        )
+        return search(residuals, u0, low, high, jac=jac, max_nfev=max_nfev)
 
     points, low, high = _start_points(parameters, starts or getattr(getattr(problem, "spec", None), "starts", 1), seed)
     runs = [(u0, local_fit(u0)) for u0 in points]
@@ -236,6 +231,9 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
             f"the fitted simulation does not reach {unreached} of {sum(c['points'] for c in coverage)} data points "
             "(it stops before them): the fit is not valid there; narrow the window or widen the bounds"
         )
+    line = misfit_warning(float(r @ r), dof) if getattr(problem, "noise_known", False) else None
+    if line:
+        warnings.append(line)
     if not converged:
         warnings.append("the fit did not converge: " + "; ".join(reasons))
     return FitResult(
@@ -264,6 +262,20 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
         coverage=coverage,
         trials_short=getattr(problem, "trials_short", 0),
         jacobian=derivatives.description,
+    )
+
+
+def misfit_warning(rr, dof):
+    """With the data's own sigma, r.r of a fit that describes the data is chi2_{m-p}: one
+    line (or None) when it exceeds the 99.9 % point of that."""
+    from scipy.stats import chi2
+
+    if dof < 1 or rr <= chi2.ppf(MISFIT_P, dof):
+        return None
+    return (
+        f"the misfit is {rr / dof:.3g} times the data's stated noise (r.r = {rr:.4g} for {dof} degrees of freedom, "
+        f"above the {100 * MISFIT_P:g} % point {chi2.ppf(MISFIT_P, dof):.4g}): the fit may sit on a plateau or in a "
+        "local minimum (try more starts), or the model does not describe these data"
     )
 
 

@@ -59,6 +59,7 @@ class Dataset:
         self.experiment = spec.experiment
         self.weight = spec.weight
         self.excluded = {}
+        self.sigma_measured = False  # every point's sigma given by the data table
         if spec.quantity == SPECTRUM:
             from ..data.spectrum import read_spectrum
 
@@ -90,6 +91,7 @@ class Dataset:
             self.sigma = (
                 rows[f"{q}_sigma"].to_numpy(dtype=float) if f"{q}_sigma" in rows else np.full(len(rows), np.nan)
             )
+            self.sigma_measured = bool(np.all(np.isfinite(self.sigma) & (self.sigma > 0)))
         if not len(self.x):
             raise InputError(source, f"data file {spec.file.name} has no values of {spec.quantity!r}", spec.line)
         reference = np.where(
@@ -170,6 +172,11 @@ class Problem:
     @property
     def n_data(self):
         return sum(len(d) for d in self.datasets)
+
+    @property
+    def noise_known(self):
+        """Whether every residual is (simulated - measured) / the data's own sigma, unweighted."""
+        return all(getattr(d, "sigma_measured", False) and d.weight == 1 for d in self.datasets)
 
     @property
     def n_solves(self):

@@ -53,3 +53,11 @@ def test_fit_json_states_method_convergence_and_profiles(fitted):
     curve = np.array(result["profiles"][DETERMINED])
     assert curve[:, 1].max() >= 3.84 - 0.5 and curve[:, 1].min() == pytest.approx(0, abs=1e-9)
     assert (out / "fit_profiles.png").is_file()
+
+
+def test_noise_from_the_data_and_no_misfit_reported(fitted):
+    """The synthetic table gives each point's sigma (noise_known) and the fit describes it
+    within that noise: no misfit line (tests/fit/test_intervals.py checks the other side)."""
+    result, _ = fitted
+    assert not [w for w in result["warnings"] if "misfit" in w]
+    assert 2 * result["cost"] < 26.12  # r.r below chi2_8(0.999): 10 points, 2 parameters

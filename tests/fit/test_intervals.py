@@ -73,9 +73,9 @@ def test_a_fit_stopped_short_is_not_converged_and_the_profile_finishes_it():
     finds lower costs, and the fit goes on from there."""
     from unittest import mock
 
-    from ssbsim.fit import engine
+    from ssbsim.fit import local
 
-    real = engine.least_squares
+    real = local.least_squares
     calls = []
 
     def short_first(*args, **kwargs):
@@ -84,7 +84,7 @@ def test_a_fit_stopped_short_is_not_converged_and_the_profile_finishes_it():
             kwargs["max_nfev"] = 2
         return real(*args, **kwargs)
 
-    with mock.patch.object(engine, "least_squares", short_first):
+    with mock.patch.object(local, "least_squares", short_first):
         result = fit(Saturation(data(3)), starts=1)
     assert result.starts[0]["converged"] is False and "maximum number" in result.starts[0]["stop_reason"]
     assert "lower cost" in result.stop_reason
@@ -110,3 +110,20 @@ def test_starts_that_end_on_different_minima_are_compared():
     finals = [s["final"]["b"] for s in result.starts]
     assert min(finals) == pytest.approx(-0.7, abs=1e-3) and max(finals) == pytest.approx(0.7, abs=1e-3)
     assert result.starts_agree is False and any("starts disagree" in w for w in result.warnings)
+
+
+def test_a_misfit_beyond_the_stated_noise_is_reported():
+    """With the data's own sigma, a best fit whose r.r exceeds the 99.9 % point of
+    chi2_{m-p} is reported (a plateau, a local minimum or a model that does not fit); a
+    fit within the noise is not."""
+    good = Saturation(data(0))
+    good.noise_known = True
+    assert not [w for w in fit(good, starts=1).warnings if "misfit" in w]
+    rng = np.random.default_rng(0)
+    bad = Saturation(TRUTH["a"] * (1 - np.exp(-TRUTH["b"] * T)) + 10 * SIGMA * rng.standard_normal(len(T)))
+    bad.noise_known = True
+    result = fit(bad, starts=1)
+    (line,) = [w for w in result.warnings if "misfit" in w]
+    assert "times the data's stated noise" in line and "8 degrees of freedom" in line
+    bad.noise_known = False  # sigma not the data's own: the misfit sets the noise scale, nothing to report
+    assert not [w for w in fit(bad, starts=1).warnings if "misfit" in w]
