@@ -128,4 +128,7 @@ def plot(result, frame=None, onsets=None):
     temperature = result.experiment.temperature_C
     if temperature is None:
         temperature = result.parameters["Ambient temperature [K]"] - 273.15
-    return figure(frame, onsets, f"Voltammogram — {run_name(result)}, {temperature:g} °C")
+    name = run_name(result)
+    if "°C" not in name:  # the description may name it already
+        name += f", {temperature:g} °C"
+    return figure(frame, onsets, f"Voltammogram — {name}")
