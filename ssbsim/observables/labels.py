@@ -96,7 +96,8 @@ def quantity(name):
     if m:  # a parameter's full name, "protocol: temperature [C]"
         what = m.group(1).removeprefix("protocol: ")
         return what[:1].upper() + what[1:], unit_text(m.group(2))
-    return name.replace("_", " ").capitalize(), ""
+    what = name.replace("_", " ")
+    return what[:1].upper() + what[1:], ""  # not str.capitalize: it lowercases "SE" in a parameter name
 
 
 def label(name):
