@@ -17,10 +17,10 @@ solve (``pybamm.Simulation.solve``) with PyBaMM's default IDAKLU solver.
 """
 
 import argparse
-import os
-import statistics
 import sys
 import time
+
+import interleaved  # benchmarks/interleaved.py
 
 import ssbsim
 
@@ -57,32 +57,22 @@ def main(argv=None):
     parser.add_argument("--experiment", default="formation_4p15V")
     args = parser.parse_args(argv)
     ssbsim.run("cutoff_sweep")  # warm-up: imports, first compilation
-    runs = {name: (lambda o=options: ssbsim.run(args.experiment, options=o)) for name, options in OPTIONS.items()}
-    runs[STOCK] = lambda: stock_spm(args.experiment)
-    for run in runs.values():  # warm-up: each contender once (compiled-function cache)
+
+    def timed(run):
+        start = time.perf_counter()
         run()
-    walls = {name: [] for name in runs}
-    loads = []
-    for _ in range(args.repeats):
-        for name, run in runs.items():
-            start = time.perf_counter()
-            run()
-            walls[name].append(time.perf_counter() - start)
-        loads.append(os.getloadavg()[0])
-    print(
-        f"{args.experiment}, median of {args.repeats} interleaved repetitions; "
-        f"load average {min(loads):.1f}-{max(loads):.1f}"
-    )
-    for name, values in walls.items():
-        print(f"{name:48s} {statistics.median(values):6.2f} s   ({', '.join(f'{v:.2f}' for v in values)})")
-    old, new, stock = walls.values()
-    for label, a, b, goal in (
-        ("ratio new / old", new, old, "<= 1.2, issue 9"),
-        ("ratio new / stock SPM", new, stock, "<= 1.0, issue 12"),
-    ):
-        ratios = [x / y for x, y in zip(a, b)]
-        each = ", ".join(f"{r:.2f}" for r in ratios)
-        print(f"{label:48s} {statistics.median(ratios):6.2f}   ({each}; goal {goal})")
+        return time.perf_counter() - start
+
+    runs = {
+        name: (lambda o=options: timed(lambda: ssbsim.run(args.experiment, options=o)))
+        for name, options in OPTIONS.items()
+    }
+    runs[STOCK] = lambda: timed(lambda: stock_spm(args.experiment))
+    samples, loads = interleaved.measure(runs, args.repeats)
+    interleaved.report(args.experiment, samples, loads)
+    old, new, stock = samples.values()
+    interleaved.ratio("ratio new / old", new, old, "<= 1.2, issue 9")
+    interleaved.ratio("ratio new / stock SPM", new, stock, "<= 1.0, issue 12")
     return 0
 
 

@@ -13,12 +13,13 @@ per-repetition ratios (runs of one repetition run under about the same load). Go
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import interleaved  # benchmarks/interleaved.py
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -73,26 +74,12 @@ def main(argv=None):
             "ssbsim run --no-figures": [str(BIN / "ssbsim"), "run", args.experiment, "-o", "{out}", "--no-figures"],
             "stock SPM script (solve only)": [sys.executable, str(script), args.experiment],
         }
-        for command in contenders.values():  # warm-up: file caches, compiled-function cache
-            timed(fresh(command, tmp), env)
-        samples = {name: [] for name in contenders}
-        loads = []
-        for _ in range(args.repeats):
-            for name, command in contenders.items():
-                samples[name].append(timed(fresh(command, tmp), env))
-            loads.append(os.getloadavg()[0])
-    medians = {name: statistics.median(values) for name, values in samples.items()}
-    print(
-        f"{args.experiment}: whole processes, median of {args.repeats} interleaved repetitions; "
-        f"load average {min(loads):.1f}-{max(loads):.1f}"
-    )
-    for name, value in medians.items():
-        print(f"{name:44s} {value:7.2f} s   ({', '.join(f'{v:.2f}' for v in samples[name])})")
+        runs = {name: (lambda c=command: timed(fresh(c, tmp), env)) for name, command in contenders.items()}
+        samples, loads = interleaved.measure(runs, args.repeats)
+    interleaved.report(f"{args.experiment}: whole processes", samples, loads, width=44)
     ours, bare, stock = samples.values()
-    for label, values in (("ratio ssbsim / stock", ours), ("ratio ssbsim --no-figures / stock", bare)):
-        ratios = [a / b for a, b in zip(values, stock)]
-        each = ", ".join(f"{r:.2f}" for r in ratios)
-        print(f"{label:44s} {statistics.median(ratios):7.2f}   ({each}; goal <= 1.0 with figures)")
+    interleaved.ratio("ratio ssbsim / stock", ours, stock, "<= 1.0 with figures", width=44)
+    interleaved.ratio("ratio ssbsim --no-figures / stock", bare, stock, "<= 1.0 with figures", width=44)
     return 0
 
 
