@@ -102,15 +102,11 @@ class Derivatives:
         return np.array([np.exp(x) if p.scale == "log" else 1.0 for p, x in zip(self.parameters, u)])
 
     def _forward_differences(self, u, r):
-        J = np.empty((len(r), len(u)))
-        for k, p in enumerate(self.parameters):
-            h = self.finite_step * max(1.0, abs(u[k]))
-            if p.to_unit(p.high) < u[k] + h:
-                h = -h
-            trial = u.copy()
-            trial[k] += h
-            J[:, k] = (self.problem.residuals(self.values_at(trial)) - r) / h
-        return J
+        from .local import forward_differences
+
+        low = np.array([p.to_unit(p.low) for p in self.parameters])
+        high = np.array([p.to_unit(p.high) for p in self.parameters])
+        return forward_differences(self.residuals, u, r, low, high, self.finite_step)
 
 
 def dataset_jacobian(dataset, table, sensitivities, n_parameters):

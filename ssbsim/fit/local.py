@@ -32,11 +32,11 @@ INITIAL_TRUST = 0.25
 INSIDE = 1e-6
 
 
-def forward_differences(f, u, r, low, high):
+def forward_differences(f, u, r, low, high, step=DIFF_STEP):
     """dr/du by forward differences from (u, r = f(u)) with SciPy's step
-    DIFF_STEP max(1, |u|) (signed as u), reversed where it would cross a bound and the
+    ``step`` max(1, |u|) (signed as u), reversed where it would cross a bound and the
     reversed one does not."""
-    h = DIFF_STEP * np.where(u >= 0, 1.0, -1.0) * np.maximum(1.0, np.abs(u))
+    h = step * np.where(u >= 0, 1.0, -1.0) * np.maximum(1.0, np.abs(u))
     crosses = (u + h < low) | (u + h > high)
     h = np.where(crosses & (u - h >= low) & (u - h <= high), -h, h)
     J = np.empty((len(r), len(u)))
