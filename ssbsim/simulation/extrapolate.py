@@ -69,6 +69,7 @@ END_SIMULATED = 2  # last cycles of a block that are always simulated
 STATE_FLOOR = 1e-3  # of the solver's (scaled, order-one) states: below it, absolute error
 RATE_BOUNDS = (-1.0, 0.01)  # of the slope model, per cycle: relaxation within a cycle .. growth e-fold in 100
 ENDS_SPAN = 20  # cycles spanned by three windows from which geometric states are fitted through their ends
+LOG_FLOOR = np.log(1e-100)  # a state in log space below e^LOG_FLOOR has decayed away: held
 
 
 def _end_state(solution):
@@ -190,9 +191,27 @@ def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=
 
 def jumped(windows, log, jump):
     """The differential states ``jump`` cycles after the last window's end
-    (``_predicted``; log space undone)."""
-    z = _predicted(windows, log, [windows[-1].cycle + jump])[0][0]
-    return np.where(log, np.exp(np.where(log, z, 0.0)), z)
+    (``_predicted``; log space undone). A state positive at every end of the last three
+    windows that the prediction would take to zero or below (a share decaying to nothing,
+    such as an anion's contact inventory once the coating is used up) is predicted in log
+    space instead, where it stays positive; a state in log space that has decayed below
+    e^LOG_FLOOR is held."""
+    target = [windows[-1].cycle + jump]
+    z = _predicted(windows, log, target)[0][0]
+    z = np.where(log & (windows[-1].end <= LOG_FLOOR), windows[-1].end, z)
+    y = np.where(log, np.exp(np.where(log, z, 0.0)), z)
+    last = windows[-3:]
+    ends = np.array([[w.end - w.slope, w.end] for w in last]).reshape(-1, len(y))
+    crossing = ~log & (ends > 0).all(axis=0) & (y <= 0)
+    if crossing.any():
+        positive = [
+            Window(w.cycle, *(np.log(np.where(crossing, v, 1.0)) for v in (w.end - w.slope, w.end))) for w in last
+        ]
+        # decaying: at most its last value, and held once decayed away
+        z = np.minimum(_predicted(positive, crossing, target)[0][0], positive[-1].end)
+        z = np.where(positive[-1].end <= LOG_FLOOR, positive[-1].end, z)
+        y = np.where(crossing, np.exp(z), y)
+    return y
 
 
 def geometric_mask(simulation):
@@ -252,12 +271,6 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
     jumps land decides how far the cracked layer's error from the last jump, and its
     solver noise, shorten the next ones. The default, 5e-3, sits inside the band (up to
     6e-3) where the capacity stayed within 0.2 %."""
-    import pybamm
-
-    from ..errors import SimulationError
-    from ..protocol.experiment_file import Block, ExperimentSpec
-    from .result import Result
-
     spec, pset, model_options = prepare(experiment, parameter_set, overrides, options)
     start = time.perf_counter()
     cycles = spec.cycles()
@@ -281,10 +294,18 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
         sim = simulations[cycle]
         try:
             new = sim.solve(starting_solution=carry)
-        except Exception as err:
-            raise SimulationError(f"extrapolated run failed at cycle {n + 1}: {' '.join(str(err).split())}") from err
-        if new is None or len(new.cycles) <= (carry is not None):
-            raise SimulationError(f"extrapolated run stopped at cycle {n + 1}")
+        except Exception as err:  # solver failure: the cycles so far are the result
+            stopped = f"extrapolated run failed at cycle {n + 1}: {' '.join(str(err).split())}"
+            raise _stopped(stopped, collected, simulated, spec, pset, model_options, start) from err
+        new_cycle = new.cycles[-1] if new is not None and len(new.cycles) > (carry is not None) else None
+        if new_cycle is None or not complete(new_cycle, sim):
+            # a cycle cut short (a step infeasible, or ended by another limit): the run
+            # stops there, as the full run does, with the cycles before it; the cut cycle's
+            # end is not carried on into windows and jumps
+            done = 0 if new_cycle is None else len(new_cycle.steps)
+            reason = getattr(new_cycle.steps[-1], "termination", "") if done else "its first step was infeasible"
+            stopped = f"extrapolated run stopped in cycle {n + 1} after {done} of {len(cycle)} steps ({reason})"
+            raise _stopped(stopped, collected, simulated, spec, pset, model_options, start)
         carry = as_starting_solution(new)
         collected.append(carry)
         n += 1
@@ -305,9 +326,21 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
             _set_end_state(carry, end)
             before = None  # the next cycle relaxes the particles; the one after it gives a window
             n += jump
+    return _result(collected, simulated, spec, pset, model_options, start)
+
+
+def _result(collected, simulated, spec, pset, model_options, start):
+    """The Result of the simulated cycles ``collected`` (numbers ``simulated``), rows up to
+    the last simulated cycle; ``start``: perf_counter at the start of the run."""
+    import pybamm
+
+    from ..protocol.experiment_file import Block, ExperimentSpec
+    from .result import Result
+
     solution = pybamm.Solution.from_sub_solutions(collected)
     solution.cycles = collected
     wall = time.perf_counter() - start
+    cycles = spec.cycles()
     simulated_spec = ExperimentSpec(
         spec.name,
         [Block(list(cycles[k - 1])) for k in simulated],
@@ -318,8 +351,23 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
     result = Result(solution, simulated_spec, pset, model_options, wall_time=wall)
     result.experiment = spec
     result.cycle_numbers = simulated
-    result.cycles = fill_skipped(result.cycles, simulated, len(cycles))
+    result.cycles = fill_skipped(result.cycles, simulated, simulated[-1])
     return result
+
+
+def _stopped(message, collected, simulated, spec, pset, model_options, start):
+    """SimulationError(``message``) carrying (``.result``) the cycles simulated before the
+    stop, as :func:`ssbsim.simulation.run.run` does."""
+    from ..errors import SimulationError
+
+    error = SimulationError(message)
+    error.result = _result(collected, simulated, spec, pset, model_options, start) if collected else None
+    return error
+
+
+def complete(cycle_solution, sim):
+    """Whether ``cycle_solution`` ran every step of ``sim``'s one-cycle experiment."""
+    return len(cycle_solution.steps) == len(sim.experiment.steps)
 
 
 def fill_skipped(table, simulated, n_cycles):

@@ -113,3 +113,30 @@ def test_geometric_states_are_jumped_in_log_space_and_through_their_ends():
     for cycles in ([4, 5, 6], [10, 10 + ENDS_SPAN // 2, 10 + ENDS_SPAN]):
         windows = windows_of(y, cycles, log)
         np.testing.assert_allclose(jumped(windows, log, 30), y(cycles[-1] + 30), rtol=1e-9)
+
+
+def test_a_share_declining_to_zero_is_not_jumped_below_it():
+    """A positive state whose straight continuation would cross zero (an anion's contact
+    inventory running out) is continued in log space: positive, and below its last value."""
+    y = lambda n: np.array([0.2 - 0.01 * n, 1.0 + 0.01 * n])  # noqa: E731
+    windows = windows_of(y, [10, 11, 12])
+    landed = jumped(windows, np.zeros(2, dtype=bool), 30)
+    assert 0 < landed[0] < y(12)[0]
+    np.testing.assert_allclose(landed[1], y(42)[1], rtol=1e-12)  # the other state as before
+
+
+def test_a_cycle_cut_short_stops_the_run_with_the_cycles_before_it(monkeypatch):
+    """A cycle that does not run all its steps is not carried on into windows and jumps:
+    the run stops with a SimulationError naming it, carrying the cycles before it."""
+    import ssbsim.simulation.extrapolate as extrapolate
+    from ssbsim.errors import SimulationError
+
+    calls = []
+    real = extrapolate.complete
+    monkeypatch.setattr(
+        extrapolate, "complete", lambda cycle, sim: real(cycle, sim) and len(calls.append(0) or calls) < 8
+    )
+    with pytest.raises(SimulationError, match="cycle 8 after 2 of 2 steps") as stop:
+        run_extrapolated(truncated(load_experiment("formation_4p15V"), 40))
+    cycles = stop.value.result.cycles
+    assert list(cycles["cycle"]) == list(range(1, 8)) and cycles["simulated"].all()
