@@ -192,26 +192,15 @@ def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=
 def jumped(windows, log, jump):
     """The differential states ``jump`` cycles after the last window's end
     (``_predicted``; log space undone). A state positive at every end of the last three
-    windows that the prediction would take to zero or below (a share decaying to nothing,
-    such as an anion's contact inventory once the coating is used up) is predicted in log
-    space instead, where it stays positive; a state in log space that has decayed below
-    e^LOG_FLOOR is held."""
-    target = [windows[-1].cycle + jump]
-    z = _predicted(windows, log, target)[0][0]
+    windows that the prediction takes to zero or below -- a share running out, such as an
+    anion's contact inventory once the coating is used up (the model's rates take its
+    positive part) -- is set to zero, its limit, rather than below it; a state in log
+    space that has decayed below e^LOG_FLOOR is held (its fit could turn upwards)."""
+    z = _predicted(windows, log, [windows[-1].cycle + jump])[0][0]
     z = np.where(log & (windows[-1].end <= LOG_FLOOR), windows[-1].end, z)
     y = np.where(log, np.exp(np.where(log, z, 0.0)), z)
-    last = windows[-3:]
-    ends = np.array([[w.end - w.slope, w.end] for w in last]).reshape(-1, len(y))
-    crossing = ~log & (ends > 0).all(axis=0) & (y <= 0)
-    if crossing.any():
-        positive = [
-            Window(w.cycle, *(np.log(np.where(crossing, v, 1.0)) for v in (w.end - w.slope, w.end))) for w in last
-        ]
-        # decaying: at most its last value, and held once decayed away
-        z = np.minimum(_predicted(positive, crossing, target)[0][0], positive[-1].end)
-        z = np.where(positive[-1].end <= LOG_FLOOR, positive[-1].end, z)
-        y = np.where(crossing, np.exp(z), y)
-    return y
+    ends = np.array([[w.end - w.slope, w.end] for w in windows[-3:]]).reshape(-1, len(y))
+    return np.where(~log & (ends > 0).all(axis=0) & (y <= 0), 0.0, y)
 
 
 def geometric_mask(simulation):
