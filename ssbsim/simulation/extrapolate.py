@@ -361,7 +361,11 @@ def complete(cycle_solution, sim):
 
 def fill_skipped(table, simulated, n_cycles):
     """One row per cycle: the simulated rows (renumbered) and, for the skipped cycles,
-    linear interpolation between them; a ``simulated`` column."""
+    Akima's piecewise-cubic interpolation between them (local, no overshoot at a kink; on
+    he2018_cycling the discharge capacity of the skipped cycles, which bends between
+    simulated cycles 81 apart, was off the full run's by up to 1.59 % with straight lines,
+    0.61 % with Akima's, 0.77 % with PCHIP; formation_4p15V and duchene2020_cycling:
+    unchanged or better); a ``simulated`` column."""
     import pandas as pd
 
     table = table.copy()
@@ -369,7 +373,7 @@ def fill_skipped(table, simulated, n_cycles):
     table = table.set_index("cycle")
     full = table.reindex(range(1, n_cycles + 1))
     numeric = full.select_dtypes("number").columns
-    full[numeric] = full[numeric].interpolate(method="index", limit_area="inside")
+    full[numeric] = full[numeric].interpolate(method="akima", limit_area="inside")
     full["simulated"] = full.index.isin(table.index)
     full = full.reset_index()
     return pd.DataFrame(full)
