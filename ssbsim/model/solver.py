@@ -9,12 +9,19 @@ guess gives the same consistent state, the same steps and the same solution, bit
 bit on the 800-cycle formation run, and saves one CasADi call per step (5 % of that
 run). With forward sensitivities the derivatives also seed the sensitivities' initial
 values, so PyBaMM's guess is kept; likewise without ``calc_ic``.
-``tests/model/test_solver.py`` checks that PyBaMM still calls the overridden method and
-that the solutions are identical.
+
+After a step that ends on an event PyBaMM evaluates all the model's events at its last
+state, to name the closest one, by CasADi's Python call; here the same function is called
+through its buffer (``casadi_call.py``): the same values, 1600 calls of ~70 us fewer.
+
+``tests/model/test_solver.py`` checks that PyBaMM still calls the overridden method, that
+the event function is where it is replaced, and that the solutions are identical.
 """
 
 import numpy as np
 import pybamm
+
+from ..casadi_call import Buffered
 
 
 class IDAKLUSolver(pybamm.IDAKLUSolver):
@@ -22,3 +29,10 @@ class IDAKLUSolver(pybamm.IDAKLUSolver):
         if self._options["calc_ic"] and not getattr(model, "calculate_sensitivities", None):
             return np.zeros_like(y0)
         return super()._rhs_dot_consistent_initialization(y0, model, time, inputs_dict)
+
+    def set_up(self, model, *args, **kwargs):
+        out = super().set_up(model, *args, **kwargs)
+        setup = getattr(self, "_setup", None)
+        if isinstance(setup, dict) and "rootfn_casadi" in setup and not isinstance(setup["rootfn_casadi"], Buffered):
+            setup["rootfn_casadi"] = Buffered(setup["rootfn_casadi"])
+        return out

@@ -18,6 +18,8 @@ in the 800-cycle run) goes through the function's buffer, numpy memory in and ou
 
 import numpy as np
 
+from ..casadi_call import Buffered
+
 FIRST, LAST = 0, -1
 
 
@@ -74,7 +76,7 @@ class PointValues:
         function = self.function(model, name, layout)
         buffered = self._buffered.get(function)
         if buffered is None:
-            buffered = self._buffered[function] = _Buffered(function)
+            buffered = self._buffered[function] = Buffered(function)
         return buffered(t, y, p)
 
     def values(self, name, points):
@@ -104,30 +106,6 @@ class PointValues:
             rows, ts, ys, ps = zip(*members)
             stacked.append((model, layout, list(rows), np.array(ts)[None, :], np.column_stack(ys), np.column_stack(ps)))
         return Packed(len(points), stacked)
-
-
-class _Buffered:
-    """``function(t, y, p)`` as a flat array, called through CasADi's function buffer
-    (dense inputs and output; CasADi's ordinary call where they are not)."""
-
-    def __init__(self, function):
-        self._function = function
-        dense = all(function.nnz_in(i) == function.numel_in(i) for i in range(3))
-        self._sizes = [function.nnz_in(i) for i in range(3)]
-        self._buffer = None
-        if dense and function.nnz_out(0) == function.numel_out(0):
-            self._buffer, self._evaluate = function.buffer()
-            self._out = np.empty(function.nnz_out(0))
-            self._buffer.set_res(0, memoryview(self._out))
-
-    def __call__(self, t, y, p):
-        args = (np.array([t], dtype=float), np.ascontiguousarray(y, dtype=float), np.ascontiguousarray(p, dtype=float))
-        if self._buffer is None or [a.size for a in args] != self._sizes:
-            return self._function(t, y, p).full().ravel()
-        for i, arg in enumerate(args):  # the arrays stay alive until the evaluation below
-            self._buffer.set_arg(i, memoryview(arg))
-        self._evaluate()
-        return self._out.copy()
 
 
 class Packed:

@@ -7,6 +7,7 @@ import inspect
 import numpy as np
 import pybamm
 
+from ssbsim.casadi_call import Buffered
 from ssbsim.model import CellModel
 from ssbsim.model.solver import IDAKLUSolver
 from ssbsim.protocol.experiment_file import Block, ExperimentSpec
@@ -46,6 +47,9 @@ def test_the_solution_is_pybamms_bit_for_bit(cell_a, monkeypatch):
         return ydot0
 
     monkeypatch.setattr(IDAKLUSolver, name, counted)
+    used = []  # the solver that solved (PyBaMM copies the one it is given)
+    set_up = IDAKLUSolver.set_up
+    monkeypatch.setattr(IDAKLUSolver, "set_up", lambda self, *a, **k: used.append(self) or set_up(self, *a, **k))
     ours, theirs = _solve(cell_a, IDAKLUSolver), _solve(cell_a, pybamm.IDAKLUSolver)
     # PyBaMM still asks for the guess, once per step, and gets zeros
     assert len(calls) == 6 and all(calls)
@@ -53,6 +57,15 @@ def test_the_solution_is_pybamms_bit_for_bit(cell_a, monkeypatch):
     assert len(ours.all_ts) == len(theirs.all_ts) == 6
     for a, b in zip(ours.all_ys, theirs.all_ys):
         assert np.array_equal(a, b)
+    # the events at each step's end, through the function's buffer: the same closest event
+    steps = [(a, b) for x, y in zip(ours.cycles, theirs.cycles) for a, b in zip(x.steps, y.steps)]
+    assert [a.termination for a, _ in steps] == [b.termination for _, b in steps]
+    assert [a.closest_event_idx for a, _ in steps] == [b.closest_event_idx for _, b in steps]
+    assert any(a.closest_event_idx is not None for a, _ in steps)
+    events = used[-1]._setup["rootfn_casadi"]
+    assert isinstance(events, Buffered)
+    t, y, p = 10.0, ours.all_ys[0][:, -1], np.array([298.15, 1.0, 1e-4])
+    np.testing.assert_array_equal(events(t, y, p), events.function(t, y, p).full().ravel())
 
 
 def test_sensitivities_keep_pybamms_guess(cell_a, monkeypatch):
