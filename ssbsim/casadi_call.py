@@ -29,7 +29,7 @@ class Buffered:
     def __call__(self, *args):
         arrays = [np.ascontiguousarray(np.ravel(arg), dtype=float) for arg in args]
         if self._buffer is None or [a.size for a in arrays] != self._sizes:
-            return np.asarray(self.function(*args)).ravel()
+            return np.ravel(self.function(*args).full())
         for i, array in enumerate(arrays):  # the arrays stay alive until the evaluation below
             self._buffer.set_arg(i, memoryview(array))
         self._evaluate()
