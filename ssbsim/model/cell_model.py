@@ -39,6 +39,7 @@ from .options import ModelOptions
 from .particle import FickianParticle
 from .se_conversion import CONVERSIONS
 from .separator import SolidElectrolyteSeparator
+from .solver import IDAKLUSolver
 
 #: whether SUNDIALS prints its own error lines on stderr (from C, to fd 2) when a solve
 #: fails (PyBaMM's IDAKLU option "silence_sundials_errors"): a library user sees them; a
@@ -199,9 +200,10 @@ class CellModel(pybamm.BaseModel):
         warns and evaluates them in CasADi's virtual machine). Integration is 3-4x
         faster, for 2-3 s of compilation once per model and parameter values (cached on
         disk under ``$PYBAMM_CASADI_AOT_CACHE``): worth it for long runs and studies
-        (``simulation/run.py`` decides)."""
+        (``simulation/run.py`` decides). The solver is PyBaMM's IDAKLU without its per-step
+        Python guess of the initial derivatives, which IDA computes itself (``solver.py``)."""
         options = {"compile": bool(compile), "silence_sundials_errors": not SUNDIALS_ERROR_LINES}
         kinetics = self.submodels.get("kinetics")  # none for an electrode without a host
         if kinetics is not None and not kinetics.explicit:
             options["nonlinear_convergence_coefficient"] = 0.05
-        return pybamm.IDAKLUSolver(on_extrapolation="ignore", options=options)
+        return IDAKLUSolver(on_extrapolation="ignore", options=options)
