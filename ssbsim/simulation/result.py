@@ -142,7 +142,7 @@ class Result:
 
                 out["voltammogram.png"] = partial(voltammetry.plot, self)
         if self.impedance is not None and len(self.impedance):
-            from ..observables.impedance_figures import IMPEDANCE_FIGURES
+            from ..observables.figures.impedance import IMPEDANCE_FIGURES
 
             out.update((name, partial(make, self)) for name, make in IMPEDANCE_FIGURES.items())
         return out
