@@ -124,6 +124,7 @@ def _serve(jobs, reports):
     if pid == 0:
         try:
             os.close(part)
+            os.close(reports)  # the parent sees the end of file when the first child ends
             _send(part_write, _drain(queue, names, figures, folder))
         finally:
             os._exit(0)
