@@ -183,6 +183,8 @@ class FigureProcess:
         returns a function that waits for them and returns their paths."""
         view = copy(result)
         view.timeseries  # noqa: B018 - computed here, from the solution the child does not get
+        if view.impedance is not None:  # once, here: the table needs them too
+            view.impedance_fits  # noqa: B018
         view.solution = None
         job = (view, str(folder))
 
