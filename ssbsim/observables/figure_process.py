@@ -21,6 +21,7 @@ of their job, or at the end of file when the parent closes the job pipe -- also 
 the parent is killed. :meth:`close` kills the group if it has not reported (the run
 failed, a second Ctrl-C) and reaps the child."""
 
+import gc
 import os
 import pickle
 import signal
@@ -158,6 +159,7 @@ class FigureProcess:
             return None
         jobs_read, jobs_write = os.pipe()
         reports_read, reports_write = os.pipe()
+        gc.freeze()  # idempotent; see cli/run.py: the pages shared since the fork stay shared
         pid = os.fork()
         if pid == 0:  # the child: never returns into the caller
             status = 1
