@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent / "figures"
 def cutoff_sweep():
     """The shipped 40-cycle cutoff sweep of Cell A: the figures ``ssbsim run`` draws."""
     from ssbsim.observables.figures import interphase, resistances, voltage_capacity
-    from ssbsim.observables.impedance_figures import fitted_resistances, nyquist
+    from ssbsim.observables.figures.impedance import fitted_resistances, nyquist
 
     result = ssbsim.run("cutoff_sweep")
     return {

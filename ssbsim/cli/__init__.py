@@ -10,6 +10,7 @@ line at fault; 1 when the simulation itself fails, with the reason (or the outpu
 be written); 130 when interrupted by Ctrl-C, after keeping what was done.
 """
 
+import gc
 import os
 import signal
 import sys
@@ -55,6 +56,8 @@ def main(argv=None):
     except KeyboardInterrupt:  # a Ctrl-C while the outcome of an earlier one is reported
         print("ssbsim: interrupted", file=sys.stderr)
         status = interrupt.EXIT_STATUS
+    if argv is not None:  # called from Python: its objects are collected again (``run.command``)
+        gc.unfreeze()
     if status == interrupt.EXIT_STATUS and argv is None:
         # the ssbsim process itself: the interrupt is reported, let it exit with that status
         # (a further Ctrl-C during the interpreter's shutdown would end it by the signal)

@@ -96,8 +96,12 @@ class Result:
 
     def write_files(self, outdir, figures=True):
         """Write every output into the existing folder ``outdir`` (no checks: the
-        commands' staging folder), each file atomically. Returns the paths."""
+        commands' staging folder), each file atomically. Returns the paths. ``figures``:
+        True to draw them here, after the tables, False for none, or a figure process
+        (``observables/figure_process.py``) that draws them while the tables are
+        written."""
         outdir = Path(outdir)
+        drawn = self._start_figures(outdir, figures) if figures else None
         written = []
         with atomic.atomic_path(outdir / "cycles.csv") as tmp:
             self.cycles.to_csv(tmp, index=False, float_format="%.6g")
@@ -117,11 +121,22 @@ class Result:
             from ..observables import voltammetry
 
             written += voltammetry.save(self, outdir, figures=False)  # the tables; its figure below
-        if figures:  # matplotlib only imported for figures
-            from ..observables.figures import save_png
-
-            written += [save_png(make(), outdir / name) for name, make in self._figures().items()]
+        if drawn is not None:
+            written += drawn()
         return written
+
+    def _start_figures(self, outdir, figures):
+        """A function returning the paths of the figures written into ``outdir``: drawn
+        when it is called (``figures`` True), or by a figure process started now."""
+        if figures is not True and not self.experiment.has_sweeps:  # a voltammogram needs the solution
+            return figures.draw(self, outdir)
+
+        def draw():
+            from ..observables.figures import save_png  # matplotlib only imported for figures
+
+            return [save_png(make(), outdir / name) for name, make in self._figures().items()]
+
+        return draw
 
     def _figures(self):
         """``{file name: function drawing it}`` of the figures this run has."""
@@ -142,7 +157,7 @@ class Result:
 
                 out["voltammogram.png"] = partial(voltammetry.plot, self)
         if self.impedance is not None and len(self.impedance):
-            from ..observables.impedance_figures import IMPEDANCE_FIGURES
+            from ..observables.figures.impedance import IMPEDANCE_FIGURES
 
             out.update((name, partial(make, self)) for name, make in IMPEDANCE_FIGURES.items())
         return out

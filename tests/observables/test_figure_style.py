@@ -9,7 +9,7 @@ from matplotlib.collections import LineCollection
 from ssbsim.observables.cycles import COLUMNS
 from ssbsim.observables.dqdv import DQDV_BIN_V, dqdv
 from ssbsim.observables.figures import FIGURES, cycle_colours, dqdv_figure, voltage_capacity
-from ssbsim.observables.impedance_figures import IMPEDANCE_FIGURES
+from ssbsim.observables.figures.impedance import IMPEDANCE_FIGURES
 from ssbsim.observables.labels import label
 
 

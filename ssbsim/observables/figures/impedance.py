@@ -7,8 +7,9 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import Normalize
 
-from .figures import cycle_axis, layout, legend_above, legend_outside, run_name, set_labels, subplots
-from .labels import quantity
+from ..labels import quantity
+from .canvas import subplots
+from .style import cycle_axis, layout, legend_above, legend_outside, run_name, set_labels
 
 INSET_FREQUENCY_HZ = 100.0  # the inset shows the points above this frequency
 

@@ -1,0 +1,173 @@
+"""``ssbsim run`` draws its figures in forked processes (``observables/figure_process.py``):
+when the command exits the folder holds them; a figure that fails there fails the run as
+it would in the process itself (exit status, the previous outputs intact); without
+``os.fork`` they are drawn in the process; no process is left behind."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ssbsim.cli import main
+
+SHORT = '[[block]]\nrepeat = 2\nsteps = ["Charge at 1C until 4.15 V", "Discharge at 1C until 2.5 V"]\n'
+FIGURES = {"capacity_efficiency.png", "dqdv.png", "interphase.png", "resistances.png", "voltage_capacity.png"}
+#: with a 1 nm anode the discharge strips it at once: the run stops in its first step
+FIRST_STEP_FAILS = '[[block]]\nsteps = ["Discharge at 1C until 2.5 V", "Charge at 1C until 4.15 V"]\n'
+ENV = {**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true", "MPLBACKEND": "Agg"}
+
+#: ``ssbsim ARGV`` with the dQ/dV figure function replaced by the code in argv[1]
+#: (``make``) in the figure process, which the parent leaves without matplotlib
+RUN = """
+import sys
+import ssbsim.observables.figure_process as figure_process
+from ssbsim.cli import main
+warm_up = figure_process._warm_up
+def patched():
+    warm_up()
+    import ssbsim.observables.figures.cycling as cycling
+    namespace = {}
+    exec(sys.argv[1], namespace)
+    cycling.FIGURES["dqdv.png"] = namespace.get("make", cycling.FIGURES["dqdv.png"])
+figure_process._warm_up = patched
+status = main(sys.argv[2:])
+print("parent imported matplotlib:", "matplotlib" in sys.modules)
+sys.exit(status)
+"""
+
+
+def ssbsim(tmp_path, make, *argv):
+    (tmp_path / "short.toml").write_text(SHORT)
+    return subprocess.run(
+        [sys.executable, "-c", RUN, make, "run", "short.toml", "-o", "out", "-q", *argv],
+        cwd=tmp_path,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def previous_run(folder):
+    folder.mkdir()
+    (folder / "cycles.csv").write_text("cycle\nold\n")
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def processes_of(tmp_path):
+    """Running processes whose command line names ``tmp_path``'s experiment (the forked
+    figure processes keep their parent's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"short.toml" in (entry / "cmdline").read_bytes():
+                if (entry / "cwd").resolve() == tmp_path.resolve():
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+PLAIN = ""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX: figures drawn by forked processes")
+def test_the_figures_are_written_when_the_command_exits_and_the_parent_never_imports_matplotlib(tmp_path):
+    done = ssbsim(tmp_path, PLAIN)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "parent imported matplotlib: False"
+    names = {p.name for p in (tmp_path / "out").iterdir()}
+    assert FIGURES <= names and {"cycles.csv", "timeseries.parquet", "run.json"} <= names
+    for name in FIGURES:
+        assert (tmp_path / "out" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not [n for n in os.listdir(tmp_path) if ".ssbsim-" in n] and processes_of(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "make, status, message",
+    [
+        ("def make(result):\n    raise ValueError('a figure bug')", 1, "ValueError: a figure bug"),
+        (
+            "import errno, os\ndef make(result):\n"
+            "    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), 'dqdv.png')",
+            1,
+            "ssbsim: error: cannot write out: No space left on device; the previous outputs in out are intact",
+        ),
+        (
+            "import os, signal\ndef make(result):\n    os.kill(os.getpid(), signal.SIGKILL)",
+            1,
+            "(killed by signal 9)",
+        ),
+    ],
+    ids=["exception", "disk-full", "killed"],
+)
+def test_a_figure_that_fails_in_its_process_fails_the_run(tmp_path, make, status, message):
+    """The exception comes back to the parent (same exit status and message as drawn
+    in the process itself); a figure process that dies is an error too. The previous
+    outputs stay, nothing is left behind."""
+    before = previous_run(tmp_path / "out")
+    done = ssbsim(tmp_path, make, "--overwrite")
+    assert done.returncode == status, done.stderr
+    assert message in done.stderr
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == before
+    assert not [n for n in os.listdir(tmp_path) if ".ssbsim-" in n]
+    assert processes_of(tmp_path) == []
+
+
+def test_without_fork_the_figures_are_drawn_in_the_process(tmp_path, monkeypatch, capsys):
+    (tmp_path / "short.toml").write_text(SHORT)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delattr(os, "fork", raising=False)
+    assert main(["run", "short.toml", "-o", "out", "-q"]) == 0
+    assert FIGURES <= {p.name for p in (tmp_path / "out").iterdir()}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX")
+def test_a_run_that_fails_before_drawing_leaves_no_figure_process(tmp_path):
+    """A failure in the first step: one line (what stopped the run, and that nothing was
+    written), exit 1, and the figure process, forked before the solve, is gone."""
+    (tmp_path / "short.toml").write_text(FIRST_STEP_FAILS)
+    argv = ["--set", "Na metal anode thickness [m]=1e-9", "--set", "Initial positive electrode stoichiometry=0.5"]
+    done = subprocess.run(
+        [sys.executable, "-m", "ssbsim", "run", "short.toml", "-o", "out", *argv],
+        cwd=tmp_path,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("ssbsim: short (1 cycles)"), done.stderr
+    assert lines[1].startswith("ssbsim: simulation failed: stopped after 0 of 1 cycles: ")
+    assert "Na metal anode exhausted" in lines[1] and lines[1].endswith("; nothing written to out")
+    assert not (tmp_path / "out").exists() and processes_of(tmp_path) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX")
+def test_ctrl_c_keeps_the_completed_cycles_with_their_figures(tmp_path):
+    (tmp_path / "short.toml").write_text(SHORT.replace("repeat = 2", "repeat = 3000").replace("1C", "2C"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ssbsim", "run", "short.toml", "-o", "out", "-q"],
+        cwd=tmp_path,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.default_int_handler),
+    )
+    process.stderr.readline()  # the banner: a Ctrl-C now stops the run and keeps the cycles
+    time.sleep(8)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 130, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("ssbsim: interrupted: "), err
+    if "no cycle completed" not in last:
+        assert FIGURES <= {p.name for p in (tmp_path / "out").iterdir()}
+    assert processes_of(tmp_path) == []
