@@ -35,7 +35,9 @@ import numpy as np
 CHI2_95 = 3.841459
 #: accepted misfit of an interval end, in units of Delta (3.84 +- 0.5: 93.2-96.6 %)
 PROFILE_TOLERANCE = 0.5
-MAX_TRIALS = 6  # per side
+MAX_TRIALS = 6  # per side, bracketing
+DIRECT_TRIALS = 6  # solves per end located directly before bracketing takes over
+REFRESH = 3  # trial at which an end not yet located takes a fresh Jacobian
 MAX_NFEV = 8  # optimiser iterations per trial (each: one solve plus one per free parameter)
 CONVERGED = 0.02  # change of Delta per iteration below which a trial is done
 
@@ -57,6 +59,7 @@ class Profile:
     points: list = field(default_factory=list)  # (u_i, Delta)
     ends: list = field(default_factory=lambda: [None, None])  # [low, high] in u
     bounded: list = field(default_factory=lambda: [True, True])  # False: ran into the bound
+    bracketed: int = 0  # ends the direct search left to bracketing
 
     @property
     def identifiable(self):
@@ -99,11 +102,92 @@ class Profiler:
     def profile(self, i):
         result = Profile(i)
         for side, sign in enumerate((-1.0, 1.0)):
-            end, inside = self._side(i, sign, result.points)
-            result.ends[side], result.bounded[side] = end, inside
+            located = self._end(i, sign, result.points)
+            if located is None:  # the direct search did not settle: bracket the end
+                result.bracketed += 1
+                located = self._side(i, sign, result.points)
+            result.ends[side], result.bounded[side] = located
         result.points.append((float(self.u[i]), 0.0))
         result.points.sort()
         return result
+
+    def _end(self, i, sign, points):
+        """One end located directly (see the module docstring): (u_i, inside the bounds),
+        or None when DIRECT_TRIALS solves do not settle it."""
+        bound = self.low[i] if sign < 0 else self.high[i]
+        if sign * (bound - self.u[i]) <= 0:
+            return float(self.u[i]), False
+        x, r, J = self.u.copy(), self.r.copy(), self.J.copy()
+        polished = None  # (u_i, Delta) of a point within the tolerance whose others are being re-optimised
+        for trial in range(DIRECT_TRIALS + 1):
+            if trial == REFRESH and callable(self.jacobian):  # not settled on Broyden's updates
+                J = np.asarray(self.jacobian(x), dtype=float)
+            d = self.delta(r)
+            within = abs(d - self.threshold) < PROFILE_TOLERANCE
+            step, gain = self._model_step(i, sign, x, r, J, bound, move=not within)
+            if trial:
+                if d < -PROFILE_TOLERANCE:
+                    raise LowerMinimum(x, r)
+                points.append((float(x[i]), float(d)))
+                if polished and d >= polished[1]:  # re-optimising the others did not lower it
+                    return polished[0], True
+                # d bounds the profile at u_i from above; d - gain is its Gauss-Newton estimate
+                if within and d - gain > self.threshold - PROFILE_TOLERANCE:
+                    return float(x[i]), True
+                if x[i] == bound and d < self.threshold:
+                    return float(bound), False
+                if trial == DIRECT_TRIALS:
+                    return None
+            polished = (float(x[i]), d) if trial and within else None
+            x_new = np.clip(x + step, self.low, self.high)
+            if sign * (x_new[i] - bound) >= -1e-12 * (self.high[i] - self.low[i]):
+                x_new[i] = bound
+            r_new = self.f(x_new)
+            J = self._broyden(J, x_new - x, r_new - r)
+            x, r = x_new, r_new
+        return None
+
+    def _model_step(self, i, sign, x, r, J, bound, move=True):
+        """The Gauss-Newton step from ``x`` (residuals ``r``, Jacobian ``J``) onto the
+        threshold of the linearised profile of u_i: (step, the predicted drop of Delta from
+        re-optimising the others at this u_i, the step in u_i)."""
+        others = [k for k in range(len(x)) if k != i]
+        if others:
+            Jo = J[:, others]
+            pr = r - Jo @ np.linalg.lstsq(Jo, r, rcond=None)[0]
+            pj = J[:, i] - Jo @ np.linalg.lstsq(Jo, J[:, i], rcond=None)[0]
+        else:
+            pr, pj = r, J[:, i]
+        c0, c1, c2 = float(pr @ pr), float(pr @ pj), float(pj @ pj)
+        gain = (float(r @ r) - c0) / self.s2
+        target = self.rr + self.threshold * self.s2
+        room = sign * (bound - x[i])
+        discriminant = c1 * c1 - c2 * (c0 - target)
+        if not move:
+            t = 0.0
+        elif c2 <= 1e-300 or discriminant < 0:  # flat, or the model stays above: nearest approach
+            t = room if c2 <= 1e-300 else -c1 / c2
+        else:
+            t = (-c1 + sign * np.sqrt(discriminant)) / c2  # the outer root on this side
+        # at most four times, at least a quarter of the way out so far; never past the bound
+        far = abs(x[i] - self.u[i])
+        if far > 0:
+            t = sign * min(max(sign * t, -0.75 * far), 3.0 * far)
+        t = min(sign * t, room) * sign
+        step = np.zeros_like(x)
+        step[i] = t
+        if others:
+            step[others] = -np.linalg.lstsq(Jo, r + J[:, i] * t, rcond=None)[0]
+        return step, gain
+
+    @staticmethod
+    def _broyden(J, dx, dr):
+        """Broyden's rank-one update of the Jacobian ``J`` by the step ``dx`` and the
+        change ``dr`` of the residuals it made."""
+        norm = float(dx @ dx)
+        if norm <= 0:
+            return J
+        return J + np.outer(dr - J @ dx, dx) / norm
 
     def _side(self, i, sign, points):
         room = (self.u[i] - self.low[i]) if sign < 0 else (self.high[i] - self.u[i])
