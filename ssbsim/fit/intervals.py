@@ -128,14 +128,14 @@ class Profiler:
             if trial:
                 if d < -PROFILE_TOLERANCE:
                     raise LowerMinimum(x, r)
-                points.append((float(x[i]), float(d)))
                 if polished and d >= polished[1]:  # re-optimising the others did not lower it
+                    points.append(polished)
                     return polished[0], True
                 # d bounds the profile at u_i from above; d - gain is its Gauss-Newton estimate
-                if within and d - gain > self.threshold - PROFILE_TOLERANCE:
-                    return float(x[i]), True
-                if x[i] == bound and d < self.threshold:
-                    return float(bound), False
+                settled = within and d - gain > self.threshold - PROFILE_TOLERANCE
+                if settled or (x[i] == bound and d < self.threshold):
+                    points.append((float(x[i]), float(d)))
+                    return float(x[i]), settled
                 if trial == DIRECT_TRIALS:
                     return None
             polished = (float(x[i]), d) if trial and within else None
