@@ -33,8 +33,8 @@ whose estimate is lower has its others re-optimised once (t = 0; on a fresh Jaco
 is the end if that does not lower Delta (the predicted drop was solver noise: measured on
 the resistivity of the issue-13 recovery, a predicted drop of 0.8 raised Delta by 1.5). At the bound with
 Delta below the threshold, the parameter is not bounded on that side. Measured on the
-issue-13 recovery (9 parameters): 2-10 solves an end, 50 for all 18, where the
-bracketing below took 215.
+issue-13 recovery (9 parameters, ``benchmarks/bench_fit.py 5``): 2-11 solves an end, 67
+for all 18 (fresh Jacobians included), where the bracketing below took 614.
 
 An end the direct search does not settle in DIRECT_TRIALS solves is bracketed (counted in
 ``Profile.bracketed``, stated in fit.json's method): on the signed root z = sqrt(Delta),
