@@ -184,7 +184,10 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
         for k, par in enumerate(parameters)
     }
     if profiles is not None:
-        method = METHODS["profile"]
+        bracketed = sum(prof.bracketed for prof in profiles)
+        method = METHODS["profile"] + f"; {2 * len(profiles) - bracketed} of {2 * len(profiles)} ends located directly"
+        if bracketed:
+            method += f", {bracketed} by bracketing (the direct search did not settle)"
         ci95 = {par.name: [par.from_unit(u) for u in prof.ends] for par, prof in zip(parameters, profiles)}
         identifiable = {par.name: prof.identifiable for par, prof in zip(parameters, profiles)}
         curves = {par.name: [(par.from_unit(u), d) for u, d in prof.points] for par, prof in zip(parameters, profiles)}

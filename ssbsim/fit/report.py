@@ -201,8 +201,10 @@ def profile_figure(result, outdir):
 
 
 def profile_plot(result):
-    """One panel per parameter: its profile (2 delta cost / s^2) against the linearised
-    parabola and the 95 % threshold; None without profiles."""
+    """One panel per parameter: the computed points of its profile (2 delta cost / s^2;
+    the direct search computes few: the fit and an end on each side), the parabola through
+    them on each side, the linearised parabola and the 95 % threshold; None without
+    profiles."""
     from ..observables.figures import subplots
     from ..observables.labels import label
 
@@ -216,7 +218,7 @@ def profile_plot(result):
     limit = result.threshold
     for ax, name in zip(axes, result.names):
         curve = np.array(result.profiles[name], dtype=float)
-        ax.plot(curve[:, 0], curve[:, 1], "o-", color="C0", ms=4, label="profile")
+        ax.plot(curve[:, 0], curve[:, 1], "o", color="C0", ms=4, label="profile, computed")
         value = result.values[name]
         lo, hi = (value, value) if result.at_bound.get(name) else result.ci95_linear[name]  # at a bound: no parabola
         log = bool(np.all(curve[:, 0] > 0) and lo > 0 and curve[:, 0].max() > 3 * curve[:, 0].min())
@@ -225,6 +227,7 @@ def profile_plot(result):
         half = (to(hi) - to(lo)) / 2
         if half > 0:
             ax.plot(grid, limit * ((to(grid) - to(value)) / half) ** 2, "--", color="0.5", lw=1, label="linearised")
+        _per_side_quadratic(ax, curve, value, to, grid, limit)
         ax.axhline(limit, color="C3", lw=0.8, label=f"95 % ({limit:.2f})")
         ax.set_ylim(0, max(2 * limit, 1.1 * min(curve[:, 1].max(), 30)))
         if log:
@@ -238,6 +241,22 @@ def profile_plot(result):
     axes[0].legend(fontsize="small")
     fig.tight_layout()
     return fig
+
+
+def _per_side_quadratic(ax, curve, value, to, grid, limit):
+    """On each side of the fitted ``value``, the parabola in the plotted coordinate through
+    the fit (0) and the computed point of the profile nearest the 95 % ``limit`` (the end
+    of the interval) on that side."""
+    label = "quadratic through them"
+    for side in (-1, 1):
+        points = curve[(np.sign(to(curve[:, 0]) - to(value)) == side) & (curve[:, 1] > 0)]
+        if not len(points):
+            continue
+        u, d = points[np.argmin(np.abs(points[:, 1] - limit))]
+        part = grid[np.sign(to(grid) - to(value)) != -side]
+        part = part[np.abs(to(part) - to(value)) <= abs(to(u) - to(value))]
+        ax.plot(part, d * ((to(part) - to(value)) / (to(u) - to(value))) ** 2, "-", color="C0", lw=1, label=label)
+        label = None
 
 
 def write(spec, problem, result, outdir, with_figures=True):

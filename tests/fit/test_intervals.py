@@ -127,3 +127,65 @@ def test_a_misfit_beyond_the_stated_noise_is_reported():
     assert "times the data's stated noise" in line and "8 degrees of freedom" in line
     bad.noise_known = False  # sigma not the data's own: the misfit sets the noise scale, nothing to report
     assert not [w for w in fit(bad, starts=1).warnings if "misfit" in w]
+
+
+class Line:
+    """Residuals of y = a + b t (linear in both: the profile is the linearised parabola)."""
+
+    def __init__(self, seed=0):
+        rng = np.random.default_rng(seed)
+        self.y = 1.0 + 0.5 * T + SIGMA * rng.standard_normal(len(T))
+        self.parameters = [FitParameter("a", -10.0, 10.0, 0.0, "linear"), FitParameter("b", -10.0, 10.0, 0.0, "linear")]
+        self.n_solves = 0
+
+    def residuals(self, values):
+        self.n_solves += 1
+        return (values["a"] + values["b"] * T - self.y) / SIGMA
+
+
+def test_ends_located_directly_in_one_solve_each_where_the_model_is_linear():
+    """For a model linear in its parameters the first Gauss-Newton step from the fit lands
+    on the end: one solve per end, at the threshold, the interval the linearised one
+    widened from 1.96 to sqrt(F_1,8(0.95)) standard deviations."""
+    from unittest import mock
+
+    from ssbsim.fit import intervals
+
+    problem = Line()
+    calls = []
+    real = intervals.Profiler._end
+
+    def counted(self, i, sign, points):
+        before = problem.n_solves
+        located = real(self, i, sign, points)
+        calls.append(problem.n_solves - before)
+        return located
+
+    with mock.patch.object(intervals.Profiler, "_end", counted):
+        result = fit(problem, starts=1)
+    assert calls == [1, 1, 1, 1]
+    assert "4 of 4 ends located directly" in result.method and "bracketing" not in result.method
+    for name in ("a", "b"):
+        low, high = result.ci95_linear[name]
+        half = (high - low) / 2 * np.sqrt(result.threshold) / 1.959964
+        assert result.ci95[name] == pytest.approx([result.values[name] - half, result.values[name] + half], rel=1e-6)
+        curve = np.array(result.profiles[name])
+        assert len(curve) == 3 and curve[:, 1] == pytest.approx([result.threshold, 0, result.threshold], abs=1e-6)
+
+
+def test_ends_the_direct_search_leaves_are_bracketed_and_agree():
+    """The saturating curve's banana-shaped valley defeats some direct searches: those ends
+    are bracketed and counted in the method; the ends located directly agree with the
+    bracketing's within the tolerance of Delta (measured: within 2 % in u)."""
+    from unittest import mock
+
+    from ssbsim.fit import intervals
+
+    direct = fit(Saturation(data(1), flat=True), starts=1)
+    assert "by bracketing" in direct.method and "ends located directly" in direct.method
+    with mock.patch.object(intervals.Profiler, "_end", lambda self, i, sign, points: None):
+        bracketed = fit(Saturation(data(1), flat=True), starts=1)
+    assert "0 of 6 ends located directly, 6 by bracketing" in bracketed.method
+    for name in ("a", "b", "c"):
+        assert direct.ci95[name] == pytest.approx(bracketed.ci95[name], rel=0.05)
+        assert direct.identifiable[name] == bracketed.identifiable[name]
