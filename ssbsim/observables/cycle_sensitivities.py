@@ -50,11 +50,12 @@ COLUMNS = (
 COUNTER = "Discharge capacity [A.h]"
 
 
-def cycle_sensitivities(simulation, solution, cycle_steps, active_mass_kg, complete_only=True, cycles=None):
+def cycle_sensitivities(simulation, solution, cycle_steps, active_mass_kg, complete_only=True, wanted=None):
     """{column: array (cycles x parameters)} for the COLUMNS above, one row per cycle of
     the cycle table (the same cycles: complete ones unless ``complete_only`` is False).
-    ``cycles``: the (1-based) cycle numbers whose rows are needed; the other rows are NaN
-    (None: all)."""
+    ``wanted``: {column: (1-based) cycle numbers} of the values needed (None: all); the
+    others are NaN, and a cycle's energies are integrated only where an energy column
+    of it is wanted."""
     rows = []
     n_p = len(solution.all_models[-1].calculate_sensitivities)
     for n, cycle in enumerate(solution.cycles):
@@ -62,20 +63,19 @@ def cycle_sensitivities(simulation, solution, cycle_steps, active_mass_kg, compl
         expected = cycle_steps[n] if n < len(cycle_steps) else ()
         if complete_only and len(cycle.steps) < len(expected) or not steps:
             break
-        wanted = cycles is None or n + 1 in cycles
-        rows.append(_cycle(simulation, steps, active_mass_kg) if wanted else None)
+        columns = [col for col in COLUMNS if wanted is None or n + 1 in wanted.get(col, ())]
+        rows.append(_cycle(simulation, steps, active_mass_kg, columns) if columns else {})
     blank = np.full(n_p, np.nan)
-    return {
-        col: np.array([blank if row is None else row[col] for row in rows]).reshape(len(rows), n_p) for col in COLUMNS
-    }
+    return {col: np.array([row.get(col, blank) for row in rows]).reshape(len(rows), n_p) for col in COLUMNS}
 
 
-def _cycle(simulation, steps, active_mass_kg):
+def _cycle(simulation, steps, active_mass_kg, columns):
+    energies = any(col in ENERGY_COLUMNS for col in columns)
     changes = []
     for step in steps:
         q0, dq0 = variable_sensitivity(simulation, step, 0, COUNTER)
         q1, dq1 = variable_sensitivity(simulation, step, -1, COUNTER)
-        e, de = step_energy_sensitivity(simulation, step)
+        e, de = step_energy_sensitivity(simulation, step) if energies else (np.nan, np.full_like(dq0, np.nan))
         changes.append((q1 - q0, np.vstack([[q1 - q0, e], np.column_stack([dq1 - dq0, de])])))
     zero = np.zeros_like(changes[0][1])
     charge, discharge = charge_and_discharge(changes, zero)
@@ -95,8 +95,9 @@ def _cycle(simulation, steps, active_mass_kg):
         "mean_charge_voltage_V": ratio(e_ch, de_ch, q_ch, dq_ch),
     }
     for col, variable in END_OF_CYCLE.items():
-        row[col] = variable_sensitivity(simulation, steps[-1], -1, variable)[1] * OHM_M2_TO_OHM_CM2
-    return row
+        if col in columns:
+            row[col] = variable_sensitivity(simulation, steps[-1], -1, variable)[1] * OHM_M2_TO_OHM_CM2
+    return {col: row[col] for col in columns}
 
 
 def _power(model):

@@ -118,11 +118,24 @@ def points_jacobian(simulation, step, key, symbol, t, y):
             function = function.expand()
         except RuntimeError:  # pragma: no cover - operations without an SX form
             pass
-        entry = cache[(id(model), key, layout, names)] = (model, function)
+        entry = cache[(id(model), key, layout, names)] = (model, function, {})
     n_points = len(t)
-    function = entry[1] if n_points == 1 else entry[1].map(n_points)
-    value, g_t, g_y, g_p = (np.asarray(x.full()) for x in function(t[None, :], y, *inputs.values()))
-    return value.ravel(), g_t.ravel(), g_y.reshape(n_points, -1), g_p.reshape(n_points, -1)
+    if n_points == 1:
+        outputs = entry[1](t[None, :], y, *inputs.values())
+    else:  # mapped over a power of two of points (padded with the last), kept for reuse
+        size = 1 << (n_points - 1).bit_length()
+        mapped = entry[2].get(size) or entry[2].setdefault(size, entry[1].map(size))
+        pad = size - n_points
+        t, y = np.pad(t, (0, pad), mode="edge"), np.pad(y, ((0, 0), (0, pad)), mode="edge")
+        outputs = mapped(t[None, :], y, *inputs.values())
+    value, g_t, g_y, g_p = (np.asarray(x.full()) for x in outputs)
+    size = value.size
+    return (
+        value.ravel()[:n_points],
+        g_t.ravel()[:n_points],
+        g_y.reshape(size, -1)[:n_points],
+        g_p.reshape(size, -1)[:n_points],
+    )
 
 
 def state_sensitivity(step, index):
