@@ -9,8 +9,12 @@ instead of one re-solve per parameter. They are used when
 - every fitted parameter is a PyBaMM input (not frozen into the mesh, a derived quantity
   or the OCP table: those change the model itself), and
 - every data set is a per-cycle quantity with derivatives (``cycle_sensitivities.COLUMNS``:
-  capacities, coulombic efficiency, irreversible capacity, resistances at the end of
-  the cycle); replays, time series, spectra, voltammetry and energies are not.
+  capacities, coulombic efficiency, irreversible capacity, energy efficiency, mean
+  voltages, resistances at the end of the cycle); replays, time series, spectra,
+  voltammetry and the maximum voltage are not.
+
+Only the cycles and quantities with data are differentiated (``Problem.simulate``: the
+energy quadrature's derivative is per step).
 
 Otherwise the fit uses finite differences and says why (``reason``, logged and written to
 fit.json). A trial whose run fails has no sensitivities: its Jacobian is then taken by

@@ -186,8 +186,13 @@ class Problem:
         """experiment -> Result (partial, or None, where the run failed) at ``values``."""
         results = {}
         for key, experiment in self.experiments.items():
+            # derivatives only of the cycles with data (the energy quadrature is per step)
+            wanted = {}
+            for d in self.datasets if sensitivities else ():
+                if d.experiment == key:
+                    wanted.setdefault(d.quantity, set()).update(int(x) for x in d.x)
             try:
-                results[key] = self.runs.run(experiment, values, key=key, sensitivities=sensitivities)
+                results[key] = self.runs.run(experiment, values, key=key, sensitivities=sensitivities, wanted=wanted)
             except SimulationError as err:  # a trial the cell cannot run: far from the data
                 results[key] = getattr(err, "result", None)
         return results

@@ -88,6 +88,22 @@ def step_bounds(solution):
     return bounds
 
 
+def charge_and_discharge(changes, zero):
+    """(charge side, discharge side) of a cycle's steps, each counted positive: ``changes``
+    holds per step (the change of the discharge counter Q over the step, the amounts of
+    the step that add up over the cycle -- capacity, energy or their derivatives -- as
+    an array shaped like ``zero``). A step with Q rising (discharge, rest) adds to the
+    discharge side, one with Q falling (charge, a voltage hold on charge) to the charge
+    side, with its sign reversed."""
+    charge, discharge = zero, zero
+    for dq, amounts in changes:
+        if dq >= 0:
+            discharge = discharge + amounts
+        else:
+            charge = charge - amounts
+    return charge, discharge
+
+
 #: the columns that need the energies (``energies=False`` leaves them NaN)
 ENERGY_COLUMNS = ("energy_efficiency", "mean_discharge_voltage_V", "mean_charge_voltage_V")
 
@@ -134,14 +150,11 @@ def cycle_table(solution, cycle_steps, active_mass_kg, anions=(), complete_only=
     rows = []
     for n, steps in enumerate(bounds[: len(cycles)]):
         expected = cycle_steps[n] if n < len(cycle_steps) else ()
-        q_ch = q_dis = e_ch = e_dis = 0.0
+        changes = []
         for _ in steps:
             q_start, q_end = next(Q)
-            dq, de = q_end - q_start, next(energies)
-            if dq >= 0:
-                q_dis, e_dis = q_dis + dq, e_dis + de
-            else:
-                q_ch, e_ch = q_ch - dq, e_ch - de
+            changes.append((q_end - q_start, np.array([q_end - q_start, next(energies)])))
+        (q_ch, e_ch), (q_dis, e_dis) = charge_and_discharge(changes, np.zeros(2))
         start, stop = steps[0][0], steps[-1][1]
         row = {
             "cycle": n + 1,

@@ -43,6 +43,23 @@ def _power(solution, t, current):
     return current * V
 
 
+def subdivisions(V_left, V_right, V_mid):
+    """Simpson sub-intervals m of each solver interval, from the voltage at its ends and
+    its midpoint (one per ``VOLTAGE_RESOLUTION`` of swing, at most ``MAX_SUBINTERVALS``)."""
+    swing = np.maximum(np.abs(V_right - V_left), 4 * np.abs(V_mid - (V_left + V_right) / 2))
+    return np.clip(np.ceil(swing / VOLTAGE_RESOLUTION), 1, MAX_SUBINTERVALS).astype(int)
+
+
+def interior_nodes(m):
+    """Interior Simpson nodes of intervals with ``m`` sub-intervals: (interval index,
+    fraction k/(2m) of the interval, weight 4 or 2), k = 1 .. 2m-1; an interval's
+    integral is h/(6m) [f(0) + sum weight f(fraction) + f(1)]."""
+    counts = 2 * m - 1
+    interval = np.repeat(np.arange(len(m)), counts)
+    k = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + 1
+    return interval, k / (2 * m[interval]), np.where(k % 2 == 1, 4.0, 2.0)
+
+
 def step_energies(solution, steps):
     """Energy [W.h] of each (start, stop) index range of the solution arrays; positive on
     discharge."""
@@ -59,8 +76,7 @@ def step_energies(solution, steps):
     h = t[left + 1] - t[left]
     mid = t[left] + h / 2
     V_mid = np.broadcast_to(solution["Voltage [V]"](mid), mid.shape) if len(mid) else np.empty(0)
-    swing = np.maximum(np.abs(V[left + 1] - V[left]), 4 * np.abs(V_mid - (V[left] + V[left + 1]) / 2))
-    m = np.clip(np.ceil(swing / VOLTAGE_RESOLUTION), 1, MAX_SUBINTERVALS).astype(int)
+    m = subdivisions(V[left], V[left + 1], V_mid)
     constant = np.where(I[left] == I[left + 1], I[left], np.nan)
     # one sub-interval (most intervals): the only interior point is the midpoint, whose
     # voltage is V_mid already
@@ -73,12 +89,9 @@ def step_energies(solution, steps):
     sums[single] = 4.0 * (I_mid * V_mid[single])
     # more: interior points k/(2m), k = 1 .. 2m-1, of each such interval
     several = np.flatnonzero(~single)
-    counts = 2 * m[several] - 1
-    interval = np.repeat(several, counts)
-    k = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + 1
-    fraction = k / (2 * m[interval])
+    interval, fraction, weights = interior_nodes(m[several])
+    interval = several[interval]
     inner = _power(solution, t[left][interval] + fraction * h[interval], constant[interval])
-    weights = np.where(k % 2 == 1, 4.0, 2.0)
     sums[several] = np.bincount(interval, weights=weights * inner, minlength=len(left))[several]
     per_interval = h / (6 * m) * (power[left] + sums + power[left + 1])
     return list(np.bincount(owner, weights=per_interval, minlength=len(steps)) / 3600)

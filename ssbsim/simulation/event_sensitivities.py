@@ -85,8 +85,17 @@ def correct_step(solution, model, simulation):
 def point_jacobian(simulation, step, index, key, symbol):
     """(value, d/dt, d/dy, d/dp) of an expression of the model (``symbol()``, named
     ``key``) at point ``index`` (0 or -1) of the one-step solution ``step``; d/dp over the
-    parameters whose sensitivities are computed. The CasADi function is built once per
-    (model, key, inputs' layout)."""
+    parameters whose sensitivities are computed."""
+    t, y = step.all_ts[index][index], step.all_ys[index][:, index]
+    value, g_t, g_y, g_p = points_jacobian(simulation, step, key, symbol, np.array([t]), y[:, None])
+    return float(value[0]), float(g_t[0]), g_y[0], g_p[0]
+
+
+def points_jacobian(simulation, step, key, symbol, t, y):
+    """(value, d/dt, d/dy, d/dp) of the expression ``symbol()`` (named ``key``) at the
+    times ``t`` (N) and states ``y`` (states x N) of one step: arrays (N,), (N,),
+    (N, states), (N, parameters). The CasADi function is built once per (model, key,
+    inputs' layout) and mapped over the points in one call."""
     model = step.all_models[-1]
     inputs = step.all_inputs[-1]
     names = tuple(model.calculate_sensitivities)
@@ -96,23 +105,37 @@ def point_jacobian(simulation, step, index, key, symbol):
     if entry is None or entry[0] is not model:
         import casadi
 
-        t = casadi.MX.sym("t")
-        y = casadi.MX.sym("y", model.len_rhs_and_alg)
+        t_sym = casadi.MX.sym("t")
+        y_sym = casadi.MX.sym("y", model.len_rhs_and_alg)
         # one symbol per input: PyBaMM's Conditional (the unified experiment's switch)
         # builds CasADi functions of its arguments, which must be purely symbolic
         named = {name: casadi.MX.sym(f"p{k}", size) for k, (name, size) in enumerate(layout)}
-        g = symbol().to_casadi(t, y, inputs=named)
+        g = symbol().to_casadi(t_sym, y_sym, inputs=named)
         g_p = casadi.horzcat(*[casadi.jacobian(g, named[name]) for name in names])
-        outputs = [g, casadi.jacobian(g, t), casadi.jacobian(g, y), g_p]
-        function = casadi.Function("point_jacobian", [t, y, *named.values()], outputs)
+        outputs = [g, casadi.jacobian(g, t_sym), casadi.jacobian(g, y_sym), g_p]
+        function = casadi.Function("point_jacobian", [t_sym, y_sym, *named.values()], outputs)
         try:
             function = function.expand()
         except RuntimeError:  # pragma: no cover - operations without an SX form
             pass
-        entry = cache[(id(model), key, layout, names)] = (model, function)
-    t, y = step.all_ts[index][index], step.all_ys[index][:, index]
-    value, g_t, g_y, g_p = (np.asarray(x.full()) for x in entry[1](t, y, *inputs.values()))
-    return float(value.ravel()[0]), float(g_t.ravel()[0]), g_y.ravel(), g_p.ravel()
+        entry = cache[(id(model), key, layout, names)] = (model, function, {})
+    n_points = len(t)
+    if n_points == 1:
+        outputs = entry[1](t[None, :], y, *inputs.values())
+    else:  # mapped over a power of two of points (padded with the last), kept for reuse
+        size = 1 << (n_points - 1).bit_length()
+        mapped = entry[2].get(size) or entry[2].setdefault(size, entry[1].map(size))
+        pad = size - n_points
+        t, y = np.pad(t, (0, pad), mode="edge"), np.pad(y, ((0, 0), (0, pad)), mode="edge")
+        outputs = mapped(t[None, :], y, *inputs.values())
+    value, g_t, g_y, g_p = (np.asarray(x.full()) for x in outputs)
+    size = value.size
+    return (
+        value.ravel()[:n_points],
+        g_t.ravel()[:n_points],
+        g_y.reshape(size, -1)[:n_points],
+        g_p.reshape(size, -1)[:n_points],
+    )
 
 
 def state_sensitivity(step, index):

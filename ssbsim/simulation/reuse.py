@@ -62,12 +62,13 @@ class ReusableRuns:
         self.n_builds += 1
         return simulation, spec
 
-    def run(self, experiment, values, key=None, sensitivities=False):
+    def run(self, experiment, values, key=None, sensitivities=False, wanted=None):
         """Result of ``experiment`` (an ExperimentSpec) at the parameter ``values``; the
         runs that fail raise SimulationError (with ``.result`` if some cycles completed).
         ``sensitivities``: also the derivatives of the cycle table with respect to the
         inputs (``result.cycle_sensitivities``: {column: cycles x inputs, in the order of
-        ``self.inputs``}; ``observables/cycle_sensitivities.py``)."""
+        ``self.inputs``}; ``observables/cycle_sensitivities.py``); ``wanted``: {column:
+        cycle numbers} of the derivatives needed (None: all; the others are NaN)."""
         from ..errors import SimulationError
 
         simulation, spec = self._simulation(key or experiment.name, experiment, values, sensitivities)
@@ -91,7 +92,9 @@ class ReusableRuns:
             from ..observables.cycle_sensitivities import cycle_sensitivities
 
             result.cycle_sensitivities = _in_order(
-                cycle_sensitivities(simulation, solution, spec.cycles(), result.active_mass_kg), solution, self.inputs
+                cycle_sensitivities(simulation, solution, spec.cycles(), result.active_mass_kg, wanted=wanted),
+                solution,
+                self.inputs,
             )
         stopped = tracker.early_stop(len(result.cycles), spec.n_cycles)
         if stopped:

@@ -17,6 +17,7 @@ NOISE = {
     "cathode_interphase_resistance_ohm_cm2": ("relative", 0.01),
     "coulombic_efficiency": ("absolute", 0.001),
     "discharge_capacity_mAh_g": ("relative", 0.01),
+    "energy_efficiency": ("absolute", 0.002),
 }
 
 
@@ -47,14 +48,22 @@ def test_sensitivity_jacobian_matches_central_differences(tmp_path, cell_a):
         assert np.linalg.norm(J[:, k] - fd) < 0.1 * np.linalg.norm(fd), problem.names[k]
 
 
-def test_energies_fall_back_to_finite_differences_with_the_reason(tmp_path, cell_a):
-    problem = _problem(tmp_path, cell_a, {"energy_efficiency": ("absolute", 0.001)})
+def test_the_maximum_voltage_falls_back_to_finite_differences_with_the_reason(tmp_path, cell_a):
+    problem = _problem(tmp_path, cell_a, {"max_voltage_V": ("absolute", 0.001)})
     derivatives = Derivatives(problem, problem.parameters, 1e-2)
     assert derivatives.method == FINITE_DIFFERENCES
-    assert "energy_efficiency" in derivatives.description
+    assert "max_voltage_V" in derivatives.description
     assert Derivatives(problem, problem.parameters, 1e-2, use_sensitivities=False).reason == (
         "finite differences asked for"
     )
+
+
+def test_energies_have_sensitivities(tmp_path, cell_a):
+    """Energy efficiency and mean voltages (the shipped calibration fits the first) take
+    their Jacobian from the sensitivities, not finite differences."""
+    energies = ("energy_efficiency", "mean_discharge_voltage_V", "mean_charge_voltage_V")
+    problem = _problem(tmp_path, cell_a, {quantity: ("absolute", 0.001) for quantity in energies})
+    assert Derivatives(problem, problem.parameters, 1e-2).method == SENSITIVITIES
 
 
 def test_a_parameter_that_rebuilds_the_model_falls_back(tmp_path, cell_a):

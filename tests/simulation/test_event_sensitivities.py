@@ -1,7 +1,9 @@
 """Forward sensitivities through a cycling experiment whose steps end on cut-off
 voltages (``simulation/event_sensitivities.py``, ``observables/cycle_sensitivities.py``)
 against central finite differences of re-solves: step end times, per-cycle capacities,
-coulombic efficiency, R2 and the [B12H12]2- film thickness at the end of each cycle, for
+coulombic efficiency, irreversible capacity, energy efficiency and mean discharge
+voltage (energies: the quadrature with the steps' moving ends), R2 and the [B12H12]2-
+film thickness at the end of each cycle, for
 the [B12H12]2- decomposition rate constant and passivation length, in log space as the
 fit uses them. Both at tight solver tolerances, so that the 1 % is the method's, not the
 solver's noise.
@@ -22,7 +24,14 @@ from ssbsim.simulation.run import build_simulation, prepare
 NAMES = sorted([anion_names(0)["rate"], anion_names(0)["length"]])
 FILM = "Cathode interphase layer 0 thickness [m]"
 H = 1e-3  # step in ln p
-COLUMNS = ["discharge_capacity_mAh_g", "coulombic_efficiency", "cathode_interphase_resistance_ohm_cm2"]
+COLUMNS = [
+    "discharge_capacity_mAh_g",
+    "coulombic_efficiency",
+    "cathode_interphase_resistance_ohm_cm2",
+    "irreversible_capacity_mAh_g",
+    "energy_efficiency",
+    "mean_discharge_voltage_V",
+]
 
 
 def _simulation(cell_a):
@@ -37,7 +46,7 @@ def _observed(simulation, solution, spec, pset, options):
     """Step end times, the cycle-table columns and the film at the end of each cycle."""
     from ssbsim.simulation.result import Result
 
-    cycles = Result(solution, spec, pset, options, energies=False).cycles
+    cycles = Result(solution, spec, pset, options).cycles
     film = [cycle.steps[-1]["Cathode interphase layer 0 thickness [m]"].entries[-1] for cycle in solution.cycles]
     return {
         "step end time [s]": np.array([sub.t[-1] for sub in solution.sub_solutions]),
