@@ -284,6 +284,8 @@ def table(results):
 
 
 def figure(results, path):
+    from matplotlib import ticker
+
     from ssbsim.observables.figures import subplots
 
     scenarios = sorted({r["scenario"] for r in results})
@@ -305,6 +307,10 @@ def figure(results, path):
             for r in rows:
                 if len(rows) > 1:
                     ax.annotate(f"{r['rtol']:.0e}", (r["wall_s"], max(r["capacity_error"], 1e-9)), fontsize=6)
+        # wall times span about a decade: plain numbers at 1-2-5, no crowded minor labels
+        ax.xaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda x, _: f"{x:g}"))
+        ax.xaxis.set_minor_formatter(ticker.NullFormatter())
         ax.set_xlabel("wall time [s]")
         ax.set_ylabel("last-cycle capacity error (vs rtol 1e-8)")
         ax.set_title(scenario)
