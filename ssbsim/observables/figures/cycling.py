@@ -6,7 +6,7 @@ from matplotlib.collections import LineCollection
 
 from .canvas import subplots
 from .colouring import Colouring, cycle_colours
-from .style import TWIN_RIGHT, cycle_axis, layout, legend_above, marker, run_name, set_labels, title
+from .style import TWIN_RIGHT, cycle_axis, figure_title, layout, legend_above, marker, set_labels, title
 
 
 def _branches(result):
@@ -71,8 +71,7 @@ def capacity_efficiency(result):
     lines, lines2 = ax.get_legend_handles_labels(), ax2.get_legend_handles_labels()
     lines2 = (lines2[0], ["Coulombic efficiency (right)"])
     legend_above(ax, lines[0] + lines2[0], lines[1] + lines2[1])
-    fig.suptitle(f"Capacity and efficiency — {run_name(result)}", fontsize="medium", y=0.985)
-    layout(fig, right=TWIN_RIGHT, top=0.86)
+    figure_title(fig, "Capacity and efficiency", result, right=TWIN_RIGHT, top=0.86)
     return fig
 
 
@@ -91,12 +90,16 @@ def resistances(result):
     fig, ax = subplots()
     for column in RESISTANCES:
         ax.plot(c["cycle"], c[column], marker(len(c)), ms=3, lw=1, label=quantity(column)[0])
+    finish_resistances(fig, ax, "Resistances at the end of each cycle", result, top=0.86)
+    return fig
+
+
+def finish_resistances(fig, ax, what, result, top):
+    """Labels, cycle axis, legend and title of a resistance-over-cycles figure."""
     set_labels(ax, "cycle", "resistance_ohm_cm2")
     cycle_axis(ax)
     legend_above(ax)
-    fig.suptitle(f"Resistances at the end of each cycle — {run_name(result)}", fontsize="medium", y=0.985)
-    layout(fig, top=0.86)
-    return fig
+    figure_title(fig, what, result, top=top)
 
 
 def _above(series, floor):

@@ -9,7 +9,8 @@ from matplotlib.colors import Normalize
 
 from ..labels import quantity
 from .canvas import subplots
-from .style import cycle_axis, layout, legend_above, legend_outside, run_name, set_labels
+from .cycling import RESISTANCES, finish_resistances
+from .style import layout, legend_outside, run_name, set_labels
 
 INSET_FREQUENCY_HZ = 100.0  # the inset shows the points above this frequency
 
@@ -58,22 +59,12 @@ def nyquist(result):
 def fitted_resistances(result):
     fits, c = result.impedance_fits, result.cycles
     fig, ax = subplots()
-    for k, column in enumerate(
-        [
-            "electrolyte_resistance_ohm_cm2",
-            "anode_interface_resistance_ohm_cm2",
-            "cathode_interphase_resistance_ohm_cm2",
-        ]
-    ):
+    for k, column in enumerate(RESISTANCES):
         symbol = quantity(column)[0].split(",")[0]
         ax.plot(c["cycle"], c[column], "-", lw=1, color=f"C{k}", label=f"{symbol} from the state")
         ax.plot(fits["cycle"], fits[f"r{k}_ohm_cm2"], "o", ms=5, color=f"C{k}", label=f"{symbol} circuit fit")
     ax.set_yscale("log")
-    set_labels(ax, "cycle", "resistance_ohm_cm2")
-    cycle_axis(ax)
-    legend_above(ax)
-    fig.suptitle(f"State-based and circuit-fitted resistances — {run_name(result)}", fontsize="medium", y=0.985)
-    layout(fig, top=0.82)
+    finish_resistances(fig, ax, "State-based and circuit-fitted resistances", result, top=0.82)
     return fig
 
 

@@ -61,6 +61,12 @@ def title(ax, what, result):
     ax.set_title(f"{what} — {run_name(result)}", fontsize="medium")
 
 
+def figure_title(fig, what, result, **margins):
+    """A title over the whole figure (above a legend set with ``legend_above``), margins laid out."""
+    fig.suptitle(f"{what} — {run_name(result)}", fontsize="medium", y=0.985)
+    layout(fig, **margins)
+
+
 def legend_outside(ax, handles=None, title=None, **kwargs):
     """Legend to the right of the axes (leave room with ``layout(fig, right=...)``)."""
     extra = {"handles": handles} if handles is not None else {}
