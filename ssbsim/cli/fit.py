@@ -32,6 +32,7 @@ def add(sub):
     )
     fit.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     fit.add_argument("-v", "--verbose", action="store_true", help="print every trial")
+    fit.add_argument("-q", "--quiet", action="store_true", help="no progress line")
     fit.add_argument(
         "--update",
         action="store_true",
@@ -59,7 +60,14 @@ def command(args):
         file=sys.stderr,
     )
     jacobian = "finite differences" if args.finite_differences else "auto"
-    fitted = solve(problem, starts=args.starts, intervals=args.intervals, verbose=args.verbose, jacobian=jacobian)
+    fitted = solve(
+        problem,
+        starts=args.starts,
+        intervals=args.intervals,
+        verbose=args.verbose,
+        jacobian=jacobian,
+        progress=not args.quiet,
+    )
     how = write_outputs(outdir, lambda folder: fitted.write_files(folder, figures=not args.no_figures))
     if args.update:
         backup = fitted.update_parameter_set()

@@ -39,20 +39,29 @@ def prepare(spec, starts=None, update=False, base=None, name="fit", starts_sourc
     return Problem(spec)
 
 
-def solve(problem, starts=None, intervals="profile", verbose=False, jacobian="auto"):
+def solve(problem, starts=None, intervals="profile", verbose=False, jacobian="auto", progress=False):
     """Fit ``problem`` (from :func:`prepare`); a :class:`FitOutcome`. ``jacobian``: "auto"
     (forward sensitivities where the problem allows, ``fit/jacobian.py``) or "finite
-    differences". A Ctrl-C raises
+    differences"; ``progress``: a progress line on stderr (``fit/progress.py``). A Ctrl-C raises
     ``Interrupted`` naming the best trial so far; a fit no trial of which could be
     simulated raises SimulationError."""
     from .engine import fit
+    from .progress import FitProgress
 
     if intervals not in INTERVALS:
         raise InputError("intervals", f"must be one of {', '.join(INTERVALS)}, got {intervals!r}")
     if jacobian not in JACOBIANS:
         raise InputError("jacobian", f"must be one of {', '.join(JACOBIANS)}, got {jacobian!r}")
+    line = FitProgress(lambda: problem.n_solves, show=progress)
     try:
-        result = fit(problem, starts=starts, verbose=verbose, intervals=intervals, sensitivities=jacobian == "auto")
+        result = fit(
+            problem,
+            starts=starts,
+            verbose=verbose,
+            intervals=intervals,
+            sensitivities=jacobian == "auto",
+            progress=line,
+        )
     except KeyboardInterrupt:
         cost, best = problem.best
         said = ", ".join(f"{name!r} = {value:.5g}" for name, value in (best or {}).items())
@@ -60,12 +69,16 @@ def solve(problem, starts=None, intervals="profile", verbose=False, jacobian="au
             f"after {problem.n_solves} solves; nothing written"
             + (f"; best trial so far (cost {cost:.5g}): {said}" if best else "")
         ) from None
+    finally:
+        line.close()
     if not math.isfinite(result.cost) or result.cost >= 0.5 * problem.n_data * 100.0**2:
         raise SimulationError("no trial point could be simulated")
     return FitOutcome(problem, result)
 
 
-def fit(spec, *, starts=None, intervals="profile", verbose=False, base=None, name="fit", jacobian="auto"):
+def fit(
+    spec, *, starts=None, intervals="profile", verbose=False, base=None, name="fit", jacobian="auto", progress=False
+):
     """Fit the parameters of ``spec`` to its data, as ``ssbsim fit`` does.
 
     ``spec``: the stem of a shipped calibration (``ssbsim list``), a path to a fit spec
@@ -73,8 +86,9 @@ def fit(spec, *, starts=None, intervals="profile", verbose=False, base=None, nam
     folder; ``name`` names it in messages and outputs). ``starts``: number of local fits
     (default: the spec's); ``intervals``: "profile" (profile likelihood) or "linear";
     ``jacobian``: "auto" (forward sensitivities where the problem allows) or "finite
-    differences". Returns a :class:`FitOutcome`; bad input raises ``ssbsim.InputError``."""
-    return solve(prepare(spec, starts=starts, base=base, name=name), starts, intervals, verbose, jacobian)
+    differences"; ``progress``: a progress line on stderr. Returns a :class:`FitOutcome`;
+    bad input raises ``ssbsim.InputError``."""
+    return solve(prepare(spec, starts=starts, base=base, name=name), starts, intervals, verbose, jacobian, progress)
 
 
 class FitOutcome:

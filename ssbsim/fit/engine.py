@@ -50,6 +50,7 @@ from . import identifiability
 from .intervals import LowerMinimum, Profiler, threshold
 from .jacobian import Derivatives
 from .local import DIFF_STEP, search
+from .progress import FitProgress
 
 Z95 = 1.959964
 METHODS = {
@@ -123,16 +124,22 @@ def _converged(solution):
     return solution.status > 0
 
 
-def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensitivities=True):
+def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensitivities=True, progress=None):
     """Fit ``problem`` (a fit.problem.Problem, or anything with ``parameters``,
     ``residuals(values)`` and ``n_solves``); returns a FitResult. ``sensitivities``: take
     the Jacobian from forward sensitivities where the problem allows (False: finite
-    differences)."""
+    differences). ``progress``: a ``progress.FitProgress`` to report to (None: none)."""
     parameters = problem.parameters
     names = [p.name for p in parameters]
     start = time.perf_counter()
+    progress = progress or FitProgress(lambda: problem.n_solves, show=False)
     derivatives = Derivatives(problem, parameters, DIFF_STEP, use_sensitivities=sensitivities)
-    jac = derivatives.jacobian if derivatives.reason is None else None  # None: forward differences
+
+    def jacobian(u, *args):
+        with progress.during("Jacobian"):
+            return derivatives.jacobian(u, *args)
+
+    jac = jacobian if derivatives.reason is None else None  # None: forward differences
 
     def values_at(u):
         return {p.name: p.from_unit(x) for p, x in zip(parameters, u)}
@@ -140,7 +147,8 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
     def residuals(u):
         r = derivatives.residuals(u)
         if verbose:
-            print(" ".join(f"{v:.4g}" for v in values_at(u).values()), f"| cost {0.5 * r @ r:.5g}", flush=True)
+            progress.write(" ".join(f"{v:.4g}" for v in values_at(u).values()) + f" | cost {0.5 * r @ r:.5g}")
+        progress.trial(0.5 * float(r @ r))
         return r
 
     max_nfev = getattr(getattr(problem, "spec", None), "max_evaluations", None)
@@ -149,7 +157,10 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
         return search(residuals, u0, low, high, jac=jac, max_nfev=max_nfev)
 
     points, low, high = _start_points(parameters, starts or getattr(getattr(problem, "spec", None), "starts", 1), seed)
-    runs = [(u0, local_fit(u0)) for u0 in points]
+    runs = []
+    for k, u0 in enumerate(points, start=1):
+        progress.phase(f"start {k} of {len(points)}")
+        runs.append((u0, local_fit(u0)))
     best = min(runs, key=lambda run: run[1].cost)[1]
     x, r, J = best.x, best.fun, best.jac
     solves_fit = problem.n_solves
@@ -158,9 +169,13 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
     s2, limit = noise_scale(r, dof), threshold(dof)
 
     profiles = None
+
+    def announce(i, side):
+        progress.phase(f"profile end {2 * i + side + 1} of {2 * len(names)} ({names[i]})")
+
     if intervals == "profile":
         for attempt in range(MAX_RESTARTS + 1):
-            profiler = Profiler(residuals, x, r, J, low, high, s2, limit, jacobian=jac)
+            profiler = Profiler(residuals, x, r, J, low, high, s2, limit, jacobian=jac, announce=announce)
             try:
                 profiles = [profiler.profile(i) for i in range(len(names))]
                 break
@@ -170,6 +185,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
                 if attempt == MAX_RESTARTS:
                     x, r = lower.u, lower.r
                     break
+                progress.phase("refit from the lower cost a profile found")
                 again = local_fit(lower.u)
                 x, r, J = again.x, again.fun, again.jac
                 converged = _converged(again)

@@ -99,10 +99,13 @@ class Profile:
 class Profiler:
     """Profiles of every parameter about the best fit ``u_best`` (residuals ``r_best``,
     Jacobian ``jac``) of ``residuals(u)`` within ``low``/``high``; ``s2`` is the noise
-    scale. Raises LowerMinimum if a trial beats the fit by more than PROFILE_TOLERANCE."""
+    scale. Raises LowerMinimum if a trial beats the fit by more than PROFILE_TOLERANCE.
+    ``announce(i, side)``, if given, is called as the search for an end begins (side 0:
+    lower, 1: upper)."""
 
-    def __init__(self, residuals, u_best, r_best, jac, low, high, s2, threshold=CHI2_95, jacobian=None):
+    def __init__(self, residuals, u_best, r_best, jac, low, high, s2, threshold=CHI2_95, jacobian=None, announce=None):
         self.f = residuals
+        self.announce = announce
         self.jacobian = jacobian  # of residuals(u), or SciPy's finite differences
         self.u = np.asarray(u_best, dtype=float)
         self.r = np.asarray(r_best, dtype=float)
@@ -132,6 +135,8 @@ class Profiler:
     def profile(self, i):
         result = Profile(i)
         for side, sign in enumerate((-1.0, 1.0)):
+            if self.announce is not None:
+                self.announce(i, side)
             located = self._end(i, sign, result.points)
             if located is None:  # the direct search did not settle: bracket the end
                 result.bracketed += 1
