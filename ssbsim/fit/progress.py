@@ -44,7 +44,7 @@ class FitProgress:
         self.solves = solves
         self.show = show
         self.stream = stream or sys.stderr
-        self.tty = show and self.stream.isatty()
+        self.tty = show and getattr(self.stream, "isatty", lambda: False)()
         self.best = math.inf
         self.now = ""
         self.bar = None
