@@ -19,7 +19,8 @@ The impedance model is the run's :class:`~ssbsim.model.CellModel` with
 A state of the cycling run (whose model has no capacitances) is carried over by
 variable name: the states both models share are copied, the potential differences that
 are states only in the impedance model (anode overpotential, cathode surface potential
-difference) are evaluated from the cycling solution, the current is
+difference: one value averaged, a profile across the composite resolved,
+``ssbsim/model/transmission_line.py``) are evaluated from the cycling solution, the current is
 set to zero (the spectrum is taken at open circuit, as a potentiostatic EIS at the
 rest potential is). Impedances are per geometric area, :math:`Z A` [Ohm.m2], with
 :math:`\mathrm{Im}\,Z < 0` for a capacitive arc.
@@ -98,7 +99,7 @@ class ImpedanceModel:
             if name in run_slices:
                 y[sl] = y_run[run_slices[name]]
             else:
-                y[sl] = np.ravel(point[name].entries)[-1]
+                y[sl] = np.ravel(point[name].entries[..., -1])  # the last time: a value or a profile
         return y
 
     def spectrum(self, y, freqs, inputs=None):
