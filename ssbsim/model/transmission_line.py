@@ -5,9 +5,9 @@ difference across the particle/SE interface at each depth :math:`x` of the compo
 :math:`\Delta\phi(x) = \phi_s - \phi_e(x)`, is a differential state, and the SE of the
 composite is the ionic rail of a de Levie transmission line (R. de Levie, Adv.
 Electrochem. Electrochem. Eng. 6 (1967) 329; A. Lasia, *Electrochemical Impedance
-Spectroscopy and its Applications*, Springer 2014, on porous electrodes). The double layer (capacitance
-:math:`C_c` per particle area) takes, per composite volume, the share of the SE current
-that the reactions do not: with :math:`i_e = -\sigma_{\mathrm{eff}}\,\partial\phi_e/\partial
+Spectroscopy and its Applications*, Springer 2014, on porous electrodes). The double
+layer (capacitance :math:`C_c` per particle area) takes, per composite volume, the share
+of the SE current that the reactions do not: with :math:`i_e = -\sigma_{\mathrm{eff}}\,\partial\phi_e/\partial
 x` the ionic current towards the depth of the composite (``composite.py``) and
 :math:`a = \sum_k a_k` over the particle populations,
 
