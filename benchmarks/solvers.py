@@ -295,6 +295,10 @@ def figure(results, path):
         for r in results:
             if r["scenario"] == scenario and r.get("capacity_error") is not None and r["rtol"] != REFERENCE_RTOL:
                 series.setdefault(f"{r['model']} / {r['solver']}", []).append(r)
+        if not series:  # rows without a reference (a model run once): no error to plot
+            ax.set_axis_off()
+            ax.set_title(f"{scenario}: no rows with an error")
+            continue
         for label, rows in series.items():
             rows.sort(key=lambda r: r["rtol"])
             ax.loglog(

@@ -41,8 +41,8 @@ galvanostatic behaviour unchanged up to the charge the double layers hold,
 :math:`C_c\sum_k a_k L_p\,\Delta(\phi_s-\phi_e) + C_a\phi_c\,\Delta\eta_a` (about 0.015 mAh/g
 of NVOPF over a 2.4-4.15 V charge of Cell A; tests/model/test_capacitance.py). The
 ``"none"`` form (default) drops them, which is what the cycling runs use. Impedance
-linearises the model with this option on. Only the averaged composite has the cathode
-double layer.
+linearises the model with this option on. In the resolved composite the cathode double
+layer sits at every depth, a transmission line (``transmission_line.py``).
 The SE:carbon working electrode (``carbon_electrode.py``) has the same double layer, per
 carbon/SE contact area, as the state of its potential.
 """

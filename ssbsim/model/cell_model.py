@@ -8,6 +8,7 @@ their variables depend on one another:
 ``anode.SodiumMetalAnode``    Butler--Volmer plating/stripping, contact loss (R1)
 ``separator``                 single-ion ohmic SE, Arrhenius (R0)
 ``composite``                 Na+ conduction in the SE of the composite
+``transmission_line``         (resolved, double layers) the composite as a de Levie line
 ``interphase``                cathode/SE interphase slot (R2, decomposition)
 ``se_conversion``             slow SE conversion that cuts particles off (option)
 ``particle.FickianParticle``  Na diffusion in each particle population
@@ -40,6 +41,7 @@ from .particle import FickianParticle
 from .se_conversion import CONVERSIONS
 from .separator import SolidElectrolyteSeparator
 from .solver import IDAKLUSolver
+from .transmission_line import TransmissionLineComposite
 
 #: whether SUNDIALS prints its own error lines on stderr (from C, to fd 2) when a solve
 #: fails (PyBaMM's IDAKLU option "silence_sundials_errors"): a library user sees them; a
@@ -73,8 +75,6 @@ class CellModel(pybamm.BaseModel):
 
     def _submodels(self):
         opts, param = self.options, self.param
-        if opts["capacitance"] != "none" and opts["cathode"] != "averaged":
-            raise InputError("options", 'capacitance = "double layers" needs cathode = "averaged"', "capacitance")
         if opts["SE conversion"] != "none" and opts["active material loss"] != "none":
             # both would own the Na locked in cut-off particles; not combined yet
             raise InputError(
@@ -88,7 +88,10 @@ class CellModel(pybamm.BaseModel):
                 "interphase": carbon_electrode.INTERPHASES[opts["interphase"]](param, opts),
                 "electrode": carbon_electrode.CarbonDoubleLayer(param, opts),
             }
-        composite = AveragedComposite if opts["cathode"] == "averaged" else ResolvedComposite
+        if opts["cathode"] == "averaged":
+            composite = AveragedComposite
+        else:  # the double layer makes the resolved composite a transmission line
+            composite = TransmissionLineComposite if opts["capacitance"] != "none" else ResolvedComposite
         submodels = {
             "external circuit": ExternalCircuit(param, opts),
             "anode": SodiumMetalAnode(param, opts),

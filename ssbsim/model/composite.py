@@ -26,7 +26,9 @@ ions, so the electronic potential :math:`\phi_s` is taken uniform.
 doi:10.1109/TCST.2016.2571663; Marquis et al., J. Electrochem. Soc. 166 (2019) A3693,
 doi:10.1149/2.0341915jes).
 
-``cathode = "resolved"``: the equation above is solved on a mesh across the composite.
+``cathode = "resolved"``: the equation above is solved on a mesh across the composite;
+with the cathode double layer (impedance runs) it becomes a transmission line
+(``transmission_line.py``).
 """
 
 import pybamm

@@ -33,7 +33,10 @@ share of each population only.
 For a single particle in an averaged composite without decomposition the balance gives
 :math:`j` explicitly; otherwise (or with ``current balance = "algebraic"``)
 :math:`\phi_s - \phi_e` (averaged) or :math:`\phi_s` (resolved) and the :math:`j_k` are
-algebraic variables.
+algebraic variables. With the cathode double layer (``capacitance.py``) the balance takes
+the double-layer current and :math:`\phi_s - \phi_e` is a differential state: here for the
+averaged composite, in ``transmission_line.py`` (which also owns the balance) for the
+resolved one.
 """
 
 import pybamm
@@ -84,6 +87,9 @@ class ButlerVolmerIntercalation(Submodel):
         self.labels = options.particle_labels
         self.resolved = options["cathode"] == "resolved"
         self.explicit = explicit_current_balance(options)
+        # resolved with double layers: the potentials and the balance are the
+        # transmission line's (transmission_line.py)
+        self.transmission_line = self.resolved and capacitance.enabled(options)
 
     def get_fundamental_variables(self):
         if self.explicit:
@@ -93,12 +99,12 @@ class ButlerVolmerIntercalation(Submodel):
         for label in self.labels:
             name = f"Positive particle{label} intercalation current density [A.m-2]"
             variables[name] = pybamm.Variable(name, domain=domain)
-        if self.resolved:
-            variables["Positive electrode potential [V]"] = pybamm.Variable("Positive electrode potential [V]")
-        else:
+        if not self.resolved:
             variables["Positive electrode surface potential difference [V]"] = pybamm.Variable(
                 "Positive electrode surface potential difference [V]"
             )
+        elif not self.transmission_line:
+            variables["Positive electrode potential [V]"] = pybamm.Variable("Positive electrode potential [V]")
         return variables
 
     def get_coupled_variables(self, variables):
@@ -137,7 +143,7 @@ class ButlerVolmerIntercalation(Submodel):
             out["Positive electrode potential [V]"] = (
                 variables["Positive electrode surface potential difference [V]"] + phi_e_av
             )
-        else:
+        elif not self.transmission_line:
             out["Positive electrode surface potential difference [V]"] = (
                 variables["Positive electrode potential [V]"] - variables["SE potential in the cathode [V]"]
             )
@@ -156,6 +162,8 @@ class ButlerVolmerIntercalation(Submodel):
         for label in self.labels:
             j = variables[f"Positive particle{label} intercalation current density [A.m-2]"]
             self.algebraic[j] = delta_phi - variables[f"Positive particle{label} surface potential difference [V]"]
+        if self.transmission_line:
+            return
         a_j = variables["Volumetric current density into particles [A.m-3]"]
         # the cell current closes the balance; scaled to a potential-like residual
         scale = self.param.derived.Q_nom / self.param.cell.A
@@ -166,7 +174,7 @@ class ButlerVolmerIntercalation(Submodel):
         else:
             total = a_j * L
             phi_s = delta_phi
-        if capacitance.enabled(self.options) and not self.resolved:
+        if capacitance.enabled(self.options):
             # the double layer takes what the reactions do not (capacitance.py)
             area = sum(surface_area_density(self.param, label) for label in self.labels) * L
             self.rhs[phi_s] = (total - i) / (self.param.capacitance.C_cathode * area)
@@ -182,7 +190,7 @@ class ButlerVolmerIntercalation(Submodel):
             self.initial_conditions[j] = (
                 pybamm.Scalar(0) if not self.resolved else (pybamm.PrimaryBroadcast(0, "positive electrode"))
             )
-        if self.resolved:
-            self.initial_conditions[variables["Positive electrode potential [V]"]] = U0
-        else:
+        if not self.resolved:
             self.initial_conditions[variables["Positive electrode surface potential difference [V]"]] = U0
+        elif not self.transmission_line:
+            self.initial_conditions[variables["Positive electrode potential [V]"]] = U0

@@ -23,6 +23,9 @@ from ssbsim.simulation.run import build_simulation
 COMBINATIONS = [
     {"particle": p, "cathode": c, "interphase": i, "SE anions": 2 if i == "decomposition" else 0}
     for p, c, i in itertools.product(("single", "distribution"), ("averaged", "resolved"), ("none", "decomposition"))
+] + [  # the impedance model: double layers (the resolved composite's a transmission line)
+    {"particle": "single", "cathode": c, "interphase": "decomposition", "SE anions": 2, "capacitance": "double layers"}
+    for c in ("averaged", "resolved")
 ]
 #: groups whose values must sum to 1: a change moves share between two members
 SUMS_TO_ONE = [
