@@ -5,7 +5,8 @@ coordinates (log or linear per parameter), its first trust region a quarter of e
 (``fit/local.py``). Derivatives (``fit/jacobian.py``) come from
 IDAKLU's forward sensitivities, with the end of every step that stops on an event (a
 cutoff voltage) moving with the parameters, where the problem allows (every fitted
-parameter an input, every data set a per-cycle quantity with derivatives), else from
+parameter an input, every data set a per-cycle quantity with derivatives or a voltage
+time series), else from
 finite differences of re-solves; ``FitResult.jacobian`` (fit.json) says which, and why.
 The first start is the spec's initial point, the others a scrambled Sobol sample of the
 bounds (seeded, so a fit is reproducible).

@@ -10,8 +10,10 @@ instead of one re-solve per parameter. They are used when
   or the OCP table: those change the model itself), and
 - every data set is a per-cycle quantity with derivatives (``cycle_sensitivities.COLUMNS``:
   capacities, coulombic efficiency, irreversible capacity, energy efficiency, mean
-  voltages, resistances at the end of the cycle); replays, time series, spectra,
-  voltammetry and the maximum voltage are not.
+  voltages, resistances at the end of the cycle) or a voltage time series (the voltage
+  and its derivative at the data's absolute times, the steps' starts moving with the
+  parameters: ``simulation/step_interpolation.py``); replays, spectra, voltammetry and
+  the maximum voltage are not.
 
 Only the cycles and quantities with data are differentiated (``Problem.simulate``: the
 energy quadrature's derivative is per step).
@@ -21,7 +23,8 @@ fit.json). A trial whose run fails has no sensitivities: its Jacobian is then ta
 forward differences (counted in ``fallbacks``).
 
 The residual of a point is r = w (s - v) / sigma (``residual.py``), so dr/ds = w / sigma
-where a value is given or a bound is active, 0 elsewhere and at unreached points; and
+where a value is given or a bound is active, 0 elsewhere and at unreached points (a
+time series' samples after the end of the run: their residual is a constant stand-in); and
 dp/du = p for a parameter on the log scale, 1 on the linear one.
 """
 
@@ -30,6 +33,7 @@ import logging
 import numpy as np
 
 from .residual import bound_residual_slope
+from .spec import TIME_SERIES
 
 SENSITIVITIES = "forward sensitivities (IDAKLU, step ends moving with the parameters)"
 FINITE_DIFFERENCES = "finite differences"
@@ -50,7 +54,7 @@ def unavailable(problem):
     if frozen:
         return f"{frozen[0]!r} changes the model itself (mesh, derived quantity or OCP table), not an input"
     for n, d in enumerate(datasets, start=1):
-        if type(d) is not Dataset or d.quantity not in COLUMNS:
+        if type(d) is not Dataset or d.quantity not in (*COLUMNS, TIME_SERIES):
             return f"data set {n} ({getattr(d, 'quantity', type(d).__name__)}) has no sensitivities"
     return None
 
@@ -113,19 +117,25 @@ class Derivatives:
         return forward_differences(self.residuals, u, r, low, high, self.finite_step)
 
 
-def dataset_jacobian(dataset, table, sensitivities, n_parameters):
-    """d residuals / dp (points x parameters) of a per-cycle data set from the cycle
-    ``table`` and its ``sensitivities`` ({column: cycles x parameters}); None if the run
-    has none."""
-    if sensitivities is None:
-        return None
-    rows = np.asarray(dataset.x, dtype=int) - 1
-    n_cycles = len(table)
-    reached = (rows >= 0) & (rows < n_cycles)
-    simulated = np.full(len(rows), np.nan)
-    ds_dp = np.zeros((len(rows), n_parameters))
-    column = table[dataset.quantity].to_numpy(dtype=float)
-    simulated[reached] = column[rows[reached]]
-    ds_dp[reached] = sensitivities[dataset.quantity][rows[reached]]
+def dataset_jacobian(dataset, result, n_parameters):
+    """d residuals / dp (points x parameters) of a per-cycle data set or a voltage time
+    series from a ``result`` solved with sensitivities; None if it has none (a failed run)."""
+    if dataset.quantity == TIME_SERIES:
+        series = getattr(result, "voltage_sensitivities", None)
+        if series is None:
+            return None
+        times, derivatives = series
+        simulated = dataset.simulated(result)
+        ds_dp = derivatives[np.searchsorted(times, dataset.x)]
+    else:
+        sensitivities = getattr(result, "cycle_sensitivities", None)
+        if sensitivities is None:
+            return None
+        rows = np.asarray(dataset.x, dtype=int) - 1
+        reached = (rows >= 0) & (rows < len(result.cycles))
+        simulated = np.full(len(rows), np.nan)
+        ds_dp = np.zeros((len(rows), n_parameters))
+        simulated[reached] = result.cycles[dataset.quantity].to_numpy(dtype=float)[rows[reached]]
+        ds_dp[reached] = sensitivities[dataset.quantity][rows[reached]]
     slope = dataset.weight * bound_residual_slope(simulated, dataset.values, dataset.low, dataset.high, dataset.sigma)
     return np.nan_to_num(slope[:, None] * ds_dp)

@@ -190,7 +190,8 @@ class Problem:
             wanted = {}
             for d in self.datasets if sensitivities else ():
                 if d.experiment == key:
-                    wanted.setdefault(d.quantity, set()).update(int(x) for x in d.x)
+                    kind = float if d.quantity == TIME_SERIES else int  # times [s] or cycle numbers
+                    wanted.setdefault(d.quantity, set()).update(kind(x) for x in d.x)
             try:
                 results[key] = self.runs.run(experiment, values, key=key, sensitivities=sensitivities, wanted=wanted)
             except SimulationError as err:  # a trial the cell cannot run: far from the data
@@ -207,11 +208,7 @@ class Problem:
 
         results = self.simulate(values, sensitivities=True)
         r = self._residuals(values, results)
-        blocks = []
-        for d in self.datasets:
-            result = results[d.experiment]
-            sens = getattr(result, "cycle_sensitivities", None)
-            blocks.append(None if sens is None else dataset_jacobian(d, result.cycles, sens, len(self.names)))
+        blocks = [dataset_jacobian(d, results[d.experiment], len(self.names)) for d in self.datasets]
         return r, None if any(b is None for b in blocks) else np.vstack(blocks)
 
     def _residuals(self, values, results):

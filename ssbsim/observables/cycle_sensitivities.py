@@ -20,9 +20,8 @@ moving end,
 
 with S at fixed time since the start of the step (the end point's S without its
 ydot dtau/dp: the last term accounts for the moving end), integrated by the same rule on
-the same nodes. Between the solver's points the state is IDA's cubic Hermite interpolant
-(its stored ydot) and S the cubic Hermite interpolant with slopes from the neighbouring
-points (IDAKLU does not return dS/dt). Then
+the same nodes, with the state and S between the solver's points from
+``simulation/step_interpolation.py``. Then
 
     d EE/dp = (de_dis/dp - EE de_ch/dp) / e_ch,   d V_mean/dp = (de/dp - V_mean dq/dp) / q
 
@@ -34,7 +33,8 @@ differences (``fit/jacobian.py``).
 import numpy as np
 import pybamm
 
-from ..simulation.event_sensitivities import points_jacobian, step_duration, variable_sensitivity
+from ..simulation.event_sensitivities import points_jacobian, variable_sensitivity
+from ..simulation.step_interpolation import StepInterpolant
 from .cycles import END_OF_CYCLE, ENERGY_COLUMNS, OHM_M2_TO_OHM_CM2, charge_and_discharge
 from .quadrature import interior_nodes, subdivisions
 
@@ -104,31 +104,13 @@ def _power(model):
     return model.get_processed_variable_or_event("Voltage [V]") * model.get_processed_variable_or_event("Current [A]")
 
 
-def _hermite(f0, d0, f1, d1, h, theta):
-    """Cubic Hermite interpolant between (f0, slope d0) and (f1, d1) over h, at fraction
-    theta; the arrays' first axis runs over the intervals."""
-    shape = (-1,) + (1,) * (np.ndim(f0) - 1)
-    theta, h = theta.reshape(shape), h.reshape(shape)
-    theta2, theta3 = theta**2, theta**3
-    return (
-        (2 * theta3 - 3 * theta2 + 1) * f0
-        + (theta3 - 2 * theta2 + theta) * h * d0
-        + (3 * theta2 - 2 * theta3) * f1
-        + (theta3 - theta2) * h * d1
-    )
-
-
 def step_energy_sensitivity(simulation, step):
     """(E [W.h], dE/dp [W.h per unit of each parameter]) of a one-step solution, positive
     on discharge: the quadrature of ``quadrature.step_energies`` and its derivative with
     the step's moving end (module docstring)."""
     model = step.all_models[-1]
-    n = model.len_rhs_and_alg
-    t = np.concatenate(step.all_ts)
-    y, yp = np.hstack(step.all_ys), np.hstack(step.all_yps)
-    S = np.concatenate(step._all_sensitivities["all"]).reshape(len(t), n, -1).copy()
-    dtau = step_duration(simulation, step)
-    S[-1] -= np.outer(yp[:, -1], dtau)  # at fixed time since the start of the step
+    interpolant = StepInterpolant(simulation, step)
+    t, y, S, dtau = interpolant.t, interpolant.y, interpolant.S, interpolant.dtau
     power = ("power", "Voltage [V] x Current [A]")
 
     def dP(times, states, sens):
@@ -136,26 +118,9 @@ def step_energy_sensitivity(simulation, step):
         return value, np.einsum("kn,knp->kp", g_y, sens) + g_p
 
     P, dP_points = dP(t, y, S)
-    if len(t) < 2:
+    if not len(interpolant.left):
         return 0.0, P[-1] * dtau / 3600
-    left = np.flatnonzero(np.diff(t) > 0)
-    right = left + 1
-    h = t[right] - t[left]
-    # slopes of S at the points: three-point (non-uniform) from the neighbouring intervals
-    secant = (S[right] - S[left]) / h[:, None, None]
-    before = np.concatenate([secant[:1], secant[:-1]])
-    after = np.concatenate([secant[1:], secant[-1:]])
-    h_before, h_after = np.r_[h[:1], h[:-1]], np.r_[h[1:], h[-1:]]
-    slope_left = (h[:, None, None] * before + h_before[:, None, None] * secant) / (h + h_before)[:, None, None]
-    slope_right = (h_after[:, None, None] * secant + h[:, None, None] * after) / (h + h_after)[:, None, None]
-
-    def states_at(interval, fraction):
-        a, b = left[interval], right[interval]
-        return (
-            t[a] + fraction * h[interval],
-            _hermite(y[:, a].T, yp[:, a].T, y[:, b].T, yp[:, b].T, h[interval], fraction).T,
-            _hermite(S[a], slope_left[interval], S[b], slope_right[interval], h[interval], fraction),
-        )
+    left, right, h, states_at = interpolant.left, interpolant.right, interpolant.h, interpolant.at
 
     everywhere = np.arange(len(left))
     mid_t, mid_y, _ = states_at(everywhere, np.full(len(left), 0.5))

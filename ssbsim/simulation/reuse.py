@@ -9,10 +9,15 @@ Which is which is the ``effect`` of each parameter in the registry
 both go through here.
 """
 
+import numpy as np
+
 from ..errors import InputError
 from ..parameters import registry
 from .progress import CycleProgress
 from .result import Result
+
+#: the key of ``wanted`` (ReusableRuns.run) for the times of a voltage time series
+VOLTAGE_SERIES = "voltage"
 
 
 def input_capable(name):
@@ -68,7 +73,10 @@ class ReusableRuns:
         ``sensitivities``: also the derivatives of the cycle table with respect to the
         inputs (``result.cycle_sensitivities``: {column: cycles x inputs, in the order of
         ``self.inputs``}; ``observables/cycle_sensitivities.py``); ``wanted``: {column:
-        cycle numbers} of the derivatives needed (None: all; the others are NaN)."""
+        cycle numbers} of the derivatives needed (None: all; the others are NaN), and
+        {"voltage": times [s]} of a voltage time series (``result.voltage_sensitivities``:
+        (the times sorted, times x inputs), at fixed absolute time:
+        ``step_interpolation.py``)."""
         from ..errors import SimulationError
 
         simulation, spec = self._simulation(key or experiment.name, experiment, values, sensitivities)
@@ -90,12 +98,16 @@ class ReusableRuns:
         result = Result(solution, spec, trial, self.options, impedance=impedance, energies=self.energies)
         if sensitivities:
             from ..observables.cycle_sensitivities import cycle_sensitivities
+            from .step_interpolation import variable_at_times
 
             result.cycle_sensitivities = _in_order(
                 cycle_sensitivities(simulation, solution, spec.cycles(), result.active_mass_kg, wanted=wanted),
                 solution,
                 self.inputs,
             )
+            times = np.array(sorted((wanted or {}).get(VOLTAGE_SERIES, ())), dtype=float)
+            derivatives = variable_at_times(simulation, solution, "Voltage [V]", times)[1]
+            result.voltage_sensitivities = (times, _in_order({"": derivatives}, solution, self.inputs)[""])
         stopped = tracker.early_stop(len(result.cycles), spec.n_cycles)
         if stopped:
             error = SimulationError(stopped)
