@@ -5,11 +5,14 @@ and writes its tables (``ssbsim run``; the Python API draws them in its own proc
 returns None and the figures are drawn in the process itself, after the tables) before
 the model is built. The child imports matplotlib and draws a first figure (fonts, caches)
 while the parent solves, then waits. After the solve, :meth:`FigureProcess.draw` hands it
-the result -- its tables pickled, without the PyBaMM solution -- and the staging folder,
-and the parent writes cycles.csv, the time series and the spectra meanwhile. The child
+the result -- its tables pickled, without the PyBaMM solution -- and the staging folder:
+the cycle table at once, the time series and the circuit fits (``LATE``) once the parent
+has computed them, on a pipe for each drawing process, read when a figure needs them;
+the parent writes cycles.csv, the time series and the spectra meanwhile. The child
 forks a second child, and the two take the figures one at a time from a shared queue
-(a pipe of figure indices, one byte each), each writing its figures into the folder
-(``save_png``: atomically); the first reports on all of them. The function ``draw``
+(a pipe of figure indices, one byte each; those of the cycle table first, ``ORDER``),
+each writing its figures into the folder (``save_png``: atomically); the first reports
+on all of them. The function ``draw``
 returns waits for that report and returns the paths; a figure that failed in a child
 raises its exception in the parent (as in a serial run: same exit status), a child that
 died raises an ``OutputError`` (exit 1). The parent swaps the folder in only after that.
@@ -28,6 +31,7 @@ import signal
 import struct
 import threading
 from copy import copy
+from functools import partial
 from pathlib import Path
 
 from ..errors import OutputError
@@ -59,6 +63,24 @@ def _receive(fd):
     head = read(_LENGTH.size)
     body = head and read(_LENGTH.unpack(head)[0])
     return None if body is None else pickle.loads(body)
+
+
+def _post(fd, obj):
+    """Send ``obj`` to ``fd`` in a thread, which closes ``fd`` after it: the reader may
+    still be importing or drawing, and a pipe holds 64 kB (a run's tables ~1 MB). A reader
+    that is gone (the figure process ended) leaves the thread to end at once."""
+
+    def send():
+        try:
+            _send(fd, obj)
+        except OSError:  # the child is gone: wait() says so
+            pass
+        finally:
+            os.close(fd)
+
+    thread = threading.Thread(target=send, daemon=True)
+    thread.start()
+    return thread
 
 
 def _portable(err, name):
@@ -106,17 +128,19 @@ def _drain(queue, names, figures, folder):
     return report
 
 
-def _serve(jobs, reports):
+def _serve(jobs, late, reports):
     """The child: warm up, take one job (a result and a folder), draw its figures with
     a second child forked now (each takes the next figure from a shared pipe as it
-    finishes one), report ``{file name: None or the exception}`` for every figure."""
+    finishes one), report ``{file name: None or the exception}`` for every figure.
+    ``late``: a pipe each, the tables the parent computes after sending the job."""
     _warm_up()
+    gc.freeze()  # matplotlib's objects too: no collection visits them while drawing (0.02 s each)
     job = _receive(jobs)
     if job is None:  # the parent needs no figures after all
         return
     result, folder = job
     figures = result._figures()
-    names = list(reversed(figures))  # the impedance figures and the interphase, the costliest, first
+    names = sorted(figures, key=lambda name: ORDER.index(name) if name in ORDER else len(ORDER))
     queue, fill = os.pipe()
     os.write(fill, bytes(range(len(names))))
     os.close(fill)  # read to its end, the queue is empty
@@ -126,10 +150,14 @@ def _serve(jobs, reports):
         try:
             os.close(part)
             os.close(reports)  # the parent sees the end of file when the first child ends
+            os.close(late[0])
+            _arriving(result, late[1])
             _send(part_write, _drain(queue, names, figures, folder))
         finally:
             os._exit(0)
     os.close(part_write)
+    os.close(late[1])
+    _arriving(result, late[0])
     report = _drain(queue, names, figures, folder)
     report.update(_receive(part) or {})
     _, status = os.waitpid(pid, 0)
@@ -137,6 +165,39 @@ def _serve(jobs, reports):
         if name not in report:  # the second child died drawing it
             report[name] = OutputError(f"{name} was not drawn: the second figure process ended ({_ended(status)})")
     _send(reports, report)
+
+
+#: the order in which the figures are taken: those of the cycle table first (the parent
+#: sends it as soon as the solve ends; the time series and circuit fits follow, ``LATE``),
+#: the costliest first (CPU s, cutoff sweep: interphase 0.18, nyquist 0.12, capacity 0.08,
+#: resistances 0.06; dqdv 0.10, resistances_fitted 0.09, voltage_capacity 0.08)
+ORDER = (
+    "interphase.png",
+    "nyquist.png",
+    "capacity_efficiency.png",
+    "resistances.png",
+    "dqdv.png",
+    "resistances_fitted.png",
+    "voltage_capacity.png",
+)
+#: the tables the parent computes after the solve, sent after the job (``FigureProcess.draw``)
+LATE = ("timeseries", "impedance_fits")
+
+
+def _arriving(result, late):
+    """Let ``result`` read its ``LATE`` tables from the pipe ``late`` when a figure first
+    needs them."""
+
+    def arrive(self, name):
+        if name not in self.__dict__:
+            tables = _receive(late)
+            if tables is None:
+                raise OutputError("the figures' tables did not arrive: the run ended")
+            self.__dict__.update(tables)
+        return self.__dict__[name]
+
+    late_tables = {name: property(partial(arrive, name=name)) for name in LATE}
+    result.__class__ = type("Arriving", (type(result),), late_tables)
 
 
 def _ended(status):
@@ -147,8 +208,8 @@ def _ended(status):
 class FigureProcess:
     """The parent's handle on the figure process (see the module docstring)."""
 
-    def __init__(self, pid, jobs, reports):
-        self.pid, self.jobs, self.reports = pid, jobs, reports
+    def __init__(self, pid, jobs, reports, late):
+        self.pid, self.jobs, self.reports, self.late = pid, jobs, reports, late
         self.reported = False
         self.ended = "running"
 
@@ -159,6 +220,7 @@ class FigureProcess:
             return None
         jobs_read, jobs_write = os.pipe()
         reports_read, reports_write = os.pipe()
+        late = [os.pipe(), os.pipe()]  # one for each drawing process: its reader alone
         gc.freeze()  # idempotent; see cli/run.py: the pages shared since the fork stay shared
         pid = os.fork()
         if pid == 0:  # the child: never returns into the caller
@@ -168,44 +230,49 @@ class FigureProcess:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 os.close(jobs_write)
                 os.close(reports_read)
-                _serve(jobs_read, reports_write)
+                for _, write in late:
+                    os.close(write)
+                _serve(jobs_read, [read for read, _ in late], reports_write)
                 status = 0
             finally:
                 os._exit(status)
         os.close(jobs_read)
         os.close(reports_write)
+        for read, _ in late:
+            os.close(read)
         try:
             os.setpgid(pid, pid)  # also here: set before either process goes on
         except OSError:  # the child did it first
             pass
-        return cls(pid, jobs_write, reports_read)
+        return cls(pid, jobs_write, reports_read, [write for _, write in late])
 
     def draw(self, result, folder):
         """Hand the figures of ``result`` to the child, to be written into ``folder``;
-        returns a function that waits for them and returns their paths."""
+        returns a function that waits for them and returns their paths. The cycle table
+        goes at once, the ``LATE`` tables once computed here (the figures of the cycle
+        table are drawn meanwhile)."""
         view = copy(result)
-        view.timeseries  # noqa: B018 - computed here, from the solution the child does not get
-        if view.impedance is not None:  # once, here: the table needs them too
-            view.impedance_fits  # noqa: B018
         view.solution = None
-        job = (view, str(folder))
-
-        def send():
-            try:
-                _send(self.jobs, job)
-            except OSError:  # the child is gone: wait() says so
-                pass
-            finally:
-                self._close_jobs()
-
-        # a thread: the child may still be importing, the pipe holds 64 kB of the ~1 MB
-        sender = threading.Thread(target=send, daemon=True)
-        sender.start()
+        for name in LATE:
+            view.__dict__.pop(name, None)
+        jobs, self.jobs = self.jobs, None
+        senders = [_post(jobs, (view, str(folder)))]
+        late, self.late = self.late, []
+        try:  # computed here, from the solution the child does not get; the tables need them too
+            tables = {"timeseries": result.timeseries}
+            if result.impedance is not None:
+                tables["impedance_fits"] = result.impedance_fits
+        except BaseException:
+            for fd in late:
+                os.close(fd)
+            raise
+        senders += [_post(fd, tables) for fd in late]
 
         def wait():
             report = _receive(self.reports)
             self.reported = report is not None
-            sender.join()
+            for sender in senders:
+                sender.join()
             self.close()
             if report is None:
                 raise OutputError(f"the figure process ended without drawing the figures ({self.ended})")
@@ -217,9 +284,11 @@ class FigureProcess:
         return wait
 
     def _close_jobs(self):
-        if self.jobs is not None:
-            jobs, self.jobs = self.jobs, None
-            os.close(jobs)
+        """Close the pipes not handed to a sender: the child sees their end."""
+        fds, self.jobs, self.late = [self.jobs, *self.late], None, []
+        for fd in fds:
+            if fd is not None:
+                os.close(fd)
 
     def close(self):
         """Reap the child; killed first unless it has reported (the run failed before
