@@ -98,18 +98,20 @@ def _portable(err, name):
 
 
 def _warm_up():
-    """Import what the figures use and draw one (fonts, text and tick caches)."""
+    """Import what the figures use, draw one (fonts, text and tick caches), make the
+    canvases of the run's figures (``canvas.prepare``)."""
     from io import BytesIO
 
     from . import dqdv, labels  # noqa: F401 - imported for the figures
     from .figures import impedance  # noqa: F401
-    from .figures.canvas import PNG_DPI, subplots
+    from .figures.canvas import PNG_DPI, prepare, subplots
 
     fig, ax = subplots()
     ax.plot([1, 2], [1, 2])
     ax.set_xlabel("Cycle")
     ax.set_title("Resistances — warm-up", fontsize="medium")
     fig.savefig(BytesIO(), dpi=PNG_DPI, format="png", pil_kwargs={"compress_level": 1})
+    prepare()  # the canvases of the figures, their ticks made
 
 
 def _drain(queue, names, figures, folder):

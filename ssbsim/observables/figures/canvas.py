@@ -123,9 +123,43 @@ class ShownFigure(Figure):
 
 
 def subplots(*grid, figsize=(6.4, 4.4), **kwargs):
-    """(Figure, axes) as ``pyplot.subplots`` returns them, without pyplot."""
+    """(Figure, axes) as ``pyplot.subplots`` returns them, without pyplot: one made ahead
+    by ``prepare`` if there is one."""
+    ready = _READY.get(_canvas_key(grid, figsize, kwargs))
+    if ready:
+        return ready.pop()
     fig = ShownFigure(figsize=figsize)
     return fig, fig.subplots(*grid, **kwargs)
+
+
+#: canvases made ahead by ``prepare``: key -> [(Figure, axes)]; empty unless a figure
+#: process (``observables/figure_process.py``) prepares them while the run solves
+_READY = {}
+#: the canvases of a run's figures (``Result._figures``), as ``subplots`` arguments
+RUN_CANVASES = (
+    *[((), {})] * 5,  # voltage_capacity, dqdv, capacity_efficiency, resistances, resistances_fitted
+    ((2, 1), {"figsize": (6.4, 6.4), "sharex": True}),  # interphase
+    ((), {"figsize": (7.4, 5.2)}),  # nyquist
+)
+
+
+def _canvas_key(grid, figsize, kwargs):
+    return repr((grid, tuple(figsize), sorted(kwargs.items())))
+
+
+def prepare(canvases=RUN_CANVASES, ticks=10):
+    """Make ahead the canvases ``subplots`` will be asked for (``(grid, keywords)``
+    each), with ``ticks`` major ticks on every axis: matplotlib makes a tick (~0.3 ms)
+    when a draw first needs it; ``subplots`` hands these out first."""
+    for grid, kwargs in canvases:
+        kwargs = {"figsize": (6.4, 4.4), **kwargs}
+        figsize = kwargs.pop("figsize")
+        fig = ShownFigure(figsize=figsize)
+        made = fig, fig.subplots(*grid, **kwargs)
+        for ax in fig.axes:
+            ax.xaxis.get_major_ticks(ticks)
+            ax.yaxis.get_major_ticks(ticks)
+        _READY.setdefault(_canvas_key(grid, figsize, kwargs), []).append(made)
 
 
 #: resolution of every PNG ssbsim writes
