@@ -135,11 +135,12 @@ def subplots(*grid, figsize=(6.4, 4.4), **kwargs):
 #: canvases made ahead by ``prepare``: key -> [(Figure, axes)]; empty unless a figure
 #: process (``observables/figure_process.py``) prepares them while the run solves
 _READY = {}
-#: the canvases of a run's figures (``Result._figures``), as ``subplots`` arguments
+#: the canvases of a run's figures (``Result._figures``): ``subplots`` arguments, and the
+#: minor ticks to make on each y axis (the interphase figure's two log axes: 8 a decade)
 RUN_CANVASES = (
-    *[((), {})] * 5,  # voltage_capacity, dqdv, capacity_efficiency, resistances, resistances_fitted
-    ((2, 1), {"figsize": (6.4, 6.4), "sharex": True}),  # interphase
-    ((), {"figsize": (7.4, 5.2)}),  # nyquist
+    *[((), {}, 0)] * 5,  # voltage_capacity, dqdv, capacity_efficiency, resistances, resistances_fitted
+    ((2, 1), {"figsize": (6.4, 6.4), "sharex": True}, 48),  # interphase
+    ((), {"figsize": (7.4, 5.2)}, 0),  # nyquist
 )
 
 
@@ -148,10 +149,11 @@ def _canvas_key(grid, figsize, kwargs):
 
 
 def prepare(canvases=RUN_CANVASES, ticks=10):
-    """Make ahead the canvases ``subplots`` will be asked for (``(grid, keywords)``
-    each), with ``ticks`` major ticks on every axis: matplotlib makes a tick (~0.3 ms)
-    when a draw first needs it; ``subplots`` hands these out first."""
-    for grid, kwargs in canvases:
+    """Make ahead the canvases ``subplots`` will be asked for (``(grid, keywords, minor
+    ticks)`` each), with ``ticks`` major ticks on every axis and the minor ticks on the y
+    axes: matplotlib makes a tick (~0.3 ms) when a draw first needs it; ``subplots``
+    hands these out first."""
+    for grid, kwargs, minor in canvases:
         kwargs = {"figsize": (6.4, 4.4), **kwargs}
         figsize = kwargs.pop("figsize")
         fig = ShownFigure(figsize=figsize)
@@ -159,6 +161,7 @@ def prepare(canvases=RUN_CANVASES, ticks=10):
         for ax in fig.axes:
             ax.xaxis.get_major_ticks(ticks)
             ax.yaxis.get_major_ticks(ticks)
+            ax.yaxis.get_minor_ticks(minor)
         _READY.setdefault(_canvas_key(grid, figsize, kwargs), []).append(made)
 
 
