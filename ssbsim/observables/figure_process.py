@@ -9,7 +9,8 @@ the result -- its tables pickled, without the PyBaMM solution -- and the staging
 the cycle table at once, the time series and the circuit fits (``LATE``) once the parent
 has computed them, on a pipe for each drawing process, read when a figure needs them;
 the parent writes cycles.csv, the time series and the spectra meanwhile. The child
-forks a second child, and the two take the figures one at a time from a shared queue
+forks a second child after its warm-up (each gets the job on a pipe of its own, and so the
+late tables), and the two take the figures one at a time from a shared queue
 (a pipe of figure indices, one byte each; those of the cycle table first, ``ORDER``),
 each writing its figures into the folder (``save_png``: atomically); the first reports
 on all of them. The function ``draw``
@@ -131,42 +132,55 @@ def _drain(queue, names, figures, folder):
 
 
 def _serve(jobs, late, reports):
-    """The child: warm up, take one job (a result and a folder), draw its figures with
-    a second child forked now (each takes the next figure from a shared pipe as it
-    finishes one), report ``{file name: None or the exception}`` for every figure.
-    ``late``: a pipe each, the tables the parent computes after sending the job."""
+    """The child: warm up, fork the second drawing process, then each takes its job (a
+    result and a folder: ``jobs``, a pipe each; the tables the parent computes after it:
+    ``late``, a pipe each) and the figures one at a time from a shared pipe as it
+    finishes one; this one reports ``{file name: None or the exception}`` for every figure."""
     _warm_up()
     gc.freeze()  # matplotlib's objects too: no collection visits them while drawing (0.02 s each)
-    job = _receive(jobs)
-    if job is None:  # the parent needs no figures after all
-        return
-    result, folder = job
-    figures = result._figures()
-    names = sorted(figures, key=lambda name: ORDER.index(name) if name in ORDER else len(ORDER))
     queue, fill = os.pipe()
-    os.write(fill, bytes(range(len(names))))
-    os.close(fill)  # read to its end, the queue is empty
     part, part_write = os.pipe()
-    pid = os.fork()
+    pid = os.fork()  # now, while the run solves: ~10-30 ms not spent after it
     if pid == 0:
         try:
-            os.close(part)
-            os.close(reports)  # the parent sees the end of file when the first child ends
-            os.close(late[0])
-            _arriving(result, late[1])
-            _send(part_write, _drain(queue, names, figures, folder))
+            for fd in (part, reports, fill, jobs[0], late[0]):
+                os.close(fd)  # the parent sees the end of file when the first child ends
+            drawn = _take(jobs[1], late[1], queue)
+            _send(part_write, drawn and drawn[1])
         finally:
             os._exit(0)
-    os.close(part_write)
-    os.close(late[1])
-    _arriving(result, late[0])
-    report = _drain(queue, names, figures, folder)
+    for fd in (part_write, jobs[1], late[1]):
+        os.close(fd)
+    drawn = _take(jobs[0], late[0], queue, fill)
+    if drawn is None:  # the parent needs no figures after all
+        os.waitpid(pid, 0)
+        return
+    names, report = drawn
     report.update(_receive(part) or {})
     _, status = os.waitpid(pid, 0)
     for name in names:
         if name not in report:  # the second child died drawing it
             report[name] = OutputError(f"{name} was not drawn: the second figure process ended ({_ended(status)})")
     _send(reports, report)
+
+
+def _take(job, late, queue, fill=None):
+    """One drawing process: its job from the pipe ``job`` (the first fills the shared
+    ``queue`` with the indices of the figures, through ``fill``), then its figures;
+    (names, report), or None when the parent sends no job."""
+    received = _receive(job)
+    if received is None:
+        if fill is not None:
+            os.close(fill)  # the other one sees an empty queue
+        return None
+    result, folder = received
+    figures = result._figures()
+    names = sorted(figures, key=lambda name: ORDER.index(name) if name in ORDER else len(ORDER))
+    if fill is not None:
+        os.write(fill, bytes(range(len(names))))
+        os.close(fill)  # read to its end, the queue is empty
+    _arriving(result, late)
+    return names, _drain(queue, names, figures, folder)
 
 
 #: the order in which the figures are taken: those of the cycle table first (the parent
@@ -220,9 +234,9 @@ class FigureProcess:
         """Fork the figure process; None where ``os.fork`` does not exist."""
         if not hasattr(os, "fork"):
             return None
-        jobs_read, jobs_write = os.pipe()
+        jobs = [os.pipe(), os.pipe()]  # one for each drawing process: its reader alone
+        late = [os.pipe(), os.pipe()]
         reports_read, reports_write = os.pipe()
-        late = [os.pipe(), os.pipe()]  # one for each drawing process: its reader alone
         gc.freeze()  # idempotent; see cli/run.py: the pages shared since the fork stay shared
         pid = os.fork()
         if pid == 0:  # the child: never returns into the caller
@@ -230,23 +244,21 @@ class FigureProcess:
             try:
                 os.setpgid(0, 0)  # a process group of its own, with its child: killed together
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
-                os.close(jobs_write)
                 os.close(reports_read)
-                for _, write in late:
+                for _, write in jobs + late:
                     os.close(write)
-                _serve(jobs_read, [read for read, _ in late], reports_write)
+                _serve([read for read, _ in jobs], [read for read, _ in late], reports_write)
                 status = 0
             finally:
                 os._exit(status)
-        os.close(jobs_read)
         os.close(reports_write)
-        for read, _ in late:
+        for read, _ in jobs + late:
             os.close(read)
         try:
             os.setpgid(pid, pid)  # also here: set before either process goes on
         except OSError:  # the child did it first
             pass
-        return cls(pid, jobs_write, reports_read, [write for _, write in late])
+        return cls(pid, [write for _, write in jobs], reports_read, [write for _, write in late])
 
     def draw(self, result, folder):
         """Hand the figures of ``result`` to the child, to be written into ``folder``;
@@ -257,8 +269,8 @@ class FigureProcess:
         view.solution = None
         for name in LATE:
             view.__dict__.pop(name, None)
-        jobs, self.jobs = self.jobs, None
-        senders = [_post(jobs, (view, str(folder)))]
+        jobs, self.jobs = self.jobs, []
+        senders = [_post(fd, (view, str(folder))) for fd in jobs]
         late, self.late = self.late, []
         try:  # computed here, from the solution the child does not get; the tables need them too
             tables = {"timeseries": result.timeseries}
@@ -287,10 +299,9 @@ class FigureProcess:
 
     def _close_jobs(self):
         """Close the pipes not handed to a sender: the child sees their end."""
-        fds, self.jobs, self.late = [self.jobs, *self.late], None, []
+        fds, self.jobs, self.late = [*self.jobs, *self.late], [], []
         for fd in fds:
-            if fd is not None:
-                os.close(fd)
+            os.close(fd)
 
     def close(self):
         """Reap the child; killed first unless it has reported (the run failed before
