@@ -3,20 +3,20 @@ and writes its tables (``ssbsim run``; the Python API draws them in its own proc
 
 :meth:`FigureProcess.start` forks the ``ssbsim`` process (POSIX ``os.fork``; elsewhere it
 returns None and the figures are drawn in the process itself, after the tables) before
-the model is built. The child imports matplotlib and draws a first figure (fonts, caches)
-while the parent solves, then waits. After the solve, :meth:`FigureProcess.draw` hands it
-the result -- its tables pickled, without the PyBaMM solution -- and the staging folder:
-the cycle table at once, the time series and the circuit fits (``LATE``) once the parent
-has computed them, on a pipe for each drawing process, read when a figure needs them;
-the parent writes cycles.csv, the time series and the spectra meanwhile. The child
-forks a second child after its warm-up (each gets the job on a pipe of its own, and so the
-late tables), and the two take the figures one at a time from a shared queue
-(a pipe of figure indices, one byte each; those of the cycle table first, ``ORDER``),
-each writing its figures into the folder (``save_png``: atomically); the first reports
-on all of them. The function ``draw``
-returns waits for that report and returns the paths; a figure that failed in a child
-raises its exception in the parent (as in a serial run: same exit status), a child that
-died raises an ``OutputError`` (exit 1). The parent swaps the folder in only after that.
+the model is built. While the parent solves, the child imports matplotlib, draws a first
+figure (fonts, caches), makes the canvases of the figures (``canvas.prepare``) and forks
+a second child; both wait for a job, each on a pipe of its own. After the solve,
+:meth:`FigureProcess.draw` hands them the result -- its tables pickled, without the
+PyBaMM solution -- and the staging folder: the cycle table at once, the time series and
+the circuit fits (``LATE``) once the parent has computed them, read when a figure needs
+them; the parent writes cycles.csv, the time series and the spectra meanwhile. The two
+take the figures one at a time from a shared queue (a pipe of figure indices, one byte
+each; those of the cycle table first, ``ORDER``), each writing its figures into the
+folder (``save_png``: atomically); the first reports on all of them. The function
+``draw`` returns waits for that report and returns the paths; a figure that failed in a
+child raises its exception in the parent (as in a serial run: same exit status), a child
+that died raises an ``OutputError`` (exit 1). The parent swaps the folder in only after
+that.
 
 The parent never imports matplotlib: it is no longer on the path from start to exit.
 The children ignore SIGINT (a Ctrl-C is the parent's, which stops the run and still has
@@ -185,8 +185,8 @@ def _take(job, late, queue, fill=None):
 
 #: the order in which the figures are taken: those of the cycle table first (the parent
 #: sends it as soon as the solve ends; the time series and circuit fits follow, ``LATE``),
-#: the costliest first (CPU s, cutoff sweep: interphase 0.18, nyquist 0.12, capacity 0.08,
-#: resistances 0.06; dqdv 0.10, resistances_fitted 0.09, voltage_capacity 0.08)
+#: the costliest first (CPU s, cutoff sweep: interphase 0.14, nyquist 0.12, capacity 0.07,
+#: resistances 0.05; dqdv 0.09, resistances_fitted 0.08, voltage_capacity 0.07)
 ORDER = (
     "interphase.png",
     "nyquist.png",
@@ -297,7 +297,7 @@ class FigureProcess:
 
         return wait
 
-    def _close_jobs(self):
+    def _close_pipes(self):
         """Close the pipes not handed to a sender: the child sees their end."""
         fds, self.jobs, self.late = [*self.jobs, *self.late], [], []
         for fd in fds:
@@ -318,6 +318,6 @@ class FigureProcess:
             _, status = os.waitpid(pid, 0)
         except ChildProcessError:  # reaped elsewhere
             status = 0
-        self._close_jobs()
+        self._close_pipes()
         os.close(self.reports)
         self.ended = _ended(status)
