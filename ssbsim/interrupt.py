@@ -3,8 +3,10 @@
 The ``ssbsim`` command (never a library import) runs ``run`` and ``fit`` inside
 :func:`deferred`: the first SIGINT only sets a flag, the run stops at the end of the step
 it is solving (``simulation.pybamm_simulation``) and the cycles completed so far are
-written as a unit; a second SIGINT interrupts at once. ``study`` needs no deferral: every
-finished case is already in its journal, so it stops at once and keeps them.
+written as a unit (after a complete solve, all of them: the outputs are written, then the
+command ends as interrupted; ``finishing``); a second SIGINT interrupts at once.
+``study`` needs no deferral: every finished case is already in its journal, so it stops
+at once and keeps them.
 """
 
 import signal
@@ -21,6 +23,8 @@ OUTPUT_MODULES = ("pyarrow.parquet",)
 FIGURE_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg", "PIL.Image")
 
 _requested = threading.Event()
+#: what a deferred SIGINT lets the command finish (``finishing``), for its message
+_finishing = ["the current step"]
 
 
 class Interrupted(SsbsimError):
@@ -57,7 +61,7 @@ def deferred():
         if _requested.is_set():
             raise KeyboardInterrupt
         _requested.set()
-        print("ssbsim: interrupted: finishing the current step (Ctrl-C again to stop at once)", file=sys.stderr)
+        print(f"ssbsim: interrupted: finishing {_finishing[0]} (Ctrl-C again to stop at once)", file=sys.stderr)
 
     previous = signal.signal(signal.SIGINT, handler)
     try:
@@ -65,6 +69,13 @@ def deferred():
     finally:
         signal.signal(signal.SIGINT, previous)
         _requested.clear()
+        _finishing[0] = "the current step"
+
+
+def finishing(what):
+    """Inside :func:`deferred`: a first SIGINT from now on lets the command finish
+    ``what`` (e.g. "writing the outputs"), which its message says."""
+    _finishing[0] = what
 
 
 @contextmanager

@@ -36,17 +36,17 @@ ENV = {**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true", "MPLBACKEND": "Agg"}
 DEAD_PID = 2**22 + 17  # above Linux's largest pid: never a running process
 
 
-def start(argv, cwd):
-    """``ssbsim ARGV`` in a process of its own, with SIGINT at its default as from a
-    terminal: a pytest started in the background of a shell without job control ignores
-    SIGINT, a child inherits that, and Python then installs no handler (the signal would
-    be lost and a fit would run to its end, exit 0)."""
+def start(argv, cwd, program=("-m", "ssbsim")):
+    """``ssbsim ARGV`` (or ``python PROGRAM ARGV``) in a process of its own, with SIGINT at
+    its default as from a terminal: a pytest started in the background of a shell without
+    job control ignores SIGINT, a child inherits that, and Python then installs no handler
+    (the signal would be lost and a fit would run to its end, exit 0)."""
     ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
     if ignored:  # a caught signal is reset to its default in the child
         signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "ssbsim", *argv],
+            [sys.executable, *program, *argv],
             cwd=cwd,
             env=ENV,
             stdout=subprocess.PIPE,
@@ -125,6 +125,44 @@ def test_second_ctrl_c_stops_at_once_and_keeps_the_previous_outputs(tmp_path):
     assert err.strip().splitlines()[-1].startswith("ssbsim: interrupted")
     now = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
     assert now == before or set(now) >= {"cycles.csv", "run.json", "timeseries.parquet"}
+    assert leftovers(tmp_path) == []
+
+
+#: ``ssbsim ARGV`` with a Ctrl-C (SIGINT to itself) as it starts writing the outputs of a complete solve
+CTRL_C_WHILE_WRITING = """
+import os, signal, sys
+from ssbsim.cli import main
+from ssbsim.simulation.result import Result
+original = Result.write_files
+def write_files(self, folder, figures=True):
+    os.kill(os.getpid(), signal.SIGINT)
+    return original(self, folder, figures)
+Result.write_files = write_files
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("figures", [True, False], ids=["figures", "no-figures"])
+def test_ctrl_c_while_writing_a_complete_run_writes_it_then_ends_as_interrupted(tmp_path, figures):
+    """The solve is complete: a Ctrl-C while its outputs are written lets them be written
+    (all cycles, the figures, as a unit, replacing the previous ones), then the command
+    ends with the interrupted status and says so."""
+    (tmp_path / "short.toml").write_text(SHORT)
+    previous_run(tmp_path / "out")
+    argv = ["run", "short.toml", "-o", "out", "--overwrite", "-q"] + ["--no-figures"] * (not figures)
+    process = start(argv, tmp_path, program=("-c", CTRL_C_WHILE_WRITING))
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert lines[-1] == "ssbsim: interrupted: while writing the outputs; all 2 cycles written to out/", err
+    assert lines[-3] == "ssbsim: interrupted: finishing writing the outputs (Ctrl-C again to stop at once)", err
+    assert lines[-2].startswith("ssbsim: wrote out/ (") and "replaced the previous outputs" in lines[-2], err
+    assert list(pd.read_csv(tmp_path / "out" / "cycles.csv")["cycle"]) == [1, 2]
+    meta = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert meta["cycles_completed"] == meta["cycles_planned"] == 2
+    assert (tmp_path / "out" / "timeseries.parquet").is_file()
+    assert (tmp_path / "out" / "voltage_capacity.png").is_file() == figures
     assert leftovers(tmp_path) == []
 
 

@@ -104,7 +104,10 @@ def _run(args, spec, pset, overrides, options, outdir, figures):
             # one line: what happened, and what became of the output folder
             what = "no cycle completed" if isinstance(err, interrupt.Interrupted) else str(err)
             raise type(err)(f"{what}; {fail_message(outdir)}") from None
-    how = write_outputs(outdir, lambda folder: result.write_files(folder, figures=figures))
+        # a Ctrl-C now lets the outputs be written (a second one stops at once), then ends the run
+        interrupt.finishing("writing the outputs")
+        how = write_outputs(outdir, lambda folder: result.write_files(folder, figures=figures))
+        interrupted = interrupt.requested()
     if not args.quiet:
         print(format_table(result.cycles))
     print(
@@ -112,4 +115,6 @@ def _run(args, spec, pset, overrides, options, outdir, figures):
         f"in {result.wall_time:.1f} s",
         file=sys.stderr,
     )
+    if interrupted:
+        raise interrupt.Interrupted(f"while writing the outputs; all {len(result.cycles)} cycles written to {outdir}/")
     return 0

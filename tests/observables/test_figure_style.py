@@ -1,14 +1,19 @@
 """Figures fit for a paper: labels from the one table, colours by what changes, legends
 off the data, integer cycle ticks, and dQ/dV that integrates to the capacity."""
 
+import os
+from copy import copy
+
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 
+from ssbsim.observables import figure_process
 from ssbsim.observables.cycles import COLUMNS
 from ssbsim.observables.dqdv import DQDV_BIN_V, dqdv
-from ssbsim.observables.figures import FIGURES, cycle_colours, dqdv_figure, voltage_capacity
+from ssbsim.observables.figures import FIGURES, canvas, cycle_colours, dqdv_figure, voltage_capacity
+from ssbsim.observables.figures.canvas import PNG_DPI
 from ssbsim.observables.figures.impedance import IMPEDANCE_FIGURES
 from ssbsim.observables.labels import label
 
@@ -131,3 +136,76 @@ def test_log_axis_tick_labels_are_unicode_not_mathtext(sweep):
     assert all("$" not in text for text in labels) and any("⁻" in t or "¹" in t or "²" in t for t in labels)
     assert plain_text(r"$\mathdefault{2\times10^{-3}}$") == "2×10⁻³"
     assert plain_text(r"$\mathdefault{-10^{2}}$") == "−10²"
+
+
+def _pixels(fig):
+    canvas = FigureCanvasAgg(fig)
+    fig.set_dpi(PNG_DPI)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def test_canvases_made_ahead_draw_the_same_figures_and_are_all_used(sweep):
+    """The figure process makes the canvases of a run's figures while the run solves
+    (``canvas.prepare``): the figures drawn on them are the same, pixel for pixel, and the
+    cutoff sweep's seven figures use every one (the recipe follows the figures)."""
+    makers = {**FIGURES, **IMPEDANCE_FIGURES}
+    fresh = {name: _pixels(make(sweep)) for name, make in makers.items()}
+    try:
+        canvas.prepare()
+        ahead = {name: _pixels(make(sweep)) for name, make in makers.items()}
+        assert not any(canvas._READY.values())
+    finally:
+        canvas._READY.clear()
+    for name in makers:
+        assert np.array_equal(fresh[name], ahead[name]), name
+
+
+def test_ticks_are_made_only_in_view_and_are_the_locators_own(sweep):
+    """``InView``: a drawn axis has the ticks its locator places inside the view, and no
+    tick object for the ones it places outside (a log axis's locator adds a decade)."""
+    fig = FIGURES["interphase.png"](sweep)
+    FigureCanvasAgg(fig).draw()
+    outside = 0
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.get_visible():
+                continue
+            lo, hi = sorted(axis.get_view_interval())
+            for ticker, ticks in ((axis.major, axis.majorTicks), (axis.minor, axis.minorTicks)):
+                assert isinstance(ticker.locator, canvas.InView)
+                own = np.asarray(ticker.locator.locator())
+                inside = own[(own >= lo) & (own <= hi)]
+                outside += len(own) - len(inside)
+                assert np.array_equal(ticker.locator(), inside)
+                assert len(ticks) <= max(len(inside), 1)
+    assert outside > 0  # the locators do place ticks outside the view
+
+
+def test_the_tables_sent_after_the_job_are_read_when_a_figure_needs_them(sweep):
+    """The figure process gets the cycle table at once, the time series and circuit fits
+    (``LATE``) on a pipe after it; a figure that needs them waits for them, and when the
+    parent ends without sending them, it fails with an OutputError, not a hang."""
+    from ssbsim.errors import OutputError
+
+    for sent in (True, False):
+        view = copy(sweep)
+        view.solution = None
+        for name in figure_process.LATE:
+            view.__dict__.pop(name, None)
+        read, write = os.pipe()
+        figure_process._arriving(view, read)
+        try:
+            if sent:
+                tables = {"timeseries": sweep.timeseries, "impedance_fits": sweep.impedance_fits}
+                sender = figure_process._post(write, tables)  # a thread: the pipe holds 64 kB
+                assert view.timeseries.equals(sweep.timeseries)
+                sender.join()
+                assert view.impedance_fits.equals(sweep.impedance_fits)
+                assert len(view.cycles) == len(sweep.cycles)
+            else:
+                os.close(write)
+                with pytest.raises(OutputError, match="tables did not arrive"):
+                    view.timeseries  # noqa: B018
+        finally:
+            os.close(read)

@@ -5,7 +5,7 @@ PNG writer, ``save_png``."""
 import re
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import Formatter, LogFormatterMathtext
+from matplotlib.ticker import Formatter, Locator, LogFormatterMathtext
 
 SUPERSCRIPT = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
 
@@ -58,6 +58,48 @@ def plain_log_labels(fig):
                     put(PlainLogLabels(formatter))
 
 
+class InView(Locator):
+    """The ticks of a locator that lie in the axis's view: matplotlib makes a tick (five
+    artists, ~0.3 ms) for every location a locator returns, drawn or not, and its locators
+    return one or two beyond each end (a log axis's minor locator a whole decade: 29 of
+    the interphase figure's 172 ticks). The same ticks are drawn."""
+
+    def __init__(self, locator):
+        self.locator = locator
+
+    def set_axis(self, axis):
+        super().set_axis(axis)
+        self.locator.set_axis(axis)
+
+    def __call__(self):
+        locs = self.locator()
+        lo, hi = sorted(self.axis.get_view_interval())
+        slack = 1e-9 * (hi - lo)
+        return [x for x in locs if lo - slack <= x <= hi + slack]
+
+    def tick_values(self, vmin, vmax):
+        return self.locator.tick_values(vmin, vmax)
+
+    def nonsingular(self, v0, v1):
+        return self.locator.nonsingular(v0, v1)
+
+    def view_limits(self, vmin, vmax):
+        return self.locator.view_limits(vmin, vmax)
+
+
+def final_axes(fig):
+    """The axes of ``fig`` as they are drawn (their scales final): log-axis tick labels in
+    Unicode (``plain_log_labels``), ticks only in view (``InView``)."""
+    plain_log_labels(fig)
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for ticker in (axis.major, axis.minor):
+                if not isinstance(ticker.locator, InView):
+                    wrapped = InView(ticker.locator)
+                    wrapped.set_axis(axis)
+                    ticker.locator = wrapped
+
+
 class ShownFigure(Figure):
     """A Figure that Jupyter displays as a PNG when it is a cell's value (or ``display(fig)``).
 
@@ -69,7 +111,7 @@ class ShownFigure(Figure):
     global is registered, and where the inline printer exists IPython uses it instead."""
 
     def draw(self, renderer):
-        plain_log_labels(self)  # here: the axes' scales are final when the figure is drawn
+        final_axes(self)  # here: the axes' scales are final when the figure is drawn
         return super().draw(renderer)
 
     def _repr_png_(self):
@@ -81,9 +123,47 @@ class ShownFigure(Figure):
 
 
 def subplots(*grid, figsize=(6.4, 4.4), **kwargs):
-    """(Figure, axes) as ``pyplot.subplots`` returns them, without pyplot."""
+    """(Figure, axes) as ``pyplot.subplots`` returns them, without pyplot: one made ahead
+    by ``prepare`` if there is one."""
+    ready = _READY.get(_canvas_key(grid, figsize, kwargs))
+    return ready.pop() if ready else _new(grid, figsize, kwargs)
+
+
+def _new(grid, figsize, kwargs):
     fig = ShownFigure(figsize=figsize)
     return fig, fig.subplots(*grid, **kwargs)
+
+
+#: canvases made ahead by ``prepare``: key -> [(Figure, axes)]; empty unless a figure
+#: process (``observables/figure_process.py``) prepares them while the run solves
+_READY = {}
+#: the canvases of a run's figures (``Result._figures``): ``subplots`` arguments, and the
+#: minor ticks to make on each y axis (the interphase figure's two log axes: 8 a decade)
+RUN_CANVASES = (
+    *[((), {}, 0)] * 5,  # voltage_capacity, dqdv, capacity_efficiency, resistances, resistances_fitted
+    ((2, 1), {"figsize": (6.4, 6.4), "sharex": True}, 48),  # interphase
+    ((), {"figsize": (7.4, 5.2)}, 0),  # nyquist
+)
+
+
+def _canvas_key(grid, figsize, kwargs):
+    return repr((grid, tuple(figsize), sorted(kwargs.items())))
+
+
+def prepare(canvases=RUN_CANVASES, ticks=10):
+    """Make ahead the canvases ``subplots`` will be asked for (``(grid, keywords, minor
+    ticks)`` each), with ``ticks`` major ticks on every axis and the minor ticks on the y
+    axes: matplotlib makes a tick (~0.3 ms) when a draw first needs it; ``subplots``
+    hands these out first."""
+    for grid, kwargs, minor in canvases:
+        kwargs = {"figsize": (6.4, 4.4), **kwargs}
+        figsize = kwargs.pop("figsize")
+        made = _new(grid, figsize, kwargs)
+        for ax in made[0].axes:
+            ax.xaxis.get_major_ticks(ticks)
+            ax.yaxis.get_major_ticks(ticks)
+            ax.yaxis.get_minor_ticks(minor)
+        _READY.setdefault(_canvas_key(grid, figsize, kwargs), []).append(made)
 
 
 #: resolution of every PNG ssbsim writes
