@@ -1,8 +1,10 @@
 """A run's figures drawn in two more processes, on the second core, while the run solves
 and writes its tables (``ssbsim run``; the Python API draws them in its own process).
 
-:meth:`FigureProcess.start` forks the ``ssbsim`` process (POSIX ``os.fork``; elsewhere it
-returns None and the figures are drawn in the process itself, after the tables) before
+:meth:`FigureProcess.start` forks the ``ssbsim`` process (``os.fork``, on Linux only: on
+macOS a fork without exec of a process that has loaded system frameworks, as NumPy's
+Accelerate BLAS, is unsafe -- Python's multiprocessing spawns there since 3.8; elsewhere
+it returns None and the figures are drawn in the process itself, after the tables) before
 the model is built. While the parent solves, the child imports matplotlib, draws a first
 figure (fonts, caches), makes the canvases of the figures (``canvas.prepare``) and forks
 a second child; both wait for a job, each on a pipe of its own. After the solve,
@@ -30,6 +32,7 @@ import os
 import pickle
 import signal
 import struct
+import sys
 import threading
 from copy import copy
 from functools import partial
@@ -223,6 +226,11 @@ def _ended(status):
     return f"killed by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}"
 
 
+def can_fork():
+    """Whether the figure process may be forked: Linux only (not macOS, not Windows)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
 class FigureProcess:
     """The parent's handle on the figure process (see the module docstring)."""
 
@@ -233,8 +241,8 @@ class FigureProcess:
 
     @classmethod
     def start(cls):
-        """Fork the figure process; None where ``os.fork`` does not exist."""
-        if not hasattr(os, "fork"):
+        """Fork the figure process; None where forking is not safe (see the module docstring)."""
+        if not can_fork():
             return None
         jobs = [os.pipe(), os.pipe()]  # one for each drawing process: its reader alone
         late = [os.pipe(), os.pipe()]

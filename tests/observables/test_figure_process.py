@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ssbsim.cli import main
+from ssbsim.observables.figure_process import FigureProcess, can_fork
 
 SHORT = '[[block]]\nrepeat = 2\nsteps = ["Charge at 1C until 4.15 V", "Discharge at 1C until 2.5 V"]\n'
 FIGURES = {"capacity_efficiency.png", "dqdv.png", "interphase.png", "resistances.png", "voltage_capacity.png"}
@@ -75,7 +76,7 @@ def processes_of(tmp_path):
 PLAIN = ""
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX: figures drawn by forked processes")
+@pytest.mark.skipif(not can_fork(), reason="Linux: figures drawn by forked processes")
 def test_the_figures_are_written_when_the_command_exits_and_the_parent_never_imports_matplotlib(tmp_path):
     done = ssbsim(tmp_path, PLAIN)
     assert done.returncode == 0, done.stderr
@@ -118,15 +119,24 @@ def test_a_figure_that_fails_in_its_process_fails_the_run(tmp_path, make, status
     assert processes_of(tmp_path) == []
 
 
-def test_without_fork_the_figures_are_drawn_in_the_process(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("platform", ["no fork", "darwin"])
+def test_without_fork_the_figures_are_drawn_in_the_process(tmp_path, monkeypatch, platform):
+    """No ``os.fork`` (Windows), or macOS, where a fork without exec of a process that has
+    loaded system frameworks is unsafe: no figure process, the run draws them itself."""
     (tmp_path / "short.toml").write_text(SHORT)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delattr(os, "fork", raising=False)
-    assert main(["run", "short.toml", "-o", "out", "-q"]) == 0
+    forked = []
+    if platform == "no fork":
+        monkeypatch.delattr(os, "fork", raising=False)
+    else:
+        monkeypatch.setattr(sys, "platform", platform)
+        monkeypatch.setattr(os, "fork", lambda: forked.append(1) or 0)  # recorded, not made
+    assert FigureProcess.start() is None
+    assert main(["run", "short.toml", "-o", "out", "-q"]) == 0 and forked == []
     assert FIGURES <= {p.name for p in (tmp_path / "out").iterdir()}
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX")
+@pytest.mark.skipif(not can_fork(), reason="Linux: figures drawn by forked processes")
 def test_a_run_that_fails_before_drawing_leaves_no_figure_process(tmp_path):
     """A failure in the first step: one line (what stopped the run, and that nothing was
     written), exit 1, and the figure process, forked before the solve, is gone."""
@@ -148,7 +158,7 @@ def test_a_run_that_fails_before_drawing_leaves_no_figure_process(tmp_path):
     assert not (tmp_path / "out").exists() and processes_of(tmp_path) == []
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX")
+@pytest.mark.skipif(not can_fork(), reason="Linux: figures drawn by forked processes")
 def test_ctrl_c_keeps_the_completed_cycles_with_their_figures(tmp_path):
     (tmp_path / "short.toml").write_text(SHORT.replace("repeat = 2", "repeat = 10000").replace("1C", "2C"))
     process = subprocess.Popen(
