@@ -93,6 +93,9 @@ STATE_FLOOR = 1e-3  # of the solver's (scaled, order-one) states: below it, abso
 RATE_BOUNDS = (-1.0, 0.01)  # of the slope model, per cycle: relaxation within a cycle .. growth e-fold in 100
 ENDS_SPAN = 20  # cycles spanned by three windows from which geometric states are fitted through their ends
 LOG_FLOOR = np.log(1e-100)  # a state in log space below e^LOG_FLOOR has decayed away: held
+PROBE = 0.02  # relative change of the geometric states in the probe cycle that measures their contraction
+STIFF = 0.95  # contraction per cycle below which a geometric state is settled after a jump (2/(1-a) = 40 cycles)
+PROBE_GROWTH = 2  # the contraction is measured again when the block has run this many times as long
 
 
 def _end_state(solution):
@@ -226,6 +229,66 @@ def jumped(windows, log, jump):
     return np.where(~log & (ends > 0).all(axis=0) & (y <= 0), 0.0, y)
 
 
+def contraction(start, probed_start, end, probed_end, candidates):
+    """The contraction per cycle :math:`a = \\partial x_{n+1}/\\partial x_n` of each
+    ``candidates`` state (mask over the differential states) from a probe: the same cycle
+    run from ``start`` and from ``probed_start`` (the candidates changed), ending at ``end``
+    and ``probed_end``. NaN where the probe did not change the state (a state at zero)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = (probed_end - end) / (probed_start - start)
+    return np.where(candidates & (probed_start != start), a, np.nan)
+
+
+def stiff_mask(a):
+    """The states stiff for the jump: contraction per cycle in (0, STIFF)."""
+    return np.isfinite(a) & (a > 0) & (a < STIFF)
+
+
+def envelope_step(points, cycle):
+    """The envelope's change in fit space over the cycle ending at ``cycle``, as a linear
+    function ``D0 + D1 w`` of its (unknown) value ``w`` there: the difference over that
+    cycle of the polynomial through ``points`` (the settled ends ``(cycle, z)`` of the last
+    one or two windows) and ``(cycle, w)`` -- the secant, or the quadratic's
+    :math:`f_{01} + f_{012}\\,(2 t - 1 - t_0 - t_1)`. Returns (D0, D1)."""
+
+    def step(w):
+        (t1, z1), t = points[-1], cycle
+        f12 = (w - z1) / (t - t1)
+        if len(points) == 1:
+            return f12
+        t0, z0 = points[-2]
+        f01 = (z1 - z0) / (t1 - t0)
+        return f01 + (f12 - f01) / (t - t0) * (2 * t - 1 - t0 - t1)
+
+    d0 = step(0.0)
+    return d0, step(1.0) - d0
+
+
+def settled(before, end, points, cycle, a, stiff):
+    """The stiff states of a window -- ``before`` and ``end`` its two cycle ends (the
+    second at ``cycle``), ``points`` the settled ends ``(cycle, ln x)`` of the last one or
+    two windows before it, ``a`` their contraction per cycle -- moved onto the envelope
+    (see the module docstring): the envelope value :math:`x^e = e^w` solves
+    :math:`x^e - a\\,x^e e^{-D(w)} = x_{m+1} - a\\,x_m`, :math:`D` the envelope's change
+    in :math:`\\ln x` over the window's cycle (``envelope_step``), by Newton's method from
+    :math:`w = \\ln x_{m+1}`. Returns the settled window's two ends. A state left as it is:
+    not stiff, not positive, ill-conditioned (:math:`|e^D - a| < (1-a)/4`: the envelope
+    decaying about as fast as a deviation from it; nothing tells them apart, nor need
+    it), or Newton's method not converged."""
+    with np.errstate(all="ignore"):
+        u = end - a * before
+        d0, d1 = envelope_step(points, cycle)
+        w = np.log(end)
+        for _ in range(12):
+            back = a * np.exp(w - d0 - d1 * w)
+            w = w - (np.exp(w) - back - u) / (np.exp(w) - back * (1 - d1))
+        x, rho = np.exp(w), np.exp(d0 + d1 * w)
+        ok = stiff & (before > 0) & (end > 0) & np.isfinite(x) & (x > 0)
+        ok &= np.abs(x - a * x / rho - u) <= 1e-9 * np.abs(x) + 1e-300
+        ok &= np.abs(rho - a) >= (1 - a) / 4
+    return np.where(ok, x / np.where(ok, rho, 1.0), before), np.where(ok, x, end)
+
+
 def geometric_mask(simulation):
     """Boolean mask over the built model's differential states: those the model names
     as geometric in the cycle number (``CellModel.geometric_states``)."""
@@ -295,13 +358,16 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
     # compiled when the run is long
     simulations = cycle_simulations(spec, pset, model_options, compile=len(cycles) >= 100)
     masks, simulated, collected, carry = {}, [], [], None
-    # this block's windows; the fit-space end of the last cycle, unless a jump followed it
-    windows, before = [], None
+    # this block's windows; the fit-space end of the last cycle, unless a jump followed it;
+    # the contraction per cycle of the geometric states, the stiff ones; the probe cycle's
+    # start and end, until the cycle it probes ends
+    windows, before, a, stiff, probe = [], None, None, None, None
     n = 0
     while n < len(cycles):
         cycle = cycles[n]
         if n == 0 or cycles[n - 1] != cycle:
-            windows, before = [], None
+            windows, before, a, stiff, probe = [], None, None, None, None
+            first, probed = n, None  # the block's first cycle; the last probed
         block_end = n
         while block_end < len(cycles) and cycles[block_end] == cycle:
             block_end += 1
@@ -329,9 +395,18 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
         log = masks.get(cycle)
         if log is None:
             log = masks[cycle] = geometric_mask(sim)
+        if probe is not None:  # the cycle just simulated was also run from a probed start
+            a = contraction(probe[0], probe[1], end[:n_diff], probe[2], log)
+            stiff, probe = stiff_mask(a), None
         after = fit_space(end[:n_diff], log)
         jump = 0
         if before is not None:  # a new window: plan a jump
+            if windows and stiff is not None and stiff.any():  # its stiff states settled
+                points = [(w.cycle, w.end) for w in windows[-2:]]
+                before_y = np.where(log, np.exp(np.where(log, before, 0.0)), before)
+                start_e, end[:n_diff] = settled(before_y, end[:n_diff], points, n, a, stiff)
+                _set_end_state(carry, end)
+                before, after = fit_space(start_e, log), fit_space(end[:n_diff], log)
             windows.append(Window(n, before, after))
             jump = plan_jump(windows, log, end[:n_diff], block_end - n, tolerance)
         before = after
@@ -340,7 +415,33 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
             _set_end_state(carry, end)
             before = None  # the next cycle relaxes the particles; the one after it gives a window
             n += jump
+        if jump and log.any() and (probed is None or n - first >= PROBE_GROWTH * (probed - first)):
+            # the cycle after the jump (simulated anyway) probed: the stiff states' contraction
+            probe, probed = probe_cycle(sim, carry, end, n_diff, log), n
+            if probe is None and a is None:  # no contraction measured: no state treated as stiff
+                a, stiff = np.full(n_diff, np.nan), np.zeros(n_diff, dtype=bool)
     return _result(collected, simulated, spec, pset, model_options, start)
+
+
+def probe_cycle(sim, carry, end, n_diff, log):
+    """Run the next cycle from ``carry`` (whose end state is ``end``) with the states in
+    ``log`` changed by PROBE, and restore ``carry``. Returns the probed start and end
+    states and the unprobed start (differential states), or None if the probe cycle
+    failed or was cut short."""
+    start = end[:n_diff].copy()
+    probed = end.copy()
+    probed[:n_diff] = np.where(log, start * (1 + PROBE), start)
+    _set_end_state(carry, probed)
+    try:
+        solution = sim.solve(starting_solution=carry)
+        probe = solution.cycles[-1] if solution is not None and len(solution.cycles) > 1 else None
+    except Exception:  # the probe is an option: the run goes on without it
+        probe = None
+    finally:
+        _set_end_state(carry, end)
+    if probe is None or not complete(probe, sim):
+        return None
+    return start, probed[:n_diff], _end_state(probe.last_state)[:n_diff]
 
 
 def _result(collected, simulated, spec, pset, model_options, start):
