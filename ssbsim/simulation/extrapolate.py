@@ -189,7 +189,7 @@ def _predicted(windows, log, targets):
     return predicted, estimate
 
 
-def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=MAX_JUMP):
+def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=MAX_JUMP, settled=None):
     """Number of cycles to skip after the last window's end (0: simulate the next cycle).
 
     ``windows``: the block's Windows; ``log``: mask of the states in log space; ``y``:
@@ -209,6 +209,8 @@ def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=
     _, estimate = _predicted(windows, log, c.cycle + jumps)
     sensitivity = np.where(log, np.abs(y), 1.0)  # error in y per unit error in ln y
     error = estimate * sensitivity / (tolerance * (np.abs(y) + STATE_FLOOR))
+    if settled is not None:  # set from the other states after a jump, not extrapolated: no error test
+        error = np.where(settled, 0.0, error)
     too_far = np.flatnonzero(~(np.max(error, axis=1) <= 1))  # NaN counts as too far
     if not len(too_far):
         return int(jumps[-1])
@@ -287,6 +289,19 @@ def settled(before, end, points, cycle, a, stiff):
         ok &= np.abs(x - a * x / rho - u) <= 1e-9 * np.abs(x) + 1e-300
         ok &= np.abs(rho - a) >= (1 - a) / 4
     return np.where(ok, x / np.where(ok, rho, 1.0), before), np.where(ok, x, end)
+
+
+def without_deviation(before, settled_before, response, stiff):
+    """The window's start ``before`` (differential states) with the stiff states at their
+    settled values ``settled_before`` and the other states moved by what the stiff
+    states' deviation from them changes over one cycle, so that the window's slope is
+    the envelope's: the probe's ``response`` (the change of the stiff states put in,
+    the change of every state one cycle later) gives that column of the cycle map's
+    Jacobian (the least-squares rank-one map when several states were probed)."""
+    push, moved = response
+    deviation = np.where(stiff, before - settled_before, 0.0)
+    share = push @ deviation / (push @ push)
+    return np.where(stiff, settled_before, before + moved * share)
 
 
 def geometric_mask(simulation):
@@ -397,6 +412,7 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
             log = masks[cycle] = geometric_mask(sim)
         if probe is not None:  # the cycle just simulated was also run from a probed start
             a = contraction(probe[0], probe[1], end[:n_diff], probe[2], log)
+            response = probe[1] - probe[0], probe[2] - end[:n_diff]
             stiff, probe = stiff_mask(a), None
         after = fit_space(end[:n_diff], log)
         jump = 0
@@ -405,10 +421,11 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
                 points = [(w.cycle, w.end) for w in windows[-2:]]
                 before_y = np.where(log, np.exp(np.where(log, before, 0.0)), before)
                 start_e, end[:n_diff] = settled(before_y, end[:n_diff], points, n, a, stiff)
+                start_e = without_deviation(before_y, start_e, response, stiff)
                 _set_end_state(carry, end)
                 before, after = fit_space(start_e, log), fit_space(end[:n_diff], log)
             windows.append(Window(n, before, after))
-            jump = plan_jump(windows, log, end[:n_diff], block_end - n, tolerance)
+            jump = plan_jump(windows, log, end[:n_diff], block_end - n, tolerance, settled=stiff)
         before = after
         if jump:
             end[:n_diff] = jumped(windows, log, jump)
