@@ -69,7 +69,11 @@ def main(argv=None):
     simulated = int(jumped.cycles["simulated"].sum())
     print(f"best of {args.repeats}")
     print(f"full run          {best['full']:7.2f} s ({len(full.cycles)} cycles)")
-    print(f"extrapolated run  {best['extrapolated']:7.2f} s ({simulated} of {len(jumped.cycles)} cycles simulated)")
+    probes = jumped.metadata()["cycles_probed"]
+    print(
+        f"extrapolated run  {best['extrapolated']:7.2f} s ({simulated} of {len(jumped.cycles)} cycles simulated, "
+        f"{probes} probe cycles)"
+    )
     print(f"speed-up          {best['full'] / best['extrapolated']:7.2f}   (goal >= 10)")
     print(accuracy_table(full.cycles, jumped.cycles))
     capacity = "discharge_capacity_mAh_g"

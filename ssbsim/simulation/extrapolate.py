@@ -66,7 +66,7 @@ stiff components by Newton's method rather than extrapolating them:
   :math:`0 < a <` STIFF (0.95: the explicit step is stable only for
   :math:`h \lesssim 2/(1-a) = 40` cycles) are stiff. The probe is repeated when the block
   has run PROBE_GROWTH times as long as at the last probe (the contraction drifts
-  slowly; on formation_4p15V 5 probes in 800 cycles).
+  slowly; on formation_4p15V 4-5 probes in 800 cycles).
 - **Settling** (``settled``). At each window (cycle ends :math:`x_m`, :math:`x_{m+1}`),
   the envelope value :math:`x^e_{m+1} = e^w` solves
 
@@ -100,12 +100,13 @@ lands on zero, its limit (``jumped``); a cycle cut short stops the run.
 
 **Measured** (2026-11-22, formation_4p15V, 800 cycles, against the full run; see
 ``run_extrapolated``): ``tolerance`` 2e-3 .. 1e-2 simulates 68 / 68 / 57 / 51 / 47 / 55 / 49
-cycles (plus 5 probes; 144 / 135 / 117 / 65 / 103 / 71 / 89 before the stiff treatment),
+cycles (plus 4-5 probes; 144 / 135 / 117 / 65 / 103 / 71 / 89 before the stiff treatment),
 the capacity of every cycle within 0.22 % of the full run's (0.53 % before) and R2 within
 0.78 % (1.9 %). Tried and dropped: settling after the first cycle after a jump (its change
 carries the particles' relaxation, times a/(1-a): 155-175 cycles); the envelope's change
 from the secant through the last window (85, the envelope bends); a cubic error estimate
-(83-114, noise); stiff states in the error test (55-139; 71 at 5e-3).
+(83-114, noise); the stiff states kept in the error test (55-109; 69 at 5e-3); probes
+at PROBE_GROWTH 3 (47-66, 3-4 probes; 57 at 5e-3) or 4 (49-66).
 """
 
 import time
@@ -481,8 +482,8 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
 
 def probe_cycle(sim, carry, end, n_diff, log):
     """Run the next cycle from ``carry`` (whose end state is ``end``) with the states in
-    ``log`` changed by PROBE, and restore ``carry``. Returns the probed start and end
-    states and the unprobed start (differential states), or None if the probe cycle
+    ``log`` changed by PROBE, and restore ``carry``. Returns the unprobed start, the
+    probed start and the probed end (differential states), or None if the probe cycle
     failed or was cut short."""
     start = end[:n_diff].copy()
     probed = end.copy()
