@@ -77,8 +77,9 @@ def main(argv=None):
     print(f"speed-up          {best['full'] / best['extrapolated']:7.2f}   (goal >= 10)")
     print(accuracy_table(full.cycles, jumped.cycles))
     capacity = "discharge_capacity_mAh_g"
-    error = (jumped.cycles[capacity] / full.cycles[capacity] - 1).abs()
-    print(f"capacity: largest error over all cycles {error.max():.2%} (cycle {int(error.idxmax()) + 1})")
+    for column in [capacity, *COLUMNS[3:]]:
+        error = (jumped.cycles[column] / full.cycles[column] - 1).abs()
+        print(f"{column}: largest error over all cycles {error.max():.2%} (cycle {int(error.idxmax()) + 1})")
     last_full, last_jumped = full.cycles.iloc[-1], jumped.cycles.iloc[-1]
     if args.tight:
         reference, source = tight_run(args.experiment).cycles[capacity].iloc[-1], "run now"
