@@ -599,9 +599,9 @@ def fill_skipped(table, simulated, n_cycles):
 def across_gaps(values, simulated, akima):
     """The rows ``values`` (cycles x columns) of the skipped cycles (``simulated`` False)
     filled in: Akima's curve ``akima`` through the simulated rows, bent towards the slope
-    model of the two windows around each gap by the weight :math:`1/(1 + q^2)`, ``q`` the
-    model's residual over the gap against its bend (see the module docstring). Where a
-    gap lacks a window at either end, Akima's curve as it is."""
+    model of the two windows around each gap by the weight :math:`1/(1 + (\\rho/\\beta)^2)`,
+    the model's residual over the gap against its bend (see the module docstring). Where
+    a gap lacks a window at either end, Akima's curve as it is."""
     filled = akima.copy()
     rows = np.flatnonzero(simulated)
     for m, r in zip(rows[:-1], rows[1:]):
@@ -613,9 +613,9 @@ def across_gaps(values, simulated, akima):
         share = (np.arange(1, r - m + 1) / (r - m))[:, None]
         residual = values[r] - values[m] - change[-1]
         model = values[m] + change + share * residual
-        with np.errstate(divide="ignore", invalid="ignore"):
-            q = np.abs(residual) / np.max(np.abs(change - share * change[-1]), axis=0)
-        weight = np.where(np.isfinite(q), 1 / (1 + q**2), 0.0)
+        with np.errstate(all="ignore"):
+            ratio = np.abs(residual) / np.max(np.abs(change - share * change[-1]), axis=0)
+            weight = np.where(np.isfinite(ratio), 1 / (1 + ratio**2), 0.0)
         gap = slice(m + 1, r)
         filled[gap] = np.where(np.isfinite(model[:-1]), akima[gap] + weight * (model[:-1] - akima[gap]), akima[gap])
     return filled

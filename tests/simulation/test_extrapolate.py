@@ -247,12 +247,12 @@ def test_the_cracked_layer_is_stiff_and_settles_where_the_full_run_goes():
 
 
 def test_the_skipped_rows_bend_with_the_windows_slopes_unless_those_are_noise():
-    """Rows between windows (pairs of simulated cycles) 70 cycles apart: a column that
+    """Rows between windows (pairs of simulated cycles) up to 70 cycles apart: a column that
     saturates (R1 of formation_4p15V bends so between cycles 79 and 149) is reproduced
     by the slope model of the two windows around each gap, where Akima's curve through
     the simulated rows is 2 % off. A straight column whose window cycles are off by a
     little (per-cycle noise; slopes 40 % off) keeps Akima's curve (within 0.05 %; 0.19 %
-    along the noisy slopes)."""
+    along the noisy slopes). A gap without a window at an end keeps Akima's curve."""
     import pandas as pd
 
     from ssbsim.simulation.extrapolate import fill_skipped
@@ -269,3 +269,10 @@ def test_the_skipped_rows_bend_with_the_windows_slopes_unless_those_are_noise():
     np.testing.assert_allclose(filled["bend"], bend, rtol=1e-9)
     assert np.max(np.abs(akima["bend"] / bend - 1)[skipped]) > 0.01
     assert np.max(np.abs(filled["line"] / line - 1)[skipped]) < 5e-4
+    # a gap without a window at its end (a run stopped right after the landing): Akima's curve
+    ends = [1, 2, 3, 4, 20, 21, 78]
+    rows = pd.DataFrame({"bend": bend[np.array(ends) - 1]})
+    akima = rows.set_axis(ends).reindex(n[:78]).interpolate(method="akima")
+    stopped = fill_skipped(rows, ends, 78)["bend"]
+    np.testing.assert_allclose(stopped.iloc[21:], akima["bend"].iloc[21:], rtol=1e-12)
+    np.testing.assert_allclose(stopped.iloc[:21], bend[:21], rtol=1e-9)  # the gap 5 .. 19 between two windows
