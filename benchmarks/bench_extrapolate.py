@@ -69,12 +69,17 @@ def main(argv=None):
     simulated = int(jumped.cycles["simulated"].sum())
     print(f"best of {args.repeats}")
     print(f"full run          {best['full']:7.2f} s ({len(full.cycles)} cycles)")
-    print(f"extrapolated run  {best['extrapolated']:7.2f} s ({simulated} of {len(jumped.cycles)} cycles simulated)")
+    probes = jumped.metadata()["cycles_probed"]
+    print(
+        f"extrapolated run  {best['extrapolated']:7.2f} s ({simulated} of {len(jumped.cycles)} cycles simulated, "
+        f"{probes} probe cycles)"
+    )
     print(f"speed-up          {best['full'] / best['extrapolated']:7.2f}   (goal >= 10)")
     print(accuracy_table(full.cycles, jumped.cycles))
     capacity = "discharge_capacity_mAh_g"
-    error = (jumped.cycles[capacity] / full.cycles[capacity] - 1).abs()
-    print(f"capacity: largest error over all cycles {error.max():.2%} (cycle {int(error.idxmax()) + 1})")
+    for column in [capacity, *COLUMNS[3:]]:
+        error = (jumped.cycles[column] / full.cycles[column] - 1).abs()
+        print(f"{column}: largest error over all cycles {error.max():.2%} (cycle {int(error.idxmax()) + 1})")
     last_full, last_jumped = full.cycles.iloc[-1], jumped.cycles.iloc[-1]
     if args.tight:
         reference, source = tight_run(args.experiment).cycles[capacity].iloc[-1], "run now"

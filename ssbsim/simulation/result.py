@@ -39,6 +39,7 @@ class Result:
         self.wall_time = wall_time
         self.reference = None  # a run this one is compared with (calibration ratios)
         self.cycle_numbers = None  # with cycle jumps: the cycle number of each solution cycle
+        self.probes = 0  # with cycle jumps: cycles run besides, to measure the stiff states' contraction
         # an electrode without an intercalation host (SE:carbon) has no active mass: the
         # per-gram columns are NaN, the efficiencies (ratios of charges) stay defined
         host = options["working electrode"] != "SE:carbon"
@@ -82,6 +83,7 @@ class Result:
             "cycles_planned": int(self.experiment.n_cycles),
             "cycles_simulated": int(len(self.cycle_numbers) if self.cycle_numbers is not None else len(self.cycles)),
             "extrapolated": self.cycle_numbers is not None,
+            "cycles_probed": int(self.probes),
             "wall_time_s": self.wall_time,
             "ssbsim_version": __version__,
             "pybamm_version": pybamm.__version__,

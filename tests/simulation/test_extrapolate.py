@@ -15,6 +15,8 @@ from ssbsim.simulation.extrapolate import (
     jumped,
     plan_jump,
     run_extrapolated,
+    settled,
+    without_deviation,
 )
 
 #: without the issue-9 ageing mechanisms the cycle-end states drift smoothly; with them ("cracking" breaks ~8 %
@@ -47,13 +49,17 @@ def test_extrapolated_run_matches_the_full_run(options):
 
 def test_a_long_run_is_jumped_within_its_error_goal():
     """300 cycles with the shipped ageing: at most a fifth of the cycles simulated, and
-    every cycle's discharge capacity within 1 % of the full run (0.5 % at the last)."""
+    every cycle's discharge capacity within 1 % of the full run (0.5 % at the last); R1,
+    which bends across the jump from cycle 79 to 149, within 0.75 % in every row (0.49 %;
+    1.45 % with Akima's curve through the simulated rows alone)."""
     spec = truncated(load_experiment("formation_4p15V"), 300)
     full, jumped = ssbsim.run(spec).cycles, run_extrapolated(spec).cycles
     assert jumped["simulated"].sum() <= 60
     error = jumped["discharge_capacity_mAh_g"] / full["discharge_capacity_mAh_g"] - 1
     assert error.abs().max() < 0.01 and abs(error.iloc[-1]) < 0.005
     assert (jumped["coulombic_efficiency"] - full["coulombic_efficiency"]).abs().max() < 1e-3
+    r1 = "anode_interface_resistance_ohm_cm2"
+    assert (jumped[r1] / full[r1] - 1).abs().max() < 0.0075
 
 
 def test_each_simulated_cycle_is_folded_once(monkeypatch):
@@ -150,3 +156,123 @@ def test_the_skipped_cycles_of_cell_b_follow_the_full_run():
     assert jumped["simulated"].sum() <= 40
     error = jumped["discharge_capacity_mAh_g"] / full["discharge_capacity_mAh_g"] - 1
     assert error.abs().max() < 0.01
+
+
+def test_a_stiff_state_is_settled_onto_its_envelope():
+    """A state kept at a share a of itself per cycle plus a slowly varying source,
+    x_{n+1} = a x_n + b_n, relaxes to its envelope E(n) (b_n = E(n+1) - a E(n)); a jump
+    that lands it 3 % off leaves 0.88^2 of that two cycles later. Settling the window
+    (Newton's step on the cycle map with the envelope's change from the earlier windows)
+    puts it back on the envelope, for an envelope geometric in n (exactly) and one that
+    is not (a quadratic through the earlier ends in ln x)."""
+    a = np.array([0.88])
+    for envelope, rtol in [(lambda n: 2.0 * np.exp(0.002 * n), 1e-9), (lambda n: 2.0 + 0.004 * n, 5e-5)]:
+        x = envelope(100) * 1.03
+        ends = [x := a * x + envelope(n + 1) - a * envelope(n) for n in (100, 101)]
+        points = [(m, np.log([envelope(m)])) for m in (40, 70)]
+        start, end, done = settled(ends[0], ends[1], points, 102, a, np.array([True]))
+        assert abs(ends[1][0] / envelope(102) - 1) > 0.02 and done.all()
+        np.testing.assert_allclose([start[0], end[0]], [envelope(101), envelope(102)], rtol=rtol)
+    # a state decaying as fast as a deviation from its envelope would (no source) is left as it is
+    start, end, done = settled(np.array([1.0]), a, [(90, np.log(a**-10)), (95, np.log(a**-5))], 101, a, [True])
+    assert not done.any() and end[0] == a[0]
+
+
+def test_the_other_states_slopes_are_freed_of_the_stiff_states_deviation():
+    """A film y fed by the stiff state, y_{n+1} = y_n + g + c x_n: over a window
+    starting with x off its envelope by d, y changes by g + c (E + d); the window's
+    start moved by the probe's response (c per unit of x) gives the envelope's g + c E."""
+    g, c, envelope, d = 0.3, 0.05, 2.0, 0.06
+    before = np.array([envelope + d, 10.0])  # [x, y]
+    after_y = before[1] + g + c * before[0]
+    response = np.array([0.04, 0.0]), np.array([0.88 * 0.04, c * 0.04])  # probe: x pushed, both moved
+    start = without_deviation(before, np.array([envelope, 0.0]), response, np.array([True, False]))
+    assert start[0] == envelope
+    np.testing.assert_allclose(after_y - start[1], g + c * envelope, rtol=1e-12)
+
+
+def test_the_cracked_layer_is_stiff_and_settles_where_the_full_run_goes():
+    """formation_4p15V, shipped ageing: the probe finds the cracked passivating layer
+    stiff for the jump (contraction per cycle below STIFF, ~0.88); landed 2 % off at
+    cycle 60, it is still 1.5 % off two cycles later, and the settled value is within
+    0.1 % of the unperturbed run's."""
+    from ssbsim.simulation.extrapolate import (
+        STIFF,
+        _end_state,
+        _set_end_state,
+        as_starting_solution,
+        contraction,
+        cycle_simulations,
+        geometric_mask,
+        probe_cycle,
+        stiff_mask,
+    )
+    from ssbsim.simulation.run import prepare
+
+    n = 60
+    spec, pset, options = prepare(truncated(load_experiment("formation_4p15V"), n + 2))
+    sims = cycle_simulations(spec, pset, options)
+    carry, ends = None, []
+    for cycle in spec.cycles()[:n]:
+        sim = sims[cycle]
+        carry = as_starting_solution(sim.solve(starting_solution=carry))
+        ends.append(_end_state(carry.last_state))
+    n_diff = sim._built_experiment_model.len_rhs
+    log = geometric_mask(sim)
+
+    def two_cycles(states):
+        cycle, out = carry, []
+        _set_end_state(cycle, np.concatenate([states, ends[-1][n_diff:]]))
+        for _ in range(2):
+            cycle = as_starting_solution(sim.solve(starting_solution=cycle))
+            out.append(_end_state(cycle.last_state)[:n_diff])
+        _set_end_state(carry, ends[-1])
+        return out
+
+    start = ends[-1][:n_diff]
+    true = two_cycles(start)
+    probe = probe_cycle(sim, carry, ends[-1], n_diff, log)
+    a = contraction(probe[0], probe[1], true[0], probe[2], log)
+    stiff = stiff_mask(a)
+    layer = np.flatnonzero(log)[-1]  # the passivating thickness of layer 1, the [B12H12]2- film
+    assert stiff[layer] and 0.8 < a[layer] < STIFF
+    landed = start.copy()
+    landed[layer] *= 1.02
+    raw = two_cycles(landed)
+    points = [(m, fit_space(ends[m - 1][:n_diff], log)) for m in (n - 20, n - 10)]
+    _, end, done = settled(raw[0], raw[1], points, n + 2, a, stiff)
+    assert done[layer]
+    assert abs(raw[1][layer] / true[1][layer] - 1) > 0.01
+    assert abs(end[layer] / true[1][layer] - 1) < 1e-3
+
+
+def test_the_skipped_rows_bend_with_the_windows_slopes_unless_those_are_noise():
+    """Rows between windows (pairs of simulated cycles) up to 70 cycles apart: a column that
+    saturates (R1 of formation_4p15V bends so between cycles 79 and 149) is reproduced
+    by the slope model of the two windows around each gap, where Akima's curve through
+    the simulated rows is 2 % off. A straight column whose window cycles are off by a
+    little (per-cycle noise; slopes 40 % off) keeps Akima's curve (within 0.05 %; 0.19 %
+    along the noisy slopes). A gap without a window at an end keeps Akima's curve."""
+    import pandas as pd
+
+    from ssbsim.simulation.extrapolate import fill_skipped
+
+    simulated = [1, 2, 3, 4, 20, 21, 78, 79, 149, 150, 211, 212]
+    n = np.arange(1, 213)
+    bend, line = 160 - 120 * np.exp(-n / 40), 100 - 0.05 * n
+    noisy = line + np.isin(n, [20, 149]) * 0.02
+    rows = pd.DataFrame({"bend": bend, "line": noisy}).iloc[np.array(simulated) - 1].reset_index(drop=True)
+    filled = fill_skipped(rows, simulated, 212)
+    akima = rows.set_axis(simulated).reindex(n).interpolate(method="akima")
+    skipped = ~filled["simulated"].to_numpy()
+    assert list(filled["cycle"]) == list(n) and skipped.sum() == 212 - len(simulated)
+    np.testing.assert_allclose(filled["bend"], bend, rtol=1e-9)
+    assert np.max(np.abs(akima["bend"] / bend - 1)[skipped]) > 0.01
+    assert np.max(np.abs(filled["line"] / line - 1)[skipped]) < 5e-4
+    # a gap without a window at its end (a run stopped right after the landing): Akima's curve
+    ends = [1, 2, 3, 4, 20, 21, 78]
+    rows = pd.DataFrame({"bend": bend[np.array(ends) - 1]})
+    akima = rows.set_axis(ends).reindex(n[:78]).interpolate(method="akima")
+    stopped = fill_skipped(rows, ends, 78)["bend"]
+    np.testing.assert_allclose(stopped.iloc[21:], akima["bend"].iloc[21:], rtol=1e-12)
+    np.testing.assert_allclose(stopped.iloc[:21], bend[:21], rtol=1e-9)  # the gap 5 .. 19 between two windows
