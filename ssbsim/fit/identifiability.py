@@ -14,6 +14,26 @@ WHAT_WOULD = [
     ),
     (("product resistivity",), 'impedance spectra after charging (R2 below ~1 Hz, quantity "impedance")'),
     (("passivation length",), "efficiency over repeated charges to one cutoff (coulombic_efficiency, cycles 2-5)"),
+    (
+        ("SE contact fraction",),
+        "the irreversible capacity summed until it levels off at a high cutoff (irreversible_capacity_mAh_g: "
+        "the decomposable SE inventory)",
+    ),
+    (
+        ("cracking coefficient",),
+        "R2 and CE over hundreds of cycles at one cutoff (cathode_interphase_resistance_ohm_cm2 and "
+        "coulombic_efficiency beyond cycle 100: how long film growth goes on)",
+    ),
+    (
+        ("isolating film resistance", "film resistance spread"),
+        "the discharge capacity over hundreds of cycles at two C-rates (discharge_capacity_mAh_g: "
+        "the onset and shape of the fade)",
+    ),
+    (("contact pressure scale",), "the same cycling at two or more stack pressures (capacity and R1)"),
+    (
+        ("SE conversion rate constant",),
+        "the fade at two C-rates (a first-order conversion runs with time, not with the charge passed)",
+    ),
     (("diffusivity",), "discharge capacity at several C-rates or a GITT/relaxation voltage series"),
     (("active fraction",), "the discharge capacity at C/20 or slower"),
     (("Anode contact",), "R1 over many cycles (impedance, anode_interface_resistance_ohm_cm2)"),

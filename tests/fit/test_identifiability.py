@@ -3,6 +3,7 @@ reference temperature of the kinetic constants, nothing depends on the activatio
 of [B12H12]2- decomposition."""
 
 import json
+import tomllib
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from ssbsim.fit.synthetic import noisy_table, spec_text
 from ssbsim.parameters.registry import anion_names
 from ssbsim.protocol import load_experiment
 from ssbsim.protocol.experiment_file import truncated
+from ssbsim.resources import shipped_dir
 
 DETERMINED = anion_names(0)["length"]
 UNDETERMINED = anion_names(0)["energy"]
@@ -61,3 +63,16 @@ def test_noise_from_the_data_and_no_misfit_reported(fitted):
     result, _ = fitted
     assert not [w for w in result["warnings"] if "misfit" in w]
     assert 2 * result["cost"] < 26.12  # r.r below chi2_8(0.999): 10 points, 2 parameters
+
+
+def test_every_shipped_fitted_parameter_has_a_measurement_that_would_determine_it():
+    """The warning names data for each parameter a shipped calibration fits, not the generic
+    fallback: a scientist reading it should learn what to measure."""
+    from ssbsim.fit.identifiability import what_would_determine
+
+    fallback = what_would_determine("no such parameter")
+    names = set()
+    for spec in (shipped_dir("parameter_sets") / "calibration").glob("*.toml"):
+        names |= set(tomllib.loads(spec.read_text()).get("fit", {}))
+    assert len(names) >= 15
+    assert {n: what_would_determine(n) for n in names if what_would_determine(n) == fallback} == {}
