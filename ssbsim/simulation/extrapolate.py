@@ -398,7 +398,8 @@ def cycle_simulations(spec, pset, model_options, compile=False):
     They share one built model and solver: PyBaMM's unified experiment model
     of all the distinct cycles, built once, and per cycle a shallow copy whose experiment
     is that cycle, its steps mapped to the same branches of the model. Set-up (model
-    processing, discretisation, solver) is then paid once rather than once per block."""
+    processing, discretisation, solver, the step-end functions) is then paid once rather
+    than once per block."""
     from ..protocol.experiment_file import Block, ExperimentSpec
 
     def one(cycles):
@@ -410,6 +411,7 @@ def cycle_simulations(spec, pset, model_options, compile=False):
         return {cycle: build_simulation(one([cycle]), pset, model_options, compile=compile) for cycle in distinct}
     base = build_simulation(one(distinct), pset, model_options, compile=compile)
     base.build_for_experiment()
+    base._points()  # one step-end evaluator for the one built model, not one per view
     indices, offset, simulations = base._experiment_step_indices, 0, {}
     for cycle in distinct:
         view = simulations[cycle] = object.__new__(type(base))  # not copy.copy: __getstate__ drops the built models
