@@ -50,31 +50,60 @@ class IDAKLUSolver(pybamm.IDAKLUSolver):
         return out
 
 
-class _Converted(pybamm.Symbol):
-    """``symbol`` converted to CasADi through ``shared``, one ``{node: MX}`` for every
-    conversion of a solver set-up (all over the same t, y and inputs)."""
+class Conversion:
+    """The CasADi symbols (t, y, named inputs) of one solver set-up and the expression
+    nodes converted over them (``{node: MX}``). Kept on the model as
+    ``model.casadi_conversion`` for functions built later over the same symbols: the
+    step-end points (``observables/points.py``) then reuse the nodes (the OCP's spline
+    above all) rather than convert them again. Pickles empty (the nodes are not kept)."""
 
-    def __init__(self, symbol, shared):
+    def __init__(self):
+        self.t = self.y = self.inputs = None
+        self.nodes = {}
+
+    def nodes_for(self, t, y, inputs):
+        """The node cache for these symbols (the first ones asked for), else None."""
+        if self.t is None:
+            self.t, self.y, self.inputs = t, y, inputs
+        return self.nodes if (t is self.t and y is self.y and inputs is self.inputs) else None
+
+    def layout(self):
+        """((input name, size), ...), the order of the inputs stacked in p."""
+        return tuple((name, int(symbol.numel())) for name, symbol in (self.inputs or {}).items())
+
+    def __getstate__(self):
+        return {}
+
+    def __setstate__(self, state):
+        self.__init__()
+
+
+class _Converted(pybamm.Symbol):
+    """``symbol`` converted to CasADi through ``conversion`` (a Conversion shared by all
+    the conversions of a solver set-up)."""
+
+    def __init__(self, symbol, conversion):
         super().__init__("shared_conversion", children=[symbol], domains=symbol.domains)
-        self._shared = shared
+        self._conversion = conversion
 
     def _evaluate_for_shape(self):
         return self.children[0].evaluate_for_shape()
 
     def _to_casadi(self, t, y, y_dot, inputs, casadi_symbols):
-        return self.children[0]._to_casadi_inner(t, y, y_dot, inputs, self._shared)
+        nodes = self._conversion.nodes_for(t, y, inputs)
+        return self.children[0]._to_casadi_inner(t, y, y_dot, inputs, casadi_symbols if nodes is None else nodes)
 
 
 @contextlib.contextmanager
 def _shared_conversion(model):
     """While PyBaMM sets up ``model``: its right-hand side, algebraic equations and events
-    converted through one node cache (``_Converted``); restored afterwards (with any
-    events PyBaMM added meanwhile)."""
+    converted through one Conversion (``_Converted``), kept as ``model.casadi_conversion``;
+    the equations and events restored afterwards (with any events PyBaMM added meanwhile)."""
     rhs, algebraic = model.concatenated_rhs, model.concatenated_algebraic
     if rhs is None or algebraic is None or getattr(model, "convert_to_format", None) != "casadi":
         yield
         return
-    shared, events = {}, model.events
+    shared, events = Conversion(), model.events
     model.concatenated_rhs, model.concatenated_algebraic = _Converted(rhs, shared), _Converted(algebraic, shared)
     model.events = [pybamm.Event(e.name, _Converted(e.expression, shared), e.event_type) for e in events]
     try:
@@ -82,3 +111,4 @@ def _shared_conversion(model):
     finally:
         events.extend(model.events[len(events) :])  # discontinuity events PyBaMM adds while setting up
         model.concatenated_rhs, model.concatenated_algebraic, model.events = rhs, algebraic, events
+    model.casadi_conversion = shared
