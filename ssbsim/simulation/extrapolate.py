@@ -463,9 +463,9 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
         if n == 0 or cycles[n - 1] != cycle:
             windows, before, a, stiff, probe = [], None, None, None, None
             first, probed = n, None  # the block's first cycle; the last probed
-        block_end = n
-        while block_end < len(cycles) and cycles[block_end] == cycle:
-            block_end += 1
+            block_end = n
+            while block_end < len(cycles) and cycles[block_end] == cycle:
+                block_end += 1
         sim = simulations[cycle]
         try:
             new = sim.solve(starting_solution=carry)
