@@ -54,7 +54,10 @@ class ExperimentSpec:
 
     def cycles(self):
         """The cycling steps of each cycle (impedance steps left out)."""
-        return [tuple(s for s in b.steps if not is_impedance(s)) for b in self.blocks for _ in range(b.repeat)]
+        out = []
+        for block in self.blocks:
+            out.extend([tuple(s for s in block.steps if not is_impedance(s))] * block.repeat)
+        return out
 
     def impedance_requests(self):
         """[(cycle index from 0, cycling steps done before it in that cycle, ImpedanceStep)]."""

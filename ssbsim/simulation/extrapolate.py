@@ -398,7 +398,8 @@ def cycle_simulations(spec, pset, model_options, compile=False):
     They share one built model and solver: PyBaMM's unified experiment model
     of all the distinct cycles, built once, and per cycle a shallow copy whose experiment
     is that cycle, its steps mapped to the same branches of the model. Set-up (model
-    processing, discretisation, solver) is then paid once rather than once per block."""
+    processing, discretisation, solver, the step-end functions) is then paid once rather
+    than once per block."""
     from ..protocol.experiment_file import Block, ExperimentSpec
 
     def one(cycles):
@@ -410,6 +411,7 @@ def cycle_simulations(spec, pset, model_options, compile=False):
         return {cycle: build_simulation(one([cycle]), pset, model_options, compile=compile) for cycle in distinct}
     base = build_simulation(one(distinct), pset, model_options, compile=compile)
     base.build_for_experiment()
+    base._points()  # one step-end evaluator for the one built model, not one per view
     indices, offset, simulations = base._experiment_step_indices, 0, {}
     for cycle in distinct:
         view = simulations[cycle] = object.__new__(type(base))  # not copy.copy: __getstate__ drops the built models
@@ -461,9 +463,9 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
         if n == 0 or cycles[n - 1] != cycle:
             windows, before, a, stiff, probe = [], None, None, None, None
             first, probed = n, None  # the block's first cycle; the last probed
-        block_end = n
-        while block_end < len(cycles) and cycles[block_end] == cycle:
-            block_end += 1
+            block_end = n
+            while block_end < len(cycles) and cycles[block_end] == cycle:
+                block_end += 1
         sim = simulations[cycle]
         try:
             new = sim.solve(starting_solution=carry)

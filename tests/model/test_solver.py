@@ -9,7 +9,7 @@ import pybamm
 
 from ssbsim.casadi_call import Buffered
 from ssbsim.model import CellModel
-from ssbsim.model.solver import IDAKLUSolver
+from ssbsim.model.solver import IDAKLUSolver, _Converted
 from ssbsim.protocol.experiment_file import Block, ExperimentSpec
 
 SPEC = ExperimentSpec(
@@ -18,18 +18,21 @@ SPEC = ExperimentSpec(
 )
 
 
-def _solve(cell_a, solver_class, **kwargs):
+def _simulation(cell_a, solver_class):
     options = cell_a.model_options()
     model = CellModel(options)
     solver = solver_class(on_extrapolation="ignore", options=model.solver()._options)
-    simulation = pybamm.Simulation(
+    return pybamm.Simulation(
         model,
         parameter_values=cell_a.pybamm_values(options),
         experiment=SPEC.pybamm_experiment(solver_steps=True),
         solver=solver,
         experiment_model_mode="unified",
     )
-    return simulation.solve(**kwargs)
+
+
+def _solve(cell_a, solver_class, **kwargs):
+    return _simulation(cell_a, solver_class).solve(**kwargs)
 
 
 def test_the_solution_is_pybamms_bit_for_bit(cell_a, monkeypatch):
@@ -91,3 +94,57 @@ def test_sensitivities_keep_pybamms_guess(cell_a, monkeypatch):
     )
     simulation.solve(inputs={name: float(cell_a[name])}, calculate_sensitivities=[name])
     assert guesses and all(g.any() for g in guesses)
+
+
+SET_UP_FUNCTIONS = (
+    "initial_conditions_eval",
+    "rhs_eval",
+    "jac_rhs_eval",
+    "algebraic_eval",
+    "jac_algebraic_eval",
+    "rhs_algebraic_eval",
+    "jac_rhs_algebraic_eval",
+    "jac_rhs_algebraic_action_eval",
+)
+
+
+def test_set_up_converts_each_node_once_into_pybamms_functions(cell_a, monkeypatch):
+    """One node cache for all the set-up's conversions: every expression node converted to
+    CasADi once (PyBaMM converts many several times), into the same functions (serialised
+    forms equal), and the model's equations and events restored afterwards."""
+    converted, setting_up = {"ours": [], "theirs": []}, []
+    inner = pybamm.Symbol._to_casadi_inner
+
+    def counted(self, t, y, y_dot, inputs, casadi_symbols):
+        if setting_up and casadi_symbols.get(self) is None:
+            converted[setting_up[-1]].append(self)
+        return inner(self, t, y, y_dot, inputs, casadi_symbols)
+
+    monkeypatch.setattr(pybamm.Symbol, "_to_casadi_inner", counted)
+    set_up = pybamm.IDAKLUSolver.set_up
+
+    def flagged(self, *args, **kwargs):
+        setting_up.append(label)
+        try:
+            return set_up(self, *args, **kwargs)
+        finally:
+            setting_up.pop()
+
+    monkeypatch.setattr(pybamm.IDAKLUSolver, "set_up", flagged)
+    models = {}
+    for label, solver_class in (("ours", IDAKLUSolver), ("theirs", pybamm.IDAKLUSolver)):
+        simulation = _simulation(cell_a, solver_class)
+        simulation.build_for_experiment()
+        model = models[label] = simulation._built_experiment_model
+        before = model.concatenated_rhs, model.concatenated_algebraic, model.events, list(model.events)
+        simulation.solve()
+        assert (model.concatenated_rhs, model.concatenated_algebraic, model.events, list(model.events)) == before
+    # the wrappers stand for their trees in each conversion; the trees' nodes once
+    ours = [node for node in converted["ours"] if not isinstance(node, _Converted)]
+    assert len(ours) == len({id(node) for node in ours})
+    assert len(converted["theirs"]) > 2 * len(ours)
+    for name in SET_UP_FUNCTIONS:
+        assert getattr(models["ours"], name).serialize() == getattr(models["theirs"], name).serialize(), name
+    ours_events, theirs_events = (models[k].terminate_events_eval for k in ("ours", "theirs"))
+    assert len(ours_events) == len(theirs_events) > 1
+    assert [e.serialize() for e in ours_events] == [e.serialize() for e in theirs_events]

@@ -1,6 +1,8 @@
 """Variables at the ends of steps (``observables/points.py``) are PyBaMM's own values there:
 the cycle table reads them without observing the variables at every stored point."""
 
+import pickle
+
 import numpy as np
 import pybamm
 
@@ -21,3 +23,22 @@ def test_values_at_step_ends_are_pybamms_observed_values(sweep):
         np.testing.assert_allclose(ends, expected, rtol=1e-12, atol=0)
     # one function per variable, reused
     assert len(points._functions) == 3
+
+
+def test_functions_over_the_solvers_symbols_reuse_its_nodes(sweep, monkeypatch):
+    """Over the symbols the solver's set-up kept (``model.casadi_conversion``) a variable
+    of the model's equations converts without new nodes, to the same values bit for bit;
+    the kept nodes do not pickle."""
+    steps = [s for cycle in sweep.solution.cycles for s in cycle.steps if not isinstance(s, pybamm.EmptySolution)]
+    points = [(step, end) for step in steps for end in (FIRST, LAST)]
+    model = steps[0].all_models[0]
+    conversion = model.casadi_conversion
+    assert conversion.inputs
+    converted = len(conversion.nodes)
+    shared = PointValues().values("Battery voltage [V]", points)
+    assert len(conversion.nodes) == converted
+    with monkeypatch.context() as patch:
+        patch.setattr(model, "casadi_conversion", None)
+        fresh = PointValues().values("Battery voltage [V]", points)
+    np.testing.assert_array_equal(shared, fresh)
+    assert pickle.loads(pickle.dumps(conversion)).inputs is None
