@@ -71,7 +71,7 @@ protocol the layer keeps the share :math:`r = e^{-\beta \oint |j|\,dt}` of its t
 (about 0.93 for Cell A at C/5), so its cycle-end values follow
 :math:`\delta^p_{n+1} = r\,\delta^p_n + g_n`: geometric, not linear, in the cycle number
 once its anion is used up (:math:`g_n \to 0`). Cycle jumping
-(``simulation/extrapolate.py``) extrapolates such states in :math:`\ln \delta^p`, where that
+(``simulation/cycle_jumps.py``) extrapolates such states in :math:`\ln \delta^p`, where that
 sequence is a straight line (``GrowthLaw.geometric``).
 """
 

@@ -7,17 +7,9 @@ import pytest
 import ssbsim
 from ssbsim.protocol import load_experiment
 from ssbsim.protocol.experiment_file import truncated
-from ssbsim.simulation.extrapolate import (
-    END_SIMULATED,
-    ENDS_SPAN,
-    Window,
-    fit_space,
-    jumped,
-    plan_jump,
-    run_extrapolated,
-    settled,
-    without_deviation,
-)
+from ssbsim.simulation.cycle_jumps import END_SIMULATED, ENDS_SPAN, Window, fit_space, jumped, plan_jump
+from ssbsim.simulation.extrapolate import run_extrapolated
+from ssbsim.simulation.stiff_states import settled, without_deviation
 
 #: without the issue-9 ageing mechanisms the cycle-end states drift smoothly; with them ("cracking" breaks ~8 %
 #: of the [B12H12]2- layer every cycle) the passivating layer's cycle-end values are geometric in the cycle number,
@@ -197,17 +189,15 @@ def test_the_cracked_layer_is_stiff_and_settles_where_the_full_run_goes():
     cycle 60, it is still 1.5 % off two cycles later, and the settled value is within
     0.1 % of the unperturbed run's."""
     from ssbsim.simulation.extrapolate import (
-        STIFF,
         _end_state,
         _set_end_state,
         as_starting_solution,
-        contraction,
         cycle_simulations,
         geometric_mask,
         probe_cycle,
-        stiff_mask,
     )
     from ssbsim.simulation.run import prepare
+    from ssbsim.simulation.stiff_states import STIFF, contraction, stiff_mask
 
     n = 60
     spec, pset, options = prepare(truncated(load_experiment("formation_4p15V"), n + 2))
@@ -255,7 +245,7 @@ def test_the_skipped_rows_bend_with_the_windows_slopes_unless_those_are_noise():
     along the noisy slopes). A gap without a window at an end keeps Akima's curve."""
     import pandas as pd
 
-    from ssbsim.simulation.extrapolate import fill_skipped
+    from ssbsim.simulation.skipped_rows import fill_skipped
 
     simulated = [1, 2, 3, 4, 20, 21, 78, 79, 149, 150, 211, 212]
     n = np.arange(1, 213)

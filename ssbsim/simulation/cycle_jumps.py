@@ -1,0 +1,157 @@
+r"""Cycle jumps: windows, the slope model in the cycle number, and the error control that
+sizes each jump (``simulation/extrapolate.py`` runs them; the method and its citations
+are there).
+
+Here, in each block of identical cycles:
+
+- **Windows.** After each jump two cycles are simulated: the first lets the particles
+  and the algebraic states, which relax within a cycle, settle on the envelope; the
+  second gives a *window*: the local slope :math:`s_k = y_{m+1} - y_m` at
+  :math:`t_k = m + 1/2` and the end :math:`y_{m+1}`. (A slope measured over the cycle
+  right after a jump would carry the particles' relaxation and, multiplied by the next
+  jump, diverge: measured, the voltage leaves its cut-offs within 120 cycles.) The first
+  four cycles of a block (a change of current or cut-off) give three windows.
+- **Step (an explicit two-step method in n).** The slope between and beyond the last
+  two windows is modelled as :math:`s(t) = s_k e^{\lambda (t - t_k)}` where the two
+  slopes have the same sign (exponential fitting: exact for a state relaxing
+  geometrically towards a limit, such as the anode's contact fraction; second order,
+  like Adams-Bashforth 2, for any smooth drift; :math:`\lambda` kept in RATE_BOUNDS),
+  else linear in :math:`t` (Adams-Bashforth 2 at unequal steps). The jump integrates
+  that slope from the last end.
+- **Error control.** The same integral with the slope model of the two windows before
+  (a Milne-type pair of predictors) differs from it by about its error; the jump ``h``
+  is the largest keeping that difference below ``tolerance`` times
+  :math:`|y| + 10^{-3}` (the solver's scaled units, of order one) for every state, at
+  most twice the span of the three windows plus one (jumps grow step by step, so that a
+  knee is approached in steps) and MAX_JUMP. The last END_SIMULATED cycles of each
+  block are simulated.
+
+States that a cycle multiplies by a fixed factor -- the passivating layer that cracking
+breaks by the same share every cycle (``model/interphase_growth.py``; the model names them,
+``CellModel.geometric_states``) -- are extrapolated in :math:`z = \ln y` (error in
+:math:`y` = :math:`|y|` times that in :math:`z`). Once the three windows span ENDS_SPAN
+cycles, they are extrapolated along the quadratic through the three window ends (the
+error estimate: its bend from the straight line through the last two). Every
+differential state takes part, so slow states added to the model later are picked up;
+the algebraic states are solved again at the next step start.
+"""
+
+import numpy as np
+
+DEFAULT_TOLERANCE = 5e-3  # chosen on formation_4p15V: see run_extrapolated
+MAX_JUMP = 200
+END_SIMULATED = 2  # last cycles of a block that are always simulated
+STATE_FLOOR = 1e-3  # of the solver's (scaled, order-one) states: below it, absolute error
+RATE_BOUNDS = (-1.0, 0.01)  # of the slope model, per cycle: relaxation within a cycle .. growth e-fold in 100
+ENDS_SPAN = 20  # cycles spanned by three windows from which geometric states are fitted through their ends
+LOG_FLOOR = np.log(1e-100)  # a state in log space below e^LOG_FLOOR has decayed away: held
+
+
+def fit_space(y, log):
+    """The differential states ``y`` where they are extrapolated: ln y where ``log``."""
+    return np.where(log, np.log(np.where(log, np.maximum(y, 1e-300), 1.0)), y)
+
+
+class Window:
+    """Two consecutive simulated cycle ends (fit space), the second at ``cycle``: the
+    slope :math:`s = z_{m+1} - z_m` of the envelope at :math:`t = m + 1/2` and the end."""
+
+    def __init__(self, cycle, before, after):
+        self.cycle, self.t, self.slope, self.end = cycle, cycle - 0.5, after - before, after
+
+
+def through_ends(windows, targets):
+    """The quadratic through the ends of the last three ``windows`` (fit space) at the
+    cycles ``targets`` (rows), and its difference from the straight line through the
+    last two (the error estimate)."""
+    a, b, c = windows[-3:]
+    t = np.array([a.cycle, b.cycle, c.cycle], dtype=float)
+    T = np.asarray(targets, dtype=float)[:, None]
+    f12 = (c.end - b.end) / (t[2] - t[1])
+    f012 = (f12 - (b.end - a.end) / (t[1] - t[0])) / (t[2] - t[0])
+    line = c.end + (T - t[2]) * f12
+    bend = (T - t[2]) * (T - t[1]) * f012
+    return line + bend, np.abs(bend)
+
+
+def slope_model(a, b):
+    """The envelope's slope between and beyond the windows ``a`` and ``b`` (b later):
+    exponential, :math:`s(t) = s_b e^{\\lambda (t - t_b)}`, where both slopes have the
+    same sign (exact for states relaxing geometrically), else linear in t. Returns a
+    function of (n0, n1) -> the sum of the slope over the cycles n0 + 1 .. n1 (each cycle's
+    increment is the slope at its middle; vectorised over n1 as rows)."""
+    distance = b.t - a.t
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.log(b.slope / a.slope) / distance
+    exponential = np.isfinite(rate) & (a.slope * b.slope > 0)
+    rate = np.clip(np.where(exponential, rate, 0.0), *RATE_BOUNDS)
+    change = np.where(exponential, 0.0, (b.slope - a.slope) / distance)
+    flat = np.abs(rate) < 1e-12
+    r = np.where(flat, 1.0, rate)
+
+    def total(n0, n1):
+        n = np.asarray(n1, dtype=float)[:, None] - n0
+        u0 = n0 + 0.5 - b.t  # the first cycle's middle
+        geometric = b.slope * np.exp(r * u0) * np.expm1(r * n) / np.expm1(r)
+        straight = n * b.slope + change * (n * u0 + n * (n - 1) / 2)
+        return np.where(flat, straight, geometric)
+
+    return total
+
+
+def _predicted(windows, log, targets):
+    """The ends (fit space) at the cycles ``targets`` (rows) and their error estimates,
+    from the last three ``windows``: along the slope model of the last two (the
+    estimate: its difference from the model of the two before); for the states in log
+    space, once the windows span ENDS_SPAN cycles, along the quadratic through the
+    three ends (the estimate: its bend)."""
+    a, b, c = windows[-3:]
+    ahead = slope_model(b, c)(c.cycle, targets)
+    predicted = c.end + ahead
+    estimate = np.abs(ahead - slope_model(a, b)(c.cycle, targets))
+    if c.cycle - a.cycle >= ENDS_SPAN and log.any():
+        quadratic, bend = through_ends(windows, targets)
+        predicted, estimate = np.where(log, quadratic, predicted), np.where(log, bend, estimate)
+    return predicted, estimate
+
+
+def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=MAX_JUMP, stiff=None):
+    """Number of cycles to skip after the last window's end (0: simulate the next cycle).
+
+    ``windows``: the block's Windows; ``log``: mask of the states in log space; ``y``:
+    the differential states at the last end; ``remaining``: cycles of the block still
+    to come. The jump is the largest whose error estimate (``_predicted``) stays below
+    ``tolerance`` times :math:`|y| + 10^{-3}` for every state, at most twice the span of
+    the last three windows (plus one) and ``max_jump``; the block's last END_SIMULATED
+    cycles are simulated."""
+    allowed = remaining - END_SIMULATED
+    if len(windows) < 3 or allowed < 2:
+        return 0
+    a, c = windows[-3], windows[-1]
+    limit = int(min(max_jump, allowed, 2 * (c.t - a.t) + 1))
+    if limit < 2:
+        return 0
+    jumps = np.arange(2, limit + 1)
+    _, estimate = _predicted(windows, log, c.cycle + jumps)
+    sensitivity = np.where(log, np.abs(y), 1.0)  # error in y per unit error in ln y
+    error = estimate * sensitivity / (tolerance * (np.abs(y) + STATE_FLOOR))
+    if stiff is not None:  # settled from the other states after a jump: out of the error test
+        error = np.where(stiff, 0.0, error)
+    too_far = np.flatnonzero(~(np.max(error, axis=1) <= 1))  # NaN counts as too far
+    if not len(too_far):
+        return int(jumps[-1])
+    return int(jumps[too_far[0] - 1]) if too_far[0] else 0
+
+
+def jumped(windows, log, jump):
+    """The differential states ``jump`` cycles after the last window's end
+    (``_predicted``; log space undone). A state positive at every end of the last three
+    windows that the prediction takes to zero or below -- a share running out, such as an
+    anion's contact inventory once the coating is used up (the model's rates take its
+    positive part) -- is set to zero, its limit, rather than below it; a state in log
+    space that has decayed below e^LOG_FLOOR is held (its fit could turn upwards)."""
+    z = _predicted(windows, log, [windows[-1].cycle + jump])[0][0]
+    z = np.where(log & (windows[-1].end <= LOG_FLOOR), windows[-1].end, z)
+    y = np.where(log, np.exp(np.where(log, z, 0.0)), z)
+    ends = np.array([[w.end - w.slope, w.end] for w in windows[-3:]]).reshape(-1, len(y))
+    return np.where(~log & (ends > 0).all(axis=0) & (y <= 0), 0.0, y)
