@@ -33,6 +33,14 @@ def _problem(folder, cell_a, noise, names=NAMES):
     return prepare(str(folder / "spec.toml"))
 
 
+def _central_differences(problem, derivatives, u, h):
+    """The residuals' central differences in each unit u_k, step ``h``: one column per parameter."""
+    for step in np.eye(len(u)) * h:
+        yield (
+            problem.residuals(derivatives.values_at(u + step)) - problem.residuals(derivatives.values_at(u - step))
+        ) / (2 * h)
+
+
 def test_sensitivity_jacobian_matches_central_differences(tmp_path, cell_a):
     problem = _problem(tmp_path, cell_a, NOISE)
     derivatives = Derivatives(problem, problem.parameters, 1e-2)
@@ -40,11 +48,7 @@ def test_sensitivity_jacobian_matches_central_differences(tmp_path, cell_a):
     u = np.array([p.to_unit(p.initial) for p in problem.parameters])
     J = derivatives.jacobian(u)
     h = 1e-2  # in ln p: well above the solver's noise (rtol 1e-4)
-    for k in range(len(u)):
-        step = np.eye(len(u))[k] * h
-        fd = (
-            problem.residuals(derivatives.values_at(u + step)) - problem.residuals(derivatives.values_at(u - step))
-        ) / (2 * h)
+    for k, fd in enumerate(_central_differences(problem, derivatives, u, h)):
         assert np.linalg.norm(fd) > 1
         # at the fit's solver tolerance (rtol 1e-4) the CE rows, a difference of two
         # capacities over sigma = 0.001, carry a few per cent; the method itself is checked
@@ -112,11 +116,7 @@ def test_voltage_series_jacobian_from_sensitivities(tmp_path, cell_a):
     u = np.array([p.to_unit(p.initial) for p in problem.parameters])
     J = derivatives.jacobian(u)
     h = 3e-3  # in ln p: above the solver's noise (rtol 1e-4), below the voltage's curvature near the cut-offs
-    for k in range(len(u)):
-        step = np.eye(len(u))[k] * h
-        fd = (
-            problem.residuals(derivatives.values_at(u + step)) - problem.residuals(derivatives.values_at(u - step))
-        ) / (2 * h)
+    for k, fd in enumerate(_central_differences(problem, derivatives, u, h)):
         assert np.linalg.norm(fd) > 0.5
         assert np.linalg.norm(J[:, k] - fd) < 0.05 * np.linalg.norm(fd), problem.names[k]
 
