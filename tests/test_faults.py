@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from ssbsim_processes import ENV, previous_run, start  # tests/ssbsim_processes.py
 
 import ssbsim
 from ssbsim import limits, outputs
@@ -32,31 +33,7 @@ SHORT = (
 )
 LONG = SHORT.replace("repeat = 2", "repeat = 3000").replace("1C", "2C")
 SE = "SE conductivity [S.m-1]"
-ENV = {**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true", "MPLBACKEND": "Agg"}
 DEAD_PID = 2**22 + 17  # above Linux's largest pid: never a running process
-
-
-def start(argv, cwd, program=("-m", "ssbsim")):
-    """``ssbsim ARGV`` (or ``python PROGRAM ARGV``) in a process of its own, with SIGINT at
-    its default as from a terminal: a pytest started in the background of a shell without
-    job control ignores SIGINT, a child inherits that, and Python then installs no handler
-    (the signal would be lost and a fit would run to its end, exit 0)."""
-    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
-    if ignored:  # a caught signal is reset to its default in the child
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        return subprocess.Popen(
-            [sys.executable, *program, *argv],
-            cwd=cwd,
-            env=ENV,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-    finally:
-        if ignored:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def wait_for(condition, timeout=120):
@@ -66,14 +43,6 @@ def wait_for(condition, timeout=120):
             return True
         time.sleep(0.1)
     return False
-
-
-def previous_run(folder):
-    """A previous run's outputs, to check they survive or are replaced as a whole."""
-    folder.mkdir()
-    (folder / "cycles.csv").write_text("cycle\nold\n")
-    (folder / "run.json").write_text('{"old": true}\n')
-    return {p.name: p.read_bytes() for p in folder.iterdir()}
 
 
 def leftovers(folder):

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from ssbsim_processes import ENV, previous_run, start  # tests/ssbsim_processes.py
 
 from ssbsim.cli import main
 from ssbsim.observables.figure_process import FigureProcess, can_fork
@@ -19,7 +20,6 @@ SHORT = '[[block]]\nrepeat = 2\nsteps = ["Charge at 1C until 4.15 V", "Discharge
 FIGURES = {"capacity_efficiency.png", "dqdv.png", "interphase.png", "resistances.png", "voltage_capacity.png"}
 #: with a 1 nm anode the discharge strips it at once: the run stops in its first step
 FIRST_STEP_FAILS = '[[block]]\nsteps = ["Discharge at 1C until 2.5 V", "Charge at 1C until 4.15 V"]\n'
-ENV = {**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true", "MPLBACKEND": "Agg"}
 
 #: ``ssbsim ARGV`` with the dQ/dV figure function replaced by the code in argv[1]
 #: (``make``) in the figure process, which the parent leaves without matplotlib
@@ -51,12 +51,6 @@ def ssbsim(tmp_path, make, *argv):
         text=True,
         timeout=600,
     )
-
-
-def previous_run(folder):
-    folder.mkdir()
-    (folder / "cycles.csv").write_text("cycle\nold\n")
-    return {p.name: p.read_bytes() for p in folder.iterdir()}
 
 
 def processes_of(tmp_path):
@@ -161,16 +155,7 @@ def test_a_run_that_fails_before_drawing_leaves_no_figure_process(tmp_path):
 @pytest.mark.skipif(not can_fork(), reason="Linux: figures drawn by forked processes")
 def test_ctrl_c_keeps_the_completed_cycles_with_their_figures(tmp_path):
     (tmp_path / "short.toml").write_text(SHORT.replace("repeat = 2", "repeat = 10000").replace("1C", "2C"))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ssbsim", "run", "short.toml", "-o", "out", "-q"],
-        cwd=tmp_path,
-        env=ENV,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.default_int_handler),
-    )
+    process = start(["run", "short.toml", "-o", "out", "-q"], tmp_path)
     process.stderr.readline()  # the banner: a Ctrl-C now stops the run and keeps the cycles
     time.sleep(8)  # 10 000 cycles take ~20 s on a quiet machine (3000 took 6.4 s): still solving
     process.send_signal(signal.SIGINT)
