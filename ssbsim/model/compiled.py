@@ -1,0 +1,99 @@
+"""The compiled-code cache of a solver set-up, under a cheaper key than PyBaMM's.
+
+With ``compile`` PyBaMM bundles the set-up's CasADi functions into one shared library
+(``pybamm.codegen.compilation.aot_compile``), cached in the process and on disk under a
+hash of every function's serialised form. Serialising is most of that look-up, and most
+of the serialising is spent on the three functions PyBaMM derives from the others: the
+Jacobians ``jac_times_cjmass`` (of ``rhs_algebraic``, minus ``cj`` times the mass
+matrix), ``rhs_algebraic_jac_action`` and ``algebraic_jac`` (of ``algebraic``): 9 of
+12 ms of the formation run's set-up, the Jacobian wrapping a call of another function.
+
+Here the key hashes the serialised forms of the functions that are not derived (the
+residuals, events, mass action, output variables, sensitivities), and of each derived
+one, whose source is in the same bundle, only its name, its sizes, its number of nodes
+and its output sparsity (CasADi's hash): a derived function is a deterministic function
+of its source, PyBaMM's code and CasADi's, so the key also holds the versions of PyBaMM
+and CasADi and the solver's ``jacobian`` option (dense or sparse, the one option that
+shapes a function). Any change of the model, its parameters or its
+events changes a source, so the key (``tests/model/test_compiled.py``).
+
+On a miss PyBaMM compiles (or finds its own cached library) into a directory of the
+key, ``ssbsim_<key>`` in PyBaMM's cache directory; on a hit the library there is loaded
+without serialising anything. The libraries loaded in this process are kept too.
+"""
+
+import contextlib
+import glob
+import hashlib
+import os
+
+import casadi
+import pybamm
+import pybamm.solvers.idaklu_solver as idaklu_solver
+from pybamm.codegen import compilation
+
+#: derived function -> the functions it is derived from (PyBaMM's IDAKLU set-up)
+DERIVED = {
+    "jac_times_cjmass": ("rhs_algebraic", "mass_action"),
+    "rhs_algebraic_jac_action": ("rhs_algebraic",),
+    "algebraic_jac": ("algebraic",),
+}
+_LOADED = {}  # key -> the compiled functions (casadi.external), in the order compiled
+
+
+def bundle_key(fns, jacobian="sparse"):
+    """The cache key of compiling the CasADi functions ``fns`` (a list) together, for a
+    solver whose ``jacobian`` option is ``jacobian``: a hash of the non-derived functions' serialised forms and of
+    the derived ones' signatures (see the module docstring)."""
+    names = {fn.name() for fn in fns}
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(f"pybamm {pybamm.__version__} casadi {casadi.__version__} jacobian {jacobian}".encode())
+    for fn in fns:
+        digest.update(b"\0" + fn.name().encode() + b"\0")
+        if fn.class_name() == "External":
+            digest.update(b"external")
+        elif names.issuperset(DERIVED.get(fn.name(), (None,))):
+            sizes = [fn.size_in(i) for i in range(fn.n_in())] + [fn.size_out(i) for i in range(fn.n_out())]
+            signature = (
+                sizes,
+                fn.n_nodes(),
+                fn.n_instructions(),
+                [fn.sparsity_out(i).hash() for i in range(fn.n_out())],
+            )
+            digest.update(repr(signature).encode())
+        else:
+            digest.update(fn.serialize().encode())
+    return digest.hexdigest()[:20]
+
+
+def _compile(fns, jacobian):
+    """``fns`` compiled into one library, as ``aot_compile(fns)`` returns them."""
+    key = bundle_key(fns, jacobian)
+    loaded = _LOADED.get(key)
+    if loaded is None:
+        folder = os.path.join(compilation._default_cache_dir(), f"ssbsim_{key}")
+        libraries = glob.glob(os.path.join(folder, "*" + compilation._shared_ext()))
+        if len(libraries) == 1:
+            loaded = [fn if fn.class_name() == "External" else casadi.external(fn.name(), libraries[0]) for fn in fns]
+        else:
+            os.makedirs(folder, exist_ok=True)
+            loaded = compilation.aot_compile(list(fns), cache_dir=folder)
+            if any(new is old for new, old in zip(loaded, fns) if old.class_name() != "External"):
+                return loaded  # not compiled (PyBaMM warned): not kept
+        _LOADED[key] = loaded
+    return list(loaded)
+
+
+@contextlib.contextmanager
+def keyed_compilation(options):
+    """While an IDAKLU solver with ``options`` sets up: its functions compiled through
+    ``_compile`` (PyBaMM's module-level ``aot_compile`` swapped, and restored after)."""
+    pybamm_compile = idaklu_solver.aot_compile
+    if not options.get("compile"):
+        yield
+        return
+    idaklu_solver.aot_compile = lambda fns: _compile(fns, options.get("jacobian"))
+    try:
+        yield
+    finally:
+        idaklu_solver.aot_compile = pybamm_compile
