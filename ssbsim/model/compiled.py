@@ -3,19 +3,20 @@
 With ``compile`` PyBaMM bundles the set-up's CasADi functions into one shared library
 (``pybamm.codegen.compilation.aot_compile``), cached in the process and on disk under a
 hash of every function's serialised form. Serialising is most of that look-up, and most
-of the serialising is spent on the three functions PyBaMM derives from the others: the
-Jacobians ``jac_times_cjmass`` (of ``rhs_algebraic``, minus ``cj`` times the mass
-matrix), ``rhs_algebraic_jac_action`` and ``algebraic_jac`` (of ``algebraic``): 9 of
-12 ms of the formation run's set-up, the Jacobian wrapping a call of another function.
+of the serialising is spent on the functions PyBaMM derives from ``rhs_algebraic`` (the
+residual: differential then algebraic part): the Jacobians ``jac_times_cjmass`` (minus
+``cj`` times the mass matrix; it wraps a call of the Jacobian function, 6.5 ms alone) and
+``rhs_algebraic_jac_action``, the algebraic part ``algebraic`` and its Jacobian
+``algebraic_jac``: 10 of 12 ms of the formation run's set-up (at load 2.5).
 
 Here the key hashes the serialised forms of the functions that are not derived (the
-residuals, events, mass action, output variables, sensitivities), and of each derived
-one, whose source is in the same bundle, only its name, its sizes, its number of nodes
-and its output sparsity (CasADi's hash): a derived function is a deterministic function
-of its source, PyBaMM's code and CasADi's, so the key also holds the versions of PyBaMM
-and CasADi and the solver's ``jacobian`` option (dense or sparse, the one option that
-shapes a function). Any change of the model, its parameters or its
-events changes a source, so the key (``tests/model/test_compiled.py``).
+residual, events, mass action, output variables, sensitivities) and, of each derived one
+whose source is in the same bundle (``DERIVED``), only its name, its sizes, its number of
+nodes and instructions and its output sparsity (CasADi's hash): a derived function is
+determined by its source, PyBaMM's code and CasADi's, so the key also holds the versions
+of PyBaMM and CasADi and the solver's ``jacobian`` option (dense or sparse, the one option
+that shapes a function). Any change of the model, its parameters or its events changes a
+source, so the key (``tests/model/test_compiled.py``).
 
 On a miss PyBaMM compiles (or finds its own cached library) into a directory of the
 key, ``ssbsim_<key>`` in PyBaMM's cache directory; on a hit the library there is loaded
@@ -37,6 +38,7 @@ DERIVED = {
     "jac_times_cjmass": ("rhs_algebraic", "mass_action"),
     "rhs_algebraic_jac_action": ("rhs_algebraic",),
     "algebraic_jac": ("algebraic",),
+    "algebraic": ("rhs_algebraic",),  # the second part of rhs_algebraic, converted from the same model
 }
 _LOADED = {}  # key -> the compiled functions (casadi.external), in the order compiled
 
