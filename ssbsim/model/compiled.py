@@ -45,8 +45,8 @@ _LOADED = {}  # key -> the compiled functions (casadi.external), in the order co
 
 def bundle_key(fns, jacobian="sparse"):
     """The cache key of compiling the CasADi functions ``fns`` (a list) together, for a
-    solver whose ``jacobian`` option is ``jacobian``: a hash of the non-derived functions' serialised forms and of
-    the derived ones' signatures (see the module docstring)."""
+    solver whose ``jacobian`` option is ``jacobian``: a hash of the serialised forms of
+    the functions not derived and of the signatures of those derived (module docstring)."""
     names = {fn.name() for fn in fns}
     digest = hashlib.sha1(usedforsecurity=False)
     digest.update(f"pybamm {pybamm.__version__} casadi {casadi.__version__} jacobian {jacobian}".encode())
