@@ -18,6 +18,24 @@ needs_third_party = pytest.mark.skipif(
 )
 
 
+@pytest.fixture
+def tight_re_solves(monkeypatch):
+    """Call to build every later run at rtol 1e-7 (atol 1e-9): central differences of
+    re-solves as the reference of a Jacobian, free of the noise a re-solve at the fit's
+    rtol 1e-4 carries (IDA's step sequence changes with the parameters). Runs built
+    before the call (a fit problem's runs with sensitivities) keep the fit's tolerances."""
+    from ssbsim.model import CellModel
+
+    solver = CellModel.solver
+
+    def tight(model, compile=False):
+        built = solver(model, compile=compile)
+        built.rtol, built.atol = 1e-7, 1e-9
+        return built
+
+    return lambda: monkeypatch.setattr(CellModel, "solver", tight)
+
+
 @pytest.fixture(scope="session")
 def cell_a():
     return ssbsim.load_parameter_set("asakura2020")

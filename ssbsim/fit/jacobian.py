@@ -10,7 +10,9 @@ instead of one re-solve per parameter. They are used when
   or the OCP table: those change the model itself), and
 - every data set is a per-cycle quantity with derivatives (``cycle_sensitivities.COLUMNS``:
   capacities, coulombic efficiency, irreversible capacity, energy efficiency, mean
-  voltages, resistances at the end of the cycle) or a voltage time series (the voltage
+  voltages, resistances at the end of the cycle), a metric of such columns (targets of
+  the brief, ``fit/target_data.py``: the metric's derivative on the table times the
+  columns' sensitivities) or a voltage time series (the voltage
   and its derivative at the data's absolute times, the steps' starts moving with the
   parameters: ``simulation/step_interpolation.py``); replays, spectra, voltammetry and
   the maximum voltage are not.
@@ -45,6 +47,7 @@ def unavailable(problem):
     """Why ``problem``'s Jacobian cannot come from sensitivities (None if it can)."""
     from ..observables.cycle_sensitivities import COLUMNS
     from .problem import Dataset
+    from .target_data import TargetDataset
 
     runs = getattr(problem, "runs", None)
     datasets = getattr(problem, "datasets", None)
@@ -54,7 +57,10 @@ def unavailable(problem):
     if frozen:
         return f"{frozen[0]!r} changes the model itself (mesh, derived quantity or OCP table), not an input"
     for n, d in enumerate(datasets, start=1):
-        if type(d) is not Dataset or d.quantity not in (*COLUMNS, TIME_SERIES):
+        if isinstance(d, TargetDataset):
+            if not set(d.columns) <= set(COLUMNS):
+                return f"data set {n} ({d.quantity}) reads columns without sensitivities ({', '.join(d.columns)})"
+        elif type(d) is not Dataset or d.quantity not in (*COLUMNS, TIME_SERIES):
             return f"data set {n} ({getattr(d, 'quantity', type(d).__name__)}) has no sensitivities"
     return None
 
@@ -118,9 +124,15 @@ class Derivatives:
 
 
 def dataset_jacobian(dataset, result, n_parameters):
-    """d residuals / dp (points x parameters) of a per-cycle data set or a voltage time
-    series from a ``result`` solved with sensitivities; None if it has none (a failed run)."""
-    if dataset.quantity == TIME_SERIES:
+    """d residuals / dp (points x parameters) of a per-cycle data set, a metric of the cycle
+    table or a voltage time series from a ``result`` solved with sensitivities; None if it
+    has none (a failed run)."""
+    if hasattr(dataset, "derivatives"):  # fit/target_data.py
+        found = None if result is None else dataset.derivatives(result, n_parameters)
+        if found is None:
+            return None
+        simulated, ds_dp = found
+    elif dataset.quantity == TIME_SERIES:
         series = getattr(result, "voltage_sensitivities", None)
         if series is None:
             return None

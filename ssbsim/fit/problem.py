@@ -28,6 +28,7 @@ from ..simulation.reuse import ReusableRuns
 from .replay import ReplayDataset
 from .residual import bound_residual
 from .spec import CIRCUIT_FITTED, SPECTRUM, TIME_SERIES
+from .target_data import TargetDataset
 from .voltammetry_data import QUANTITIES as VOLTAMMETRIC
 from .voltammetry_data import dataset as voltammetric
 
@@ -161,7 +162,10 @@ class Problem:
         for key in dict.fromkeys(d.experiment for d in self.datasets if not isinstance(d, ReplayDataset)):
             experiment = load_experiment(beside(spec.source, key))
             uses = [d for d in self.datasets if d.experiment == key]
-            if all(d.quantity not in (TIME_SERIES, SPECTRUM, *VOLTAMMETRIC) for d in uses):
+            if all(
+                d.quantity not in (TIME_SERIES, SPECTRUM, *VOLTAMMETRIC) and not isinstance(d, TargetDataset)
+                for d in uses
+            ):
                 # cycles after the last one with data would be simulated for nothing
                 last = max(int(d.x.max()) for d in uses if len(d))
                 if last > experiment.n_cycles:
@@ -189,7 +193,10 @@ class Problem:
             # derivatives only of the cycles with data (the energy quadrature is per step)
             wanted = {}
             for d in self.datasets if sensitivities else ():
-                if d.experiment == key:
+                if isinstance(d, TargetDataset) and d.experiment == key:  # a metric reads any cycle
+                    for column in d.columns:
+                        wanted.setdefault(column, set()).update(range(1, experiment.n_cycles + 1))
+                elif d.experiment == key:
                     kind = float if d.quantity == TIME_SERIES else int  # times [s] or cycle numbers
                     wanted.setdefault(d.quantity, set()).update(kind(x) for x in d.x)
             try:
@@ -239,6 +246,8 @@ class Problem:
 
 
 def _dataset(spec, source):
+    if spec.targets:
+        return TargetDataset(spec)
     if spec.quantity in VOLTAMMETRIC:
         return voltammetric(spec, source)
     if getattr(spec, "window", None) is not None:  # replay = "current"

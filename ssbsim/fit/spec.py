@@ -17,6 +17,11 @@
                                          # (fit/voltammetry_data.py)
     weight = 1.0                         # optional
     experiment = "formation_4p15V"       # optional, overrides the spec's
+    [[data]]                             # targets of the brief as data (fit/target_data.py):
+    file = "asakura2020_targets.csv"     # a targets table (fit/targets.py), its rows with
+    target = "T6"                        # this id and this metric, a function of the cycle
+    metric = "within_step_share"         # table (targets.TABLE_METRICS); no 'quantity'. Each
+                                         # row a point: its value +- tolerance, or its bound
     [[data]]                             # a cycler file replayed (fit/replay.py): its measured
     file = "cell.mpr"                    # current drives the model, its voltage is fitted
     quantity = "voltage"
@@ -54,7 +59,20 @@ from ..specs import (
 from ..tomlfile import array_of_tables, line_of, read_toml
 
 TOP_LEVEL = {"description", "experiment", "parameter_set", "starts", "options", "data", "fit", "set", "max_evaluations"}
-DATA_KEYS = {"file", "quantity", "weight", "experiment", "spectrum", "area_cm2", "replay", "cycles", "time_h"}
+DATA_KEYS = {
+    "file",
+    "quantity",
+    "weight",
+    "experiment",
+    "spectrum",
+    "area_cm2",
+    "replay",
+    "cycles",
+    "time_h",
+    "target",
+    "metric",
+}
+TARGET_KEYS = ("target", "metric")  # a targets table's rows (fit/target_data.py)
 FIT_KEYS = {"bounds", "initial", "scale"}
 TIME_SERIES = "voltage"
 SPECTRUM = "impedance"  # a measured spectrum against the run's spectrum number `spectrum`
@@ -72,6 +90,7 @@ class DataSpec:
     spectrum: int = 0
     area_cm2: float | None = None
     window: object = None  # replay.Window of a replayed file (replay = "current"), else None
+    targets: tuple = ()  # the targets table's rows (target = "..."), else empty
 
 
 @dataclass
@@ -149,11 +168,14 @@ def load_fit_spec(name_or_path, base=None, name="fit"):
 
     datasets = []
     for n, (entry, where) in enumerate(array_of_tables(path, text, data["data"], "data", DATA_KEYS, "data")):
-        for key in ("file", "quantity"):
+        is_target = any(key in entry for key in TARGET_KEYS)
+        for key in ("file", *(TARGET_KEYS if is_target else ("quantity",))):
             if not isinstance(entry.get(key), str):
                 raise InputError(path, f"data {n + 1}: '{key}' must be given as text", where)
-        quantity = entry["quantity"]
-        if (
+        quantity = entry["metric"] if is_target else entry["quantity"]
+        if is_target:
+            _check_target_entry(path, n, entry, where)
+        elif (
             quantity not in (TIME_SERIES, SPECTRUM, *CIRCUIT_FITTED, *VOLTAMMETRIC)
             and quantity not in COLUMNS
             and not quantity.startswith("decomposition_charge_")
@@ -188,7 +210,10 @@ def load_fit_spec(name_or_path, base=None, name="fit"):
             )
         if area is not None and (isinstance(area, bool) or not isinstance(area, (int, float)) or not area > 0):
             raise InputError(path, f"data {n + 1}: 'area_cm2' must be a positive number, got {area!r}", where)
-        datasets.append(DataSpec(file, quantity, data_experiment, float(weight), where, spectrum, area, window))
+        targets = _targets(path, n, entry, file, data_experiment, where) if is_target else ()
+        datasets.append(
+            DataSpec(file, quantity, data_experiment, float(weight), where, spectrum, area, window, tuple(targets))
+        )
 
     raw_fit = data["fit"]
     if not isinstance(raw_fit, dict) or not raw_fit:
@@ -244,6 +269,47 @@ def load_fit_spec(name_or_path, base=None, name="fit"):
         data.get("description", ""),
         max_evaluations,
     )
+
+
+def _check_target_entry(path, n, entry, where):
+    """InputError if the data set ``n`` of targets has a key of another kind of data, or a
+    metric that is not a function of the cycle table."""
+    from .targets import TABLE_METRICS
+
+    for key in ("quantity", "replay", "spectrum", "area_cm2"):
+        if key in entry:
+            raise InputError(path, f"data {n + 1}: {key!r} does not go with 'target' and 'metric'", where)
+    if entry["metric"] not in TABLE_METRICS:
+        raise InputError(
+            path,
+            f"data {n + 1}: metric {entry['metric']!r} is not a function of the cycle table "
+            f"({', '.join(TABLE_METRICS)})",
+            where,
+        )
+
+
+def _targets(path, n, entry, file, experiment, where):
+    """The rows of the targets table ``file`` data set ``n`` selects, all on ``experiment``."""
+    from .target_data import select
+    from .targets import run_of
+
+    try:
+        rows = select(file, entry["target"], entry["metric"])
+    except InputError as err:
+        raise InputError(path, f"data {n + 1}: {err}", where) from None
+    if not rows:
+        raise InputError(
+            path, f"data {n + 1}: {file.name} has no target {entry['target']!r} with metric {entry['metric']!r}", where
+        )
+    for t in rows:
+        if run_of(t.experiment) != (experiment, {}, None):
+            raise InputError(
+                path,
+                f"data {n + 1}: target {t.id} ({t.quantity}) is measured on the run {t.experiment!r}, "
+                f"not on the experiment {experiment!r}",
+                where,
+            )
+    return rows
 
 
 def _window(path, n, entry, where):

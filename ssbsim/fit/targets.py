@@ -153,6 +153,22 @@ METRICS = {
     ),
 }
 
+#: the metrics that are functions of the run's cycle table alone, and the columns each
+#: reads besides its ``column`` (fit data: ``fit/target_data.py``)
+TABLE_METRICS = {
+    "cycle": (),
+    "smallest": (),
+    "largest": (),
+    "mean_difference": (),
+    "drop_to_last": (),
+    "cycle_ratio": (),
+    "capacity_jump": ("discharge_capacity_mAh_g",),
+    "within_step_share": ("cathode_interphase_resistance_ohm_cm2",),
+    "within_step_capacity_loss": ("discharge_capacity_mAh_g",),
+    "energy_retention": ("discharge_capacity_mAh_g", "mean_discharge_voltage_V"),
+    "voltage_gap": ("mean_charge_voltage_V", "mean_discharge_voltage_V"),
+}
+
 #: run key -> (experiment, overrides, reference run a ratio is taken against)
 RUNS = {
     "cutoff_sweep": ("cutoff_sweep", {}, None),
@@ -198,6 +214,10 @@ class Target:
 
     def measure(self, result):
         return METRICS[self.metric](result, self)
+
+    def columns(self):
+        """The cycle-table columns a TABLE_METRICS metric reads."""
+        return tuple(dict.fromkeys(((self.column,) if self.column else ()) + TABLE_METRICS[self.metric]))
 
     def bounds(self):
         """(value, low, high, sigma) of the shared residual (``residual.bound_residual``)."""
