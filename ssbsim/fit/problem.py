@@ -192,6 +192,7 @@ class Problem:
             self.experiments[key] = experiment
         self.jumps = {key: self._jumps(key) for key in self.experiments}
         self.planned_at = None  # the values at which the jump plans were made
+        self.last_values = None  # the values of the last trial
 
     def _jumps(self, key):
         """The jump tolerance of experiment ``key``'s trials (None: every cycle simulated)."""
@@ -260,6 +261,7 @@ class Problem:
 
     def _residuals(self, values, results):
         r = np.concatenate([d.residuals(results[d.experiment]) for d in self.datasets])
+        self.last_values = dict(values)  # the counts of unreached points are of these values
         self.n_trials += 1
         self.trials_short += any(getattr(d, "unreached", 0) for d in self.datasets)
         cost = 0.5 * float(np.sum(r**2))
@@ -278,8 +280,10 @@ class Problem:
 
     def coverage(self, values):
         """Per data set at ``values``: points compared, excluded before the fit (by
-        reason) and not reached by the simulation."""
-        self.residuals(values)
+        reason) and not reached by the simulation (solved again unless the last trial was
+        at ``values``)."""
+        if self.last_values != dict(values):
+            self.residuals(values)
         return [
             {
                 "data": n,

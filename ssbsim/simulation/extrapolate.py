@@ -17,7 +17,10 @@ error control (``cycle_jumps.py``); stiff states are settled onto their envelope
 than extrapolated (``stiff_states.py``); the skipped cycles' rows are interpolated
 between the simulated ones (``skipped_rows.py``). Each module states its equations.
 
-The distinct cycles share one built model and solver (``cycle_simulations``).
+The distinct cycles share one built model and solver (``cycle_simulations``). A fit
+(``fit/problem.py``) re-solves them trial after trial (``extrapolated``), jumping as its
+first trial did (a ``plan``), with forward sensitivities carried through the jumps
+(``jump_sensitivities.py``).
 
 The solution (and the time series) holds the simulated cycles only; its time runs on
 without the skipped cycles. A share jumped past zero (an anion's contact inventory running
