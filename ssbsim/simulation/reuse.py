@@ -130,7 +130,7 @@ class ReusableRuns:
 
     def _extrapolated(self, key, simulations, spec, trial, values, sensitivities, wanted, tolerance):
         """The extrapolated run (``extrapolate.extrapolated``) at ``values``, jumping as the
-        first extrapolated run of ``key`` did (``plans``; cleared by ``forget_plans``), so
+        first extrapolated run of ``key`` did (``plans``; emptied, the next run plans again), so
         that from trial to trial the simulated cycles are the same ones and the
         extrapolated rows a smooth function of the parameters."""
         from ..observables.cycle_sensitivities import COLUMNS
