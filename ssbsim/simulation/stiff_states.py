@@ -127,7 +127,9 @@ def without_deviation(before, settled_before, response, stiff):
     Jacobian (the least-squares rank-one map when several states were probed)."""
     push, moved = response
     deviation = np.where(stiff, before - settled_before, 0.0)
-    share = push @ deviation / (push @ push)
+    norm = push @ push
+    # no push to scale by (the probed states decayed to ~1e-160: its square underflows): no move
+    share = push @ deviation / norm if norm > 0 else 0.0
     return np.where(stiff, settled_before, before + moved * share)
 
 
