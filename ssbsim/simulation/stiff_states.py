@@ -127,9 +127,11 @@ def without_deviation(before, settled_before, response, stiff):
     Jacobian (the least-squares rank-one map when several states were probed)."""
     push, moved = response
     deviation = np.where(stiff, before - settled_before, 0.0)
-    norm = push @ push
-    # no push to scale by (the probed states decayed to ~1e-160: its square underflows): no move
-    share = push @ deviation / norm if norm > 0 else 0.0
+    with np.errstate(all="ignore"):
+        share = push @ deviation / (push @ push)
+    # no push to scale by (its square under- or overflows: probed states of ~1e-160 or
+    # ~1e160, trials far from the data): no move, rather than NaN in every state
+    share = share if np.isfinite(share) else 0.0
     return np.where(stiff, settled_before, before + moved * share)
 
 
