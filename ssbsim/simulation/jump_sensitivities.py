@@ -147,17 +147,10 @@ class JumpSensitivities:
     def jump(self, windows, log, jump, carry):
         """A jump of ``jump`` cycles from the last window (``cycle_jumps.jumped``): the
         landing state's sensitivities, written into ``carry``."""
-        from .cycle_jumps import jumped
+        from .cycle_jumps import jumped, jumped_sensitivity
 
-        last = windows[-3:]
-
-        def landing(*ends):
-            shifted = [_window(w.cycle, b, e) for w, b, e in zip(last, ends[0::2], ends[1::2])]
-            return jumped(windows[:-3] + shifted, log, jump)
-
-        arguments = [x for w in last for x in (w.end - w.slope, w.end)]
-        columns = [x for w in self.windows[-3:] for x in (w.end - w.slope, w.end)]
-        set_end_sensitivity(carry, self.n_diff, directional(landing, arguments, columns))
+        landing = jumped(windows, log, jump)
+        set_end_sensitivity(carry, self.n_diff, jumped_sensitivity(windows, self.windows, log, jump, landing))
         self.before = self.after = None
 
     def rows(self, simulation, result, wanted):
