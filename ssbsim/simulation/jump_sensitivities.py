@@ -7,8 +7,15 @@ a settled stiff state the fixed point of the envelope equation
 (``skipped_rows.fill_values``). The simulated cycles carry IDAKLU's sensitivities S = dy/dp
 (the steps' moving ends included, ``event_sensitivities.py``); forward mode:
 
-- **Landing and settled states.** A state x = M(y_m, ...) of the window ends has, by the
-  chain rule,
+- **Landing states.** The jump's prediction (``cycle_jumps.jumped_sensitivity``) applied
+  to the sensitivity columns of the last three windows, with the slope model's branch and
+  rate :math:`\lambda` those of the values: the same formula, linear in the columns (the
+  derivative through :math:`\lambda = \ln(s_b/s_a)/\Delta t` would carry the single-cycle
+  slopes' noise, amplified by the jump: measured at the fitted values, the energy
+  efficiency's derivative at cycles 400 and 800 off the full run's by up to 12 % of its
+  largest value instead of 4 %). ln y is undone by dy = y dz.
+- **Settled stiff states.** A state x = M(y_m, ...) of the window ends has, by the chain
+  rule,
 
   .. math:: \frac{dx}{dp_k} = \sum_m \frac{\partial M}{\partial y_m} S_{m,k}
             = \lim_{h \to 0} \frac{M(y + h S_k) - M(y - h S_k)}{2 h},
@@ -16,16 +23,15 @@ a settled stiff state the fixed point of the envelope equation
   the directional derivative of M along the sensitivity columns of its arguments, taken by
   that central difference of M itself (numpy, no re-solve), h sized so that h S_k changes
   no argument by more than STEP of its size (|y| + 1e-3, the solver's scaled states):
-  truncation O(h^2), round-off about 1e-16 / STEP relative. For a settled stiff state M
-  is the Newton solution of the envelope equation F(x^e; y) = 0, converged to round-off
-  (quadratically, 12 iterations), so the quotient is the implicit derivative
-  :math:`-F_x^{-1} F_y S` of the fixed point. Held fixed for the trial: the jump lengths,
-  the windows, the exponential or linear branch of each slope, the stiff mask, and the
+  truncation O(h^2), round-off about 1e-16 / STEP relative. M is the Newton solution of
+  the envelope equation F(x^e; y) = 0, converged to round-off (quadratically, 12
+  iterations), so the quotient is the implicit derivative :math:`-F_x^{-1} F_y S` of the
+  fixed point.
+- Held fixed for the trial: the jump lengths, the windows, the stiff mask, and the
   contraction a and probe response of the stiff states (measured by a probe cycle, not
-  differentiated -- the approximation of this part). The landing state's
-  sensitivities are written into the carried solution's last state, from which PyBaMM
-  seeds the next solve's (its ``y0S``); the algebraic states' are recomputed by IDA's
-  consistent initialisation.
+  differentiated -- an approximation). The landing state's sensitivities are written into
+  the carried solution's last state, from which PyBaMM seeds the next solve's (its
+  ``y0S``); the algebraic states' are recomputed by IDA's consistent initialisation.
 - **Skipped rows.** The rows' interpolation (``fill_values``: Akima's curve bent towards
   the slope model) is applied to the sensitivity columns of the simulated rows, as to a
   column of the table -- its weights from those columns -- rather than differentiated as
@@ -36,9 +42,10 @@ a settled stiff state the fixed point of the envelope equation
   derivatives, those of the relaxation, were off by up to 100 times as well; its row takes
   the interpolated derivative. Measured on formation_4p15V against the full run (Cell A's
   shipped values, two inputs; and the fitted asakura2020_interphase values, nine): the
-  capacity's derivative at cycles 400 and 800 within 0.4-3.1 % (up to 6.6 %) of its
-  largest value over the run, the full run's own changing by up to 10 % from one cycle to
-  the next; the energy efficiency's within 6-32 % (its own scatter 75-106 %); the
+  capacity's derivative at cycles 400 and 800 within 0.3-3.1 % (0.2-6.7 %) of its
+  largest value over the run, the full run's own changing by up to 10 % (11 %) from one
+  cycle to the next; the energy efficiency's within 2-32 % (0.1-3.7 %; its own scatter
+  75-106 %, 64-123 %); the
   coulombic efficiency's derivative is below the full run's own scatter
   (``tests/simulation/test_jump_sensitivities.py``).
 """
@@ -103,8 +110,7 @@ def _window(cycle, before, after):
 class JumpSensitivities:
     """The fit-space sensitivities alongside the driver's windows
     (``extrapolate.extrapolated``): each driver event -- a cycle simulated, a window
-    settled, a window, a jump -- has its counterpart here, the map's directional
-    derivative (``directional``) along the sensitivities of its arguments."""
+    settled, a window, a jump -- has its counterpart here (see above)."""
 
     def __init__(self):
         self.record = {}  # step end time -> dtau/dp, of every simulated cycle (event_sensitivities.RECORD)
