@@ -16,11 +16,11 @@ between trials 1e-4 apart, 0.3362 +- 1e-5 without jumps; with jumps sized trial 
 search that ends is checked (``replan``): the plan made at its end point, if it moves a
 residual by more than REPLAN, is kept and the search goes on from there once
 (``fit/engine.py``). Measured on asakura2020_interphase at its fitted values (2026-11-22,
-formation_4p15V, 800 cycles): 55-58 cycles simulated (and 6 probe cycles), a trial 0.4 s
-instead of 2.8-4.2 s, with nine sensitivities 2.2-4.1 s instead of 15-25 s (load 1.8-3.5);
-the extrapolated rows against the full run's: the discharge capacity within 0.14 mAh/g
-(sigma 5), the energy efficiency within 2.6e-4 (sigma 0.02), the coulombic efficiency
-within 1.1e-4 (sigma 0.015, or a bound with 0.001) (``benchmarks/bench_calibration.py``).
+formation_4p15V, 800 cycles): 55-58 cycles simulated (and 6 probe cycles), a trial 0.22 s
+instead of 2.8 s, with nine sensitivities 1.75 s instead of 13.6 s (load 1.4); the
+extrapolated rows against the full run's: the discharge capacity within 0.06-0.14 mAh/g
+(sigma 5), the energy efficiency within 1.7-2.6e-4 (sigma 0.02), the coulombic efficiency
+within 1.1-1.9e-4 (sigma 0.015, or a bound with 0.001) (``benchmarks/bench_calibration.py``).
 
 Residuals, per data point: (simulated - measured) / sigma, times the data set's weight.
 sigma is the table's ``<quantity>_sigma`` column, else 1 % of the measured value. A value
