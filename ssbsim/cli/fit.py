@@ -30,6 +30,11 @@ def add(sub):
         action="store_true",
         help="derivatives by finite differences even where forward sensitivities are available",
     )
+    fit.add_argument(
+        "--extrapolate",
+        action="store_true",
+        help="cycle jumping in the trials of long protocols (as the spec's extrapolate = true)",
+    )
     fit.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     fit.add_argument("-v", "--verbose", action="store_true", help="print every trial")
     fit.add_argument("-q", "--quiet", action="store_true", help="no progress line")
@@ -47,7 +52,13 @@ def add(sub):
 def command(args):
     from ..fit.api import FIT_FILES, prepare, solve
 
-    problem = prepare(args.spec, starts=args.starts, update=args.update, starts_source="--starts")
+    problem = prepare(
+        args.spec,
+        starts=args.starts,
+        update=args.update,
+        starts_source="--starts",
+        extrapolate=args.extrapolate or None,
+    )
     spec = problem.spec
     outdir = args.output or f"results/fit_{spec.name}"
     check_output(outdir, FIT_FILES, overwrite=args.overwrite)

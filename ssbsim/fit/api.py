@@ -24,10 +24,13 @@ INTERVALS = ("profile", "linear")
 JACOBIANS = ("auto", "finite differences")
 
 
-def prepare(spec, starts=None, update=False, base=None, name="fit", starts_source="starts"):
+def prepare(spec, starts=None, update=False, base=None, name="fit", starts_source="starts", extrapolate=None):
     """The fit problem of ``spec`` (a shipped calibration's stem, a path, a dict or a
     loaded FitSpec), its data read and checked before anything is solved. ``update``:
-    check that the spec's parameter set file can take the fitted values."""
+    check that the spec's parameter set file can take the fitted values; ``extrapolate``:
+    cycle jumping in long trials (``fit/problem.py``; None: as the spec says)."""
+    from dataclasses import replace
+
     from .problem import Problem
     from .report import check_update
     from .spec import FitSpec, load_fit_spec
@@ -36,6 +39,8 @@ def prepare(spec, starts=None, update=False, base=None, name="fit", starts_sourc
     limits.check_count("starts", starts, starts_source)
     if update:
         check_update(spec)
+    if extrapolate is not None:
+        spec = replace(spec, extrapolate=bool(extrapolate))
     return Problem(spec)
 
 
@@ -77,7 +82,16 @@ def solve(problem, starts=None, intervals="profile", verbose=False, jacobian="au
 
 
 def fit(
-    spec, *, starts=None, intervals="profile", verbose=False, base=None, name="fit", jacobian="auto", progress=False
+    spec,
+    *,
+    starts=None,
+    intervals="profile",
+    verbose=False,
+    base=None,
+    name="fit",
+    jacobian="auto",
+    progress=False,
+    extrapolate=None,
 ):
     """Fit the parameters of ``spec`` to its data, as ``ssbsim fit`` does.
 
@@ -86,9 +100,11 @@ def fit(
     folder; ``name`` names it in messages and outputs). ``starts``: number of local fits
     (default: the spec's); ``intervals``: "profile" (profile likelihood) or "linear";
     ``jacobian``: "auto" (forward sensitivities where the problem allows) or "finite
-    differences"; ``progress``: a progress line on stderr. Returns a :class:`FitOutcome`;
+    differences"; ``progress``: a progress line on stderr; ``extrapolate``: cycle jumping
+    in the trials of long protocols (None: as the spec says; ``fit/problem.py``). Returns a :class:`FitOutcome`;
     bad input raises ``ssbsim.InputError``."""
-    return solve(prepare(spec, starts=starts, base=base, name=name), starts, intervals, verbose, jacobian, progress)
+    problem = prepare(spec, starts=starts, base=base, name=name, extrapolate=extrapolate)
+    return solve(problem, starts, intervals, verbose, jacobian, progress)
 
 
 class FitOutcome:

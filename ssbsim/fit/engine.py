@@ -63,6 +63,10 @@ MAX_RESTARTS = 2
 AT_BOUND = 1e-3
 #: with the data's own sigma, a misfit above this point of chi2_{m-p} is reported
 MISFIT_P = 0.999
+#: a start is taken as the minimum when its Gauss-Newton step predicts r.r lower by less
+#: than this fraction of the 95 % profile threshold (F s^2; ``fit/local.py``): the
+#: intervals would move by a few per cent of their width at most
+SETTLED = 0.05
 
 
 @dataclass
@@ -154,8 +158,16 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
 
     max_nfev = getattr(getattr(problem, "spec", None), "max_evaluations", None)
 
+    def settled(r, J):  # the least decrease of r.r worth a search (fit/local.py)
+        dof = n_measured(problem, len(r)) - len(names)
+        return SETTLED * threshold(dof) * noise_scale(r, dof)
+
     def local_fit(u0):
-        return search(residuals, u0, low, high, jac=jac, max_nfev=max_nfev)
+        solution = search(residuals, u0, low, high, jac=jac, max_nfev=max_nfev, settled=settled)
+        if hasattr(problem, "replan") and problem.replan(values_at(solution.x)):  # cycle jumps: fit/problem.py
+            derivatives.forget()
+            solution = search(residuals, solution.x, low, high, jac=jac, max_nfev=max_nfev)
+        return solution
 
     points, low, high = _start_points(parameters, starts or getattr(getattr(problem, "spec", None), "starts", 1), seed)
     runs = []

@@ -88,6 +88,10 @@ class Derivatives:
             return f"{self.method}; {self.fallbacks} by forward differences (a run failed, no sensitivities)"
         return self.method
 
+    def forget(self):
+        """Drop the last Jacobian (the residuals changed: a new jump plan)."""
+        self._last = None
+
     def values_at(self, u):
         return {p.name: p.from_unit(x) for p, x in zip(self.parameters, u)}
 

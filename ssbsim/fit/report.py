@@ -14,7 +14,7 @@ from .. import atomic, tomlfile
 from .spec import TIME_SERIES
 
 
-def fit_json(spec, result):
+def fit_json(spec, result, problem=None):
     return {
         "parameters": {
             name: {
@@ -33,6 +33,7 @@ def fit_json(spec, result):
         },
         "method": result.method,
         "jacobian": result.jacobian,
+        "extrapolate": getattr(problem, "extrapolation", None) if problem is not None else None,
         "converged": result.converged,
         "stop_reason": result.stop_reason,
         "starts_agree": result.starts_agree,
@@ -261,7 +262,7 @@ def _per_side_quadratic(ax, curve, value, to, grid, limit):
 
 def write(spec, problem, result, outdir, with_figures=True):
     outdir = Path(outdir)
-    atomic.write_text(outdir / "fit.json", json.dumps(fit_json(spec, result), indent=2) + "\n")
+    atomic.write_text(outdir / "fit.json", json.dumps(fit_json(spec, result, problem), indent=2) + "\n")
     write_fitted_parameter_set(spec, result, outdir / "fitted_parameter_set.toml")
     written = [outdir / "fit.json", outdir / "fitted_parameter_set.toml"]
     if with_figures:

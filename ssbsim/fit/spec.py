@@ -33,6 +33,8 @@
     initial = 3e-3                       # optional: default the set's value, kept in bounds
     scale = "log"                        # or "linear"; default log for positive bounds
     max_evaluations = 20                 # optional: trials per start (SciPy's max_nfev)
+    extrapolate = true                   # optional: cycle jumping in the trials of long protocols
+                                         # (fit/problem.py; ``ssbsim fit --extrapolate``)
 
 ``experiment`` may be left out when every data set replays its file.
 
@@ -58,7 +60,18 @@ from ..specs import (
 )
 from ..tomlfile import array_of_tables, line_of, read_toml
 
-TOP_LEVEL = {"description", "experiment", "parameter_set", "starts", "options", "data", "fit", "set", "max_evaluations"}
+TOP_LEVEL = {
+    "description",
+    "experiment",
+    "parameter_set",
+    "starts",
+    "options",
+    "data",
+    "fit",
+    "set",
+    "max_evaluations",
+    "extrapolate",
+}
 DATA_KEYS = {
     "file",
     "quantity",
@@ -124,6 +137,7 @@ class FitSpec:
     starts: int = 3
     description: str = ""
     max_evaluations: int | None = None
+    extrapolate: bool = False
 
     @property
     def name(self):
@@ -156,6 +170,11 @@ def load_fit_spec(name_or_path, base=None, name="fit"):
         raise InputError(path, f"'starts' must be a positive integer, got {starts!r}", line_of(text, "starts"))
     limits.check("starts", starts, path, "'starts'", line_of(text, "starts"))
     check_description(path, data, text)
+    extrapolate = data.get("extrapolate", False)
+    if not isinstance(extrapolate, bool):
+        raise InputError(
+            path, f"'extrapolate' must be true or false, got {extrapolate!r}", line_of(text, "extrapolate")
+        )
     max_evaluations = data.get("max_evaluations")
     if max_evaluations is not None and (
         isinstance(max_evaluations, bool) or not isinstance(max_evaluations, int) or max_evaluations < 1
@@ -268,6 +287,7 @@ def load_fit_spec(name_or_path, base=None, name="fit"):
         starts,
         data.get("description", ""),
         max_evaluations,
+        extrapolate,
     )
 
 

@@ -74,16 +74,19 @@ def through_ends(windows, targets):
     return line + bend, np.abs(bend)
 
 
-def slope_model(a, b):
+def slope_model(a, b, like=None):
     """The envelope's slope between and beyond the windows ``a`` and ``b`` (b later):
     exponential, :math:`s(t) = s_b e^{\\lambda (t - t_b)}`, where both slopes have the
     same sign (exact for states relaxing geometrically), else linear in t. Returns a
     function of (n0, n1) -> the sum of the slope over the cycles n0 + 1 .. n1 (each cycle's
-    increment is the slope at its middle; vectorised over n1 as rows)."""
+    increment is the slope at its middle; vectorised over n1 as rows). ``like``: two
+    windows whose slopes choose the branch and :math:`\\lambda` (default a and b): the
+    model is then linear in the slopes of a and b (their sensitivities, jump_sensitivities.py)."""
+    a0, b0 = like or (a, b)
     distance = b.t - a.t
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.log(b.slope / a.slope) / distance
-    exponential = np.isfinite(rate) & (a.slope * b.slope > 0)
+        rate = np.log(b0.slope / a0.slope) / distance
+    exponential = np.isfinite(rate) & (a0.slope * b0.slope > 0)
     rate = np.clip(np.where(exponential, rate, 0.0), *RATE_BOUNDS)
     change = np.where(exponential, 0.0, (b.slope - a.slope) / distance)
     flat = np.abs(rate) < 1e-12
@@ -99,14 +102,15 @@ def slope_model(a, b):
     return total
 
 
-def _predicted(windows, log, targets):
+def _predicted(windows, log, targets, like=None):
     """The ends (fit space) at the cycles ``targets`` (rows) and their error estimates,
     from the last three ``windows``: along the slope model of the last two (the
     estimate: its difference from the model of the two before); for the states in log
     space, once the windows span ENDS_SPAN cycles, along the quadratic through the
-    three ends (the estimate: its bend)."""
+    three ends (the estimate: its bend). ``like``: the windows whose slopes shape the
+    slope model (``slope_model``)."""
     a, b, c = windows[-3:]
-    ahead = slope_model(b, c)(c.cycle, targets)
+    ahead = slope_model(b, c, like=like and like[-2:])(c.cycle, targets)
     predicted = c.end + ahead
     estimate = np.abs(ahead - slope_model(a, b)(c.cycle, targets))
     if c.cycle - a.cycle >= ENDS_SPAN and log.any():
@@ -141,6 +145,22 @@ def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=
     if not len(too_far):
         return int(jumps[-1])
     return int(jumps[too_far[0] - 1]) if too_far[0] else 0
+
+
+def jumped_sensitivity(windows, columns, log, jump, landing):
+    """d(landing state)/dp of ``jumped(windows, log, jump)`` (= ``landing``): the same
+    prediction applied to ``columns``, the windows of the fit-space sensitivities (states x
+    parameters), with the slope model's branch and rate those of ``windows`` (so linear in
+    the columns), and ln y undone by dy = y dz; zero where the share was set to its limit,
+    the window's last column where a state in log space is held."""
+    last = windows[-1]
+    out = np.empty((len(landing), columns[-1].end.shape[1]))
+    for k in range(out.shape[1]):
+        these = [Window(w.cycle, (w.end - w.slope)[:, k], w.end[:, k]) for w in columns[-3:]]
+        dz = _predicted(these, log, [last.cycle + jump], like=windows[-3:])[0][0]
+        dz = np.where(log & (last.end <= LOG_FLOOR), these[-1].end, dz)
+        out[:, k] = np.where(log, landing * dz, np.where(landing == 0, 0.0, dz))
+    return out
 
 
 def jumped(windows, log, jump):

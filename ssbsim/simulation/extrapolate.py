@@ -17,7 +17,10 @@ error control (``cycle_jumps.py``); stiff states are settled onto their envelope
 than extrapolated (``stiff_states.py``); the skipped cycles' rows are interpolated
 between the simulated ones (``skipped_rows.py``). Each module states its equations.
 
-The distinct cycles share one built model and solver (``cycle_simulations``).
+The distinct cycles share one built model and solver (``cycle_simulations``). A fit
+(``fit/problem.py``) re-solves them trial after trial (``extrapolated``), jumping as its
+first trial did (a ``plan``), with forward sensitivities carried through the jumps
+(``jump_sensitivities.py``).
 
 The solution (and the time series) holds the simulated cycles only; its time runs on
 without the skipped cycles. A share jumped past zero (an anion's contact inventory running
@@ -43,7 +46,8 @@ import time
 
 import numpy as np
 
-from .cycle_jumps import DEFAULT_TOLERANCE, Window, fit_space, jumped, plan_jump
+from .cycle_jumps import DEFAULT_TOLERANCE, END_SIMULATED, Window, fit_space, jumped, plan_jump
+from .jump_sensitivities import JumpSensitivities
 from .run import build_simulation, prepare
 from .skipped_rows import fill_skipped
 from .stiff_states import PROBE, PROBE_GROWTH, contraction, settle_window, stiff_mask
@@ -87,14 +91,15 @@ def geometric_mask(simulation):
     return mask
 
 
-def cycle_simulations(spec, pset, model_options, compile=False):
+def cycle_simulations(spec, pset, model_options, compile=False, inputs=()):
     """A simulation of one cycle for each distinct cycle of ``spec`` (``{cycle: sim}``).
 
     They share one built model and solver: PyBaMM's unified experiment model
     of all the distinct cycles, built once, and per cycle a shallow copy whose experiment
     is that cycle, its steps mapped to the same branches of the model. Set-up (model
     processing, discretisation, solver, the step-end functions) is then paid once rather
-    than once per block."""
+    than once per block. ``inputs``: the parameters that are PyBaMM inputs (re-solved
+    without a rebuild: ``reuse.py``)."""
     from ..protocol.experiment_file import Block, ExperimentSpec
 
     def one(cycles):
@@ -103,8 +108,11 @@ def cycle_simulations(spec, pset, model_options, compile=False):
 
     distinct = list(dict.fromkeys(spec.cycles()))
     if spec.has_sweeps or len(distinct) == 1:
-        return {cycle: build_simulation(one([cycle]), pset, model_options, compile=compile) for cycle in distinct}
-    base = build_simulation(one(distinct), pset, model_options, compile=compile)
+        return {
+            cycle: build_simulation(one([cycle]), pset, model_options, compile=compile, inputs=inputs)
+            for cycle in distinct
+        }
+    base = build_simulation(one(distinct), pset, model_options, compile=compile, inputs=inputs)
     base.build_for_experiment()
     base._points()  # one step-end evaluator for the one built model, not one per view
     indices, offset, simulations = base._experiment_step_indices, 0, {}
@@ -147,19 +155,47 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
     cycles and 5 probes (50 cycles before), capacity within 0.01 %, R1 0.12 %."""
     spec, pset, model_options = prepare(experiment, parameter_set, overrides, options)
     start = time.perf_counter()
+    # compiled when the run is long
+    simulations = cycle_simulations(spec, pset, model_options, compile=len(spec.cycles()) >= 100)
+    return extrapolated(simulations, spec, pset, model_options, tolerance, start=start)
+
+
+def extrapolated(
+    simulations,
+    spec,
+    pset,
+    model_options,
+    tolerance=DEFAULT_TOLERANCE,
+    inputs=None,
+    wanted=None,
+    start=None,
+    plan=None,
+    **kw,
+):
+    """The extrapolated run of ``spec`` on the ``simulations`` of its distinct cycles
+    (``cycle_simulations``, possibly reused from run to run, with the PyBaMM ``inputs``).
+    ``wanted``: {cycle-table column: cycle numbers} whose derivatives with respect to the
+    inputs are wanted (None: no sensitivities): the solves then compute IDAKLU's
+    sensitivities, carried through the jumps (``jump_sensitivities.py``), and the result has
+    ``cycle_sensitivities`` ({column: cycles x inputs, PyBaMM's sorted order}). ``plan``:
+    {window cycle: jump} of an earlier run to jump as it did (None: jumps sized by the
+    error control here); the run's own is ``result.plan``. ``kw``: of Result (``energies``)."""
+    start = time.perf_counter() if start is None else start
+    solve = {"inputs": inputs or {}, "calculate_sensitivities": wanted is not None}
+    track = JumpSensitivities() if wanted is not None else None
     cycles = spec.cycles()
     # each solve starts from the last simulated cycle alone (``carry``), not from the
     # whole solution so far: PyBaMM folds its starting solution into the new one, which
     # made the run quadratic in the number of simulated cycles; the cycles are folded
     # once at the end
-    # compiled when the run is long
-    simulations = cycle_simulations(spec, pset, model_options, compile=len(cycles) >= 100)
     masks, simulated, collected, carry = {}, [], [], None
     # this block's windows; the fit-space end of the last cycle, unless a jump followed it;
     # the contraction per cycle of the geometric states, the stiff ones; the probe cycle's
     # start and end, until the cycle it probes ends
     windows, before, a, stiff, probe = [], None, None, None, None
     n = probes = 0
+    failed = (collected, simulated, spec, pset, model_options, start)
+    jumps = {}  # window cycle -> its jump (the plan)
     while n < len(cycles):
         cycle = cycles[n]
         if n == 0 or cycles[n - 1] != cycle:
@@ -168,12 +204,14 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
             block_end = n
             while block_end < len(cycles) and cycles[block_end] == cycle:
                 block_end += 1
+            if track:
+                track.new_block()
         sim = simulations[cycle]
         try:
-            new = sim.solve(starting_solution=carry)
+            new = sim.solve(starting_solution=carry, **solve)
         except Exception as err:  # solver failure: the cycles so far are the result
             stopped = f"extrapolated run failed at cycle {n + 1}: {' '.join(str(err).split())}"
-            raise _stopped(stopped, collected, simulated, spec, pset, model_options, start) from err
+            raise _stopped(stopped, *failed) from err
         new_cycle = new.cycles[-1] if new is not None and len(new.cycles) > (carry is not None) else None
         if new_cycle is None or not complete(new_cycle, sim):
             # a cycle cut short (a step infeasible, or ended by another limit): the run
@@ -182,7 +220,7 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
             done = 0 if new_cycle is None else len(new_cycle.steps)
             reason = getattr(new_cycle.steps[-1], "termination", "") if done else "its first step was infeasible"
             stopped = f"extrapolated run stopped in cycle {n + 1} after {done} of {len(cycle)} steps ({reason})"
-            raise _stopped(stopped, collected, simulated, spec, pset, model_options, start)
+            raise _stopped(stopped, *failed)
         carry = as_starting_solution(new)
         collected.append(carry)
         n += 1
@@ -192,6 +230,8 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
         log = masks.get(cycle)
         if log is None:
             log = masks[cycle] = geometric_mask(sim)
+        if track:
+            track.cycle_end(sim, carry, end[:n_diff], log)
         if probe is not None:  # the cycle just simulated was also run from a probed start
             a = contraction(probe[0], probe[1], end[:n_diff], probe[2], log)
             response = probe[1] - probe[0], probe[2] - end[:n_diff]
@@ -200,24 +240,38 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
         jump = 0
         if before is not None:  # a new window: plan a jump
             if windows and stiff is not None and stiff.any():  # its stiff states settled
+                if track:
+                    track.settle(windows, before, end[:n_diff], n, log, a, response, carry)
                 before, end[:n_diff] = settle_window(windows, before, end[:n_diff], n, log, a, response)
                 _set_end_state(carry, end)
                 after = fit_space(end[:n_diff], log)
             windows.append(Window(n, before, after))
-            jump = plan_jump(windows, log, end[:n_diff], block_end - n, tolerance, stiff=stiff)
+            if track:
+                track.window(n)
+            if plan is None:
+                jump = plan_jump(windows, log, end[:n_diff], block_end - n, tolerance, stiff=stiff)
+            else:
+                jump = min(plan.get(n, 0), max(block_end - n - END_SIMULATED, 0))
+            jumps[n] = jump
         before = after
         if jump:
             end[:n_diff] = jumped(windows, log, jump)
+            if track:
+                track.jump(windows, log, jump, carry)
             _set_end_state(carry, end)
             before = None  # the next cycle relaxes the particles; the one after it gives a window
             n += jump
             if log.any() and (probed is None or n - first >= PROBE_GROWTH * (probed - first)):
                 # the cycle after the jump, simulated anyway, probed: the contraction per cycle
-                probe, probed, probes = probe_cycle(sim, carry, end, n_diff, log), n, probes + 1
-    return _result(collected, simulated, spec, pset, model_options, start, probes)
+                probe, probed, probes = probe_cycle(sim, carry, end, n_diff, log, solve), n, probes + 1
+    result = _result(*failed, probes, **kw)
+    result.plan = jumps
+    if track:
+        result.cycle_sensitivities = track.rows(sim, result, wanted)
+    return result
 
 
-def probe_cycle(sim, carry, end, n_diff, log):
+def probe_cycle(sim, carry, end, n_diff, log, solve=None):
     """Run the next cycle from ``carry`` (whose end state is ``end``) with the states in
     ``log`` changed by PROBE, and restore ``carry``. Returns the unprobed start, the
     probed start and the probed end (differential states), or None if the probe cycle
@@ -227,7 +281,7 @@ def probe_cycle(sim, carry, end, n_diff, log):
     probed[:n_diff] = np.where(log, start * (1 + PROBE), start)
     _set_end_state(carry, probed)
     try:
-        solution = sim.solve(starting_solution=carry)
+        solution = sim.solve(starting_solution=carry, **(solve or {}))
         probe = solution.cycles[-1] if solution is not None and len(solution.cycles) > 1 else None
     except Exception:  # the probe is an option: the run goes on without it
         probe = None
@@ -238,7 +292,7 @@ def probe_cycle(sim, carry, end, n_diff, log):
     return start, probed[:n_diff], _end_state(probe.last_state)[:n_diff]
 
 
-def _result(collected, simulated, spec, pset, model_options, start, probes=0):
+def _result(collected, simulated, spec, pset, model_options, start, probes=0, energies=True):
     """The Result of the simulated cycles ``collected`` (numbers ``simulated``), rows up to
     the last simulated cycle; ``start``: perf_counter at the start of the run; ``probes``:
     the probe cycles run besides them."""
@@ -258,9 +312,10 @@ def _result(collected, simulated, spec, pset, model_options, start, probes=0):
         period=spec.period,
         source=spec.source,
     )
-    result = Result(solution, simulated_spec, pset, model_options, wall_time=wall)
+    result = Result(solution, simulated_spec, pset, model_options, wall_time=wall, energies=energies)
     result.experiment = spec
     result.cycle_numbers = simulated
+    result.simulated_cycles = simulated_spec.cycles()
     result.probes = probes
     result.cycles = fill_skipped(result.cycles, simulated, simulated[-1])
     return result

@@ -42,15 +42,17 @@ class ReusableRuns:
         self.energies = energies  # energies in the cycle table (observables/cycles.py)
         self.impedance = impedance  # the experiment's impedance spectra (result.impedance)
         self._built = {}
+        self.plans = {}  # key -> the jump plan of its extrapolated runs (extrapolate.extrapolated)
         self.n_builds = 0
         self.n_solves = 0
 
-    def _simulation(self, key, experiment, values, sensitivities=False):
+    def _simulation(self, key, experiment, values, sensitivities=False, jumps=False):
+        from .extrapolate import cycle_simulations
         from .run import build_simulation, prepare
 
         frozen = tuple((n, values[n]) for n in self.names if n not in self.inputs)
         # a PyBaMM solver set up without sensitivities cannot compute them: a build each
-        key = (key, sensitivities)
+        key = (key, sensitivities, jumps)
         cached = self._built.get((key, frozen))
         if cached is not None:
             return cached
@@ -60,14 +62,17 @@ class ReusableRuns:
         # with sensitivities, compiled: a solve with 9 of them on the cutoff sweep costs 4
         # plain compiled solves, against 10 uncompiled (benchmarks/bench_sensitivities.py)
         compile = True if sensitivities else self.compile
-        simulation = build_simulation(
-            spec, pset, options, inputs=self.inputs, compile=compile, impedance=self.impedance
-        )
+        if jumps:  # {cycle: simulation}, one built model (extrapolate.py)
+            simulation = cycle_simulations(spec, pset, options, compile=True, inputs=self.inputs)
+        else:
+            simulation = build_simulation(
+                spec, pset, options, inputs=self.inputs, compile=compile, impedance=self.impedance
+            )
         self._built[(key, frozen)] = (simulation, spec)
         self.n_builds += 1
         return simulation, spec
 
-    def run(self, experiment, values, key=None, sensitivities=False, wanted=None):
+    def run(self, experiment, values, key=None, sensitivities=False, wanted=None, jumps=None):
         """Result of ``experiment`` (an ExperimentSpec) at the parameter ``values``; the
         runs that fail raise SimulationError (with ``.result`` if some cycles completed).
         ``sensitivities``: also the derivatives of the cycle table with respect to the
@@ -76,12 +81,20 @@ class ReusableRuns:
         cycle numbers} of the derivatives needed (None: all; the others are NaN), and
         {"voltage": times [s]} of a voltage time series (``result.voltage_sensitivities``:
         (the times sorted, times x inputs), at fixed absolute time:
-        ``step_interpolation.py``)."""
+        ``step_interpolation.py``). ``jumps``: a tolerance of cycle jumping
+        (``extrapolate.py``; None: every cycle simulated); its derivatives are those of
+        the extrapolated rows (``jump_sensitivities.py``; no voltage time series)."""
         from ..errors import SimulationError
 
-        simulation, spec = self._simulation(key or experiment.name, experiment, values, sensitivities)
+        simulation, spec = self._simulation(
+            key or experiment.name, experiment, values, sensitivities, jumps is not None
+        )
         self.n_solves += 1
         trial = self.base.with_overrides(values, source=self.source)
+        if jumps is not None:
+            return self._extrapolated(
+                key or experiment.name, simulation, spec, trial, values, sensitivities, wanted, jumps
+            )
         tracker = CycleProgress(spec.n_cycles, show=False)
         try:
             solution = simulation.solve(
@@ -113,6 +126,36 @@ class ReusableRuns:
             error = SimulationError(stopped)
             error.result = result
             raise error
+        return result
+
+    def _extrapolated(self, key, simulations, spec, trial, values, sensitivities, wanted, tolerance):
+        """The extrapolated run (``extrapolate.extrapolated``) at ``values``, jumping as the
+        first extrapolated run of ``key`` did (``plans``; emptied, the next run plans again), so
+        that from trial to trial the simulated cycles are the same ones and the
+        extrapolated rows a smooth function of the parameters."""
+        from ..observables.cycle_sensitivities import COLUMNS
+        from .extrapolate import extrapolated
+
+        inputs = {n: values[n] for n in self.inputs}
+        wanted = (wanted if wanted is not None else {}) if sensitivities else None
+        plan = self.plans.get(key)
+        result = extrapolated(
+            simulations,
+            spec,
+            trial,
+            self.options,
+            tolerance,
+            inputs=inputs,
+            wanted=wanted,
+            energies=self.energies,
+            plan=plan,
+        )
+        if plan is None:
+            self.plans[key] = result.plan
+        if sensitivities:
+            blank = np.full((len(result.cycles), len(self.inputs)), np.nan)
+            table = _in_order(result.cycle_sensitivities, result.solution, self.inputs)
+            result.cycle_sensitivities = {c: table.get(c, blank) for c in COLUMNS}
         return result
 
 

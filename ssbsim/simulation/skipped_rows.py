@@ -39,7 +39,7 @@ from .cycle_jumps import Window, slope_model
 
 def fill_skipped(table, simulated, n_cycles):
     """One row per cycle: the simulated rows (renumbered) and, for the skipped cycles,
-    every numeric column interpolated across each gap (``across_gaps``); a ``simulated``
+    every numeric column interpolated across each gap (``fill_values``); a ``simulated``
     column."""
     import pandas as pd
 
@@ -48,12 +48,21 @@ def fill_skipped(table, simulated, n_cycles):
     table = table.set_index("cycle")
     full = table.reindex(range(1, n_cycles + 1))
     numeric = full.select_dtypes("number").columns
-    akima = full[numeric].interpolate(method="akima", limit_area="inside").to_numpy(dtype=float)
-    rows = full.index.isin(table.index)
-    full[numeric] = across_gaps(full[numeric].to_numpy(dtype=float), rows, akima)
-    full["simulated"] = rows
+    full[numeric] = fill_values(table[numeric].to_numpy(dtype=float), table.index, n_cycles)
+    full["simulated"] = full.index.isin(table.index)
     full = full.reset_index()
     return pd.DataFrame(full)
+
+
+def fill_values(values, simulated, n_cycles):
+    """Rows (cycles 1 .. ``n_cycles`` x columns) from the rows ``values`` of the cycles
+    ``simulated``: those as they are, the skipped ones Akima's curve through them bent
+    across each gap (``across_gaps``)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(values, index=np.asarray(simulated)).reindex(range(1, n_cycles + 1))
+    akima = frame.interpolate(method="akima", limit_area="inside").to_numpy(dtype=float)
+    return across_gaps(frame.to_numpy(dtype=float), frame.index.isin(simulated), akima)
 
 
 def across_gaps(values, simulated, akima):

@@ -63,6 +63,7 @@ def test_fit_outputs(recovery, cell_a):
     assert result["n_solves"] > len(FITTED)
     correlation = np.array(result["correlation"])
     assert correlation.shape == (4, 4) and np.allclose(np.diag(correlation), 1)
+    assert result["extrapolate"] is None  # no cycle jumping asked for
     fitted_set = ssbsim.load_parameter_set(out / "fitted_parameter_set.toml")
     for name in FITTED:
         assert fitted_set[name] == pytest.approx(result["parameters"][name]["value"], rel=1e-5)
@@ -116,6 +117,7 @@ FIT = '[fit."SE anion (1) product resistivity [Ohm.m]"]\nbounds = [1e6, 1e8]\n'
         (HEAD + FIT + "starts = 0\n", GOOD_DATA, "spec.toml"),
         ("frobnicate = 1\n" + HEAD + FIT, GOOD_DATA, "unknown key 'frobnicate'"),
         ("set = 3\n" + HEAD + FIT, GOOD_DATA, "'set' must be a table"),
+        ("extrapolate = 1\n" + HEAD + FIT, GOOD_DATA, "'extrapolate' must be true or false"),
         (HEAD + FIT + '[set]\n"SE conductivty [S.m-1]" = 0.1\n', GOOD_DATA, "did you mean"),
         (HEAD + FIT + '[set]\n"SE conductivity [S.m-1]" = -0.1\n', GOOD_DATA, "must be positive"),
         (HEAD + FIT, "cycle,cathode_interphase_resistance_ohm_cm3\n1,20\n", "did you mean"),

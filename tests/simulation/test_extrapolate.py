@@ -9,7 +9,7 @@ from ssbsim.protocol import load_experiment
 from ssbsim.protocol.experiment_file import truncated
 from ssbsim.simulation.cycle_jumps import END_SIMULATED, ENDS_SPAN, Window, fit_space, jumped, plan_jump
 from ssbsim.simulation.extrapolate import run_extrapolated
-from ssbsim.simulation.stiff_states import settled, without_deviation
+from ssbsim.simulation.stiff_states import settle_window, settled, without_deviation
 
 #: without the issue-9 ageing mechanisms the cycle-end states drift smoothly; with them ("cracking" breaks ~8 %
 #: of the [B12H12]2- layer every cycle) the passivating layer's cycle-end values are geometric in the cycle number,
@@ -266,3 +266,18 @@ def test_the_skipped_rows_bend_with_the_windows_slopes_unless_those_are_noise():
     stopped = fill_skipped(rows, ends, 78)["bend"]
     np.testing.assert_allclose(stopped.iloc[21:], akima["bend"].iloc[21:], rtol=1e-12)
     np.testing.assert_allclose(stopped.iloc[:21], bend[:21], rtol=1e-9)  # the gap 5 .. 19 between two windows
+
+
+def test_a_state_decaying_away_is_not_moved_to_zero_or_below():
+    """The linearised move that frees the other states' slopes of a stiff state's deviation
+    (without_deviation) can take a state in log space that decays away (not settled itself)
+    to zero or below: it keeps its start, in range (before: ln 1e-300, and the next jump
+    overflowed -- the extrapolated run failed at the fitted asakura2020_interphase values)."""
+    log = np.array([True, True])
+    a = np.array([0.5, np.nan])  # the first stiff, the second not
+    window = Window(9, np.log([1.3, 3e-3]), np.log([1.2, 2e-3]))
+    before, end = np.log([1.0, 1e-3]), np.array([0.6, 5e-4])
+    response = (np.array([0.02, 0.0]), np.array([0.01, -1.0]))  # the second pushed down by the first's deviation
+    start, stop = settle_window([window], before, end, 11, log, a, response)
+    assert start[0] != before[0]  # the stiff state settled
+    assert start[1] == pytest.approx(np.log(1e-3)) and stop[1] == end[1]
