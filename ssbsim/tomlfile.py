@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 
 import tomlkit
@@ -17,13 +18,34 @@ from .errors import InputError
 
 def line_of(text, key):
     """1-based line where ``key`` is first written in ``text`` (quoted or bare, as a key or
-    a table header), or None."""
-    k = re.escape(key)
-    pattern = re.compile(r'^[ \t]*(?:("?)' + k + r'\1[ \t]*=|\[\[?[ \t]*("?)' + k + r"\2[ \t]*\])", re.MULTILINE)
-    m = pattern.search(text)
-    if m is None:
-        m = re.search(re.escape(f'"{key}"'), text)
-    return text.count("\n", 0, m.start()) + 1 if m else None
+    a table header), else the line of its first quoted mention (``"key"``), or None."""
+    line = _key_lines(text).get(key)
+    if line is None:
+        at = text.find(f'"{key}"')
+        line = text.count("\n", 0, at) + 1 if at >= 0 else None
+    return line
+
+
+#: a key as written (bare, quoted or dotted: ``fit."name"``) at the start of a line before
+#: its ``=``, or in a table header
+_TOKEN = r'((?:"[^"\n]*"|[^\s"=\[\]])+)'
+_KEY = re.compile(r"^[ \t]*" + _TOKEN + r"[ \t]*=", re.MULTILINE)
+_HEADER = re.compile(r"^[ \t]*\[\[?[ \t]*" + _TOKEN + r"[ \t]*\]", re.MULTILINE)
+
+
+@lru_cache(maxsize=8)
+def _key_lines(text):
+    """{key: 1-based line where it is first written as a key or table header} of ``text``,
+    a quoted key also by its unquoted text: one pass for all keys (a parameter set names
+    ~80; a pattern compiled per key cost 0.05 s of every run)."""
+    found = sorted((m.start(), m.group(1)) for pattern in (_KEY, _HEADER) for m in pattern.finditer(text))
+    lines = {}
+    for start, key in found:
+        line = text.count("\n", 0, start) + 1
+        lines.setdefault(key, line)
+        if len(key) > 1 and key[0] == key[-1] == '"':
+            lines.setdefault(key[1:-1], line)
+    return lines
 
 
 def read_toml(path):

@@ -62,7 +62,26 @@ def main(argv=None):
         # the ssbsim process itself: the interrupt is reported, let it exit with that status
         # (a further Ctrl-C during the interpreter's shutdown would end it by the signal)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if argv is None:
+        exit_now(status)
     return status
+
+
+def exit_now(status):
+    """End the ``ssbsim`` process with ``status`` once its output is out: standard
+    output and error flushed, the ``atexit`` functions run (logging's flush among them),
+    then ``os._exit`` -- without the interpreter's teardown of every module (PyBaMM,
+    CasADi, pandas: ~0.05 s of each run, after everything is written). Its outputs are
+    complete by then: files are written atomically, the figure processes reaped."""
+    import atexit
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (``ssbsim run ... | head``) or stream
+            pass
+    atexit._run_exitfuncs()
+    os._exit(status)
 
 
 def _main(argv):
