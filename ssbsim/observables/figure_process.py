@@ -9,12 +9,14 @@ the model is built. While the parent solves, the child imports matplotlib, draws
 figure (fonts, caches), makes the canvases of the figures (``canvas.prepare``) and forks
 a second child; both wait for a job, each on a pipe of its own. After the solve,
 :meth:`FigureProcess.draw` hands them the result -- its tables pickled, without the
-PyBaMM solution -- and the staging folder: the cycle table at once, the time series and
-the circuit fits (``LATE``) once the parent has computed them, read when a figure needs
-them; the parent writes cycles.csv, the time series and the spectra meanwhile. The two
-take the figures one at a time from a shared queue (a pipe of figure indices, one byte
-each; those of the cycle table first, ``ORDER``), each writing its figures into the
-folder (``save_png``: atomically); the first reports on all of them. The function
+PyBaMM solution -- and the staging folder: the cycle table at once, then the impedance
+spectra (recorded now: ``run(..., spectra_later=True)``), the time series and the circuit
+fits (``LATE``), each as soon as the parent has computed it, read when a figure needs it;
+the parent writes cycles.csv, the time series and the spectra meanwhile. The two take
+the figures one at a time from a shared queue (a pipe of indices into ``ORDER``, one
+byte each; those of the cycle table first), each writing its figures into the folder
+(``save_png``: atomically), an impedance figure only if the spectra hold any; the first
+reports on all of them. The function
 ``draw`` returns waits for that report and returns the paths; a figure that failed in a
 child raises its exception in the parent (as in a serial run: same exit status), a child
 that died raises an ``OutputError`` (exit 1). The parent swaps the folder in only after
@@ -341,12 +343,12 @@ class FigureProcess:
 
     @staticmethod
     def _late_tables(result):
-        """The ``LATE`` tables of ``result``, a message each as they are ready."""
+        """The ``LATE`` tables of ``result``, a message each as it is ready (a figure of
+        the time series need not wait for the circuit fits, 0.11 s of the cutoff sweep)."""
         yield {"impedance": result.impedance}
-        tables = {"timeseries": result.timeseries}
+        yield {"timeseries": result.timeseries}
         if result.impedance is not None:
-            tables["impedance_fits"] = result.impedance_fits
-        yield tables
+            yield {"impedance_fits": result.impedance_fits}
 
     def _close_pipes(self):
         """Close the pipes not handed to a sender: the child sees their end."""
