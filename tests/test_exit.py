@@ -12,7 +12,7 @@ from ssbsim.cli import main
 atexit.register(lambda: print("atexit ran", flush=True))
 sys.argv = ["ssbsim", *sys.argv[1:]]
 main()
-print("not reached: main() of the ssbsim process does not return")
+print("main() returned")
 """
 
 
@@ -26,7 +26,7 @@ def test_the_process_ends_with_its_output_and_status():
     lines = done.stdout.splitlines()
     assert lines[0].startswith("Parameter sets") and "cutoff_sweep" in done.stdout  # all of it, flushed
     assert lines[-1] == "atexit ran"  # the exit functions ran, after the output
-    assert "not reached" not in done.stdout
+    assert "main() returned" not in done.stdout  # the ssbsim process ends in main()
 
 
 def test_bad_input_keeps_exit_status_2():
@@ -34,6 +34,23 @@ def test_bad_input_keeps_exit_status_2():
     assert done.returncode == 2
     assert done.stderr.startswith("ssbsim: error: no_such_experiment") and done.stderr.count("\n") == 1
     assert done.stdout == "atexit ran\n"
+
+
+def test_a_thread_left_running_is_waited_for():
+    """A thread the interpreter would wait for at its exit: it is (no ``os._exit``)."""
+    program = PROGRAM.replace(
+        "main()\n",
+        "import threading, time\n"
+        "threading.Thread(target=lambda: (time.sleep(0.5), print('thread done', flush=True))).start()\n"
+        "main()\n",
+    )
+    done = subprocess.run([sys.executable, "-c", program, "list"], capture_output=True, text=True, env=ENV)
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[-3:] == [
+        "not reached: main() of the ssbsim process does not return",
+        "thread done",
+        "atexit ran",
+    ]
 
 
 def test_main_called_with_arguments_returns():

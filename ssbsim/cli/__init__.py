@@ -72,9 +72,13 @@ def exit_now(status):
     output and error flushed, the ``atexit`` functions run (logging's flush among them),
     then ``os._exit`` -- without the interpreter's teardown of every module (PyBaMM,
     CasADi, pandas: ~0.05 s of each run, after everything is written). Its outputs are
-    complete by then: files are written atomically, the figure processes reaped."""
+    complete by then: files are written atomically, the figure processes reaped. Returns
+    (the interpreter exits as usual) while a thread is left that it would wait for."""
     import atexit
+    import threading
 
+    if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()[1:]):
+        return
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
