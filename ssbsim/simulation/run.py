@@ -118,9 +118,13 @@ def build_simulation(spec, pset, model_options, solver=None, inputs=(), compile=
         solver=solver or model.solver(compile=compile),
         experiment_model_mode="unified",
     )
-    # impedance steps: a second model, with capacitances, linearised at their states
+    # impedance steps: a second model, with capacitances, linearised at their states; built
+    # when the first spectrum is recorded (``spectra``), from the parameters as they are now:
+    # 0.04 s not spent before the solve
     wanted = impedance and spec.impedance_requests()
-    simulation.impedance_model = ImpedanceModel(parameter_values, model_options) if wanted else None
+    simulation.impedance_model = (
+        functools.partial(ImpedanceModel, parameter_values.copy(), dict(model_options)) if wanted else None
+    )
     return simulation
 
 
@@ -128,6 +132,8 @@ def spectra(simulation, solution, spec, inputs=None):
     """The spectra the experiment asks for (None if it asks for none)."""
     if simulation.impedance_model is None:
         return None
+    if not isinstance(simulation.impedance_model, ImpedanceModel):  # built once, on first use
+        simulation.impedance_model = simulation.impedance_model()
     return record_spectra(simulation.impedance_model, solution, spec.impedance_requests(), inputs)
 
 
