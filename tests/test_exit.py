@@ -53,6 +53,15 @@ def test_a_thread_left_running_is_waited_for():
     ]
 
 
+def test_a_profiler_writes_its_output(tmp_path):
+    """Under ``python -m cProfile -o FILE -m ssbsim``, which writes FILE at the exit."""
+    out = tmp_path / "ssbsim.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "ssbsim", "list"], capture_output=True, env=ENV
+    )
+    assert done.returncode == 0 and out.stat().st_size > 0
+
+
 def test_main_called_with_arguments_returns():
     from ssbsim.cli import main
 

@@ -73,11 +73,14 @@ def exit_now(status):
     then ``os._exit`` -- without the interpreter's teardown of every module (PyBaMM,
     CasADi, pandas: ~0.05 s of each run, after everything is written). Its outputs are
     complete by then: files are written atomically, the figure processes reaped. Returns
-    (the interpreter exits as usual) while a thread is left that it would wait for."""
+    (the interpreter exits as usual) while a thread is left that it would wait for, or
+    under a profiler or tracer (``python -m cProfile -o ...``: it writes at the exit)."""
     import atexit
     import threading
 
     if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()[1:]):
+        return
+    if sys.getprofile() is not None or sys.gettrace() is not None:
         return
     for stream in (sys.stdout, sys.stderr):
         try:
