@@ -62,7 +62,33 @@ def main(argv=None):
         # the ssbsim process itself: the interrupt is reported, let it exit with that status
         # (a further Ctrl-C during the interpreter's shutdown would end it by the signal)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if argv is None:
+        exit_now(status)
     return status
+
+
+def exit_now(status):
+    """End the ``ssbsim`` process with ``status`` once its output is out: standard
+    output and error flushed, the ``atexit`` functions run (logging's flush among them),
+    then ``os._exit`` -- without the interpreter's teardown of every module (PyBaMM,
+    CasADi, pandas: ~0.05 s of each run, after everything is written). Its outputs are
+    complete by then: files are written atomically, the figure processes reaped. Returns
+    (the interpreter exits as usual) while a thread is left that it would wait for, or
+    under a profiler or tracer (``python -m cProfile -o ...``: it writes at the exit)."""
+    import atexit
+    import threading
+
+    if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()[1:]):
+        return
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (``ssbsim run ... | head``) or stream
+            pass
+    atexit._run_exitfuncs()
+    os._exit(status)
 
 
 def _main(argv):

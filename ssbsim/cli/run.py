@@ -93,7 +93,8 @@ def _run(args, spec, pset, overrides, options, outdir, figures):
 
                 result = run_extrapolated(spec, args.parameter_set, overrides=overrides, options=options)
             else:  # the inputs loaded and checked above
-                result = run(spec, pset, options=options, progress=not args.quiet)
+                later = figures not in (True, False)  # a figure process: the spectra after the cycle table
+                result = run(spec, pset, options=options, progress=not args.quiet, spectra_later=later)
         except (SimulationError, interrupt.Interrupted) as err:
             partial = getattr(err, "result", None)
             if partial is not None and len(partial.cycles):

@@ -9,12 +9,14 @@ the model is built. While the parent solves, the child imports matplotlib, draws
 figure (fonts, caches), makes the canvases of the figures (``canvas.prepare``) and forks
 a second child; both wait for a job, each on a pipe of its own. After the solve,
 :meth:`FigureProcess.draw` hands them the result -- its tables pickled, without the
-PyBaMM solution -- and the staging folder: the cycle table at once, the time series and
-the circuit fits (``LATE``) once the parent has computed them, read when a figure needs
-them; the parent writes cycles.csv, the time series and the spectra meanwhile. The two
-take the figures one at a time from a shared queue (a pipe of figure indices, one byte
-each; those of the cycle table first, ``ORDER``), each writing its figures into the
-folder (``save_png``: atomically); the first reports on all of them. The function
+PyBaMM solution -- and the staging folder: the cycle table at once, then the impedance
+spectra (recorded now: ``run(..., spectra_later=True)``), the time series and the circuit
+fits (``LATE``), each as soon as the parent has computed it, read when a figure needs it;
+the parent writes cycles.csv, the time series and the spectra meanwhile. The two take
+the figures one at a time from a shared queue (a pipe of indices into ``ORDER``, one
+byte each; those of the cycle table first), each writing its figures into the folder
+(``save_png``: atomically), an impedance figure only if the spectra hold any; the first
+reports on all of them. The function
 ``draw`` returns waits for that report and returns the paths; a figure that failed in a
 child raises its exception in the parent (as in a serial run: same exit status), a child
 that died raises an ``OutputError`` (exit 1). The parent swaps the folder in only after
@@ -30,11 +32,11 @@ failed, a second Ctrl-C) and reaps the child."""
 import gc
 import os
 import pickle
+import queue
 import signal
 import struct
 import sys
 import threading
-from copy import copy
 from functools import partial
 from pathlib import Path
 
@@ -69,14 +71,23 @@ def _receive(fd):
     return None if body is None else pickle.loads(body)
 
 
-def _post(fd, obj):
-    """Send ``obj`` to ``fd`` in a thread, which closes ``fd`` after it: the reader may
-    still be importing or drawing, and a pipe holds 64 kB (a run's tables ~1 MB). A reader
-    that is gone (the figure process ended) leaves the thread to end at once."""
+#: what ends a sender's queue (``_post``)
+_END = None
+
+
+def _post(fd, *objs):
+    """Send ``objs`` and then what is put into the returned queue to ``fd``, in order, in a
+    thread, which closes ``fd`` at ``_END``: the reader may still be importing or
+    drawing, and a pipe holds 64 kB (a run's tables ~1 MB). A reader that is gone (the
+    figure process ended) leaves the thread to end at once. Returns (queue, thread)."""
+    items = queue.SimpleQueue()
+    for obj in objs:
+        items.put(obj)
 
     def send():
         try:
-            _send(fd, obj)
+            while (obj := items.get()) is not _END:
+                _send(fd, obj)
         except OSError:  # the child is gone: wait() says so
             pass
         finally:
@@ -84,7 +95,7 @@ def _post(fd, obj):
 
     thread = threading.Thread(target=send, daemon=True)
     thread.start()
-    return thread
+    return items, thread
 
 
 def _portable(err, name):
@@ -118,20 +129,39 @@ def _warm_up():
     prepare()  # the canvases of the figures, their ticks made
 
 
-def _drain(queue, names, figures, folder):
-    """Draw the figures whose indices this process takes from the pipe ``queue`` (one
-    byte each) until it is empty: ``{file name: None or the exception}``."""
+def _drain(shared, names, result, folder):
+    """Draw the figures whose indices this process takes from the pipe ``shared`` (one
+    byte each, into ``names``) until it is empty, those ``result`` has (``_figure``):
+    ``{file name: None or the exception}``."""
     from .figures.canvas import save_png
 
     report = {}
-    while index := os.read(queue, 1):
+    while index := os.read(shared, 1):
         name = names[index[0]]
         try:
-            save_png(figures[name](), Path(folder) / name)
+            make = _figure(result, name)
+            if make is None:
+                continue
+            save_png(make(), Path(folder) / name)
             report[name] = None
         except Exception as err:
             report[name] = _portable(err, name)
     return report
+
+
+def _figure(result, name):
+    """The function drawing the figure ``name`` of ``result``, None if it has none; an
+    impedance figure once the spectra have arrived (``LATE``), the others at once."""
+    from .figures.impedance import IMPEDANCE_FIGURES
+
+    figures = result._impedance_figures() if name in IMPEDANCE_FIGURES else result._cycle_figures()
+    return figures.get(name)
+
+
+def _names(result):
+    """The figures the drawing processes share out, by index: ``ORDER``, then any other
+    figure of the cycle table."""
+    return (*ORDER, *(name for name in result._cycle_figures() if name not in ORDER))
 
 
 def _serve(jobs, late, reports):
@@ -179,30 +209,34 @@ def _take(job, late, queue, fill=None):
             os.close(fill)  # the other one sees an empty queue
         return None
     result, folder = received
-    figures = result._figures()
-    names = sorted(figures, key=lambda name: ORDER.index(name) if name in ORDER else len(ORDER))
+    _arriving(result, late)
+    names = _names(result)
     if fill is not None:
         os.write(fill, bytes(range(len(names))))
         os.close(fill)  # read to its end, the queue is empty
-    _arriving(result, late)
-    return names, _drain(queue, names, figures, folder)
+    report = _drain(queue, names, result, folder)
+    if fill is None:
+        return None, report
+    return [name for name in names if name in report or _figure(result, name) is not None], report
 
 
 #: the order in which the figures are taken: those of the cycle table first (the parent
-#: sends it as soon as the solve ends; the time series and circuit fits follow, ``LATE``),
-#: the costliest first (CPU s, cutoff sweep: interphase 0.14, nyquist 0.12, capacity 0.07,
-#: resistances 0.05; dqdv 0.09, resistances_fitted 0.08, voltage_capacity 0.07)
+#: sends it as soon as the solve ends), the costliest first, then each as its tables
+#: arrive (``LATE``: the spectra, then the time series and the circuit fits) (CPU s,
+#: cutoff sweep: interphase 0.14, capacity 0.07, nyquist 0.12, resistances 0.05; dqdv
+#: 0.09, voltage_capacity 0.07, resistances_fitted 0.08)
 ORDER = (
     "interphase.png",
-    "nyquist.png",
     "capacity_efficiency.png",
+    "nyquist.png",
     "resistances.png",
     "dqdv.png",
-    "resistances_fitted.png",
     "voltage_capacity.png",
+    "resistances_fitted.png",
 )
-#: the tables the parent computes after the solve, sent after the job (``FigureProcess.draw``)
-LATE = ("timeseries", "impedance_fits")
+#: the tables the parent computes after handing out the cycle table, sent after the job
+#: in this order as they are ready (``FigureProcess.draw``)
+LATE = ("impedance", "timeseries", "impedance_fits")
 
 
 def _arriving(result, late):
@@ -210,7 +244,7 @@ def _arriving(result, late):
     needs them."""
 
     def arrive(self, name):
-        if name not in self.__dict__:
+        while name not in self.__dict__:
             tables = _receive(late)
             if tables is None:
                 raise OutputError("the figures' tables did not arrive: the run ended")
@@ -273,24 +307,24 @@ class FigureProcess:
     def draw(self, result, folder):
         """Hand the figures of ``result`` to the child, to be written into ``folder``;
         returns a function that waits for them and returns their paths. The cycle table
-        goes at once, the ``LATE`` tables once computed here (the figures of the cycle
-        table are drawn meanwhile)."""
-        view = copy(result)
+        goes at once, the ``LATE`` tables as they are computed here -- the spectra first,
+        if ``result`` records them on first use (``run(..., spectra_later=True)``) -- while
+        the figures of the cycle table are drawn."""
+        view = object.__new__(type(result))  # not copy(): that would record the spectra now
+        view.__dict__.update({key: value for key, value in vars(result).items() if key not in LATE})
         view.solution = None
-        for name in LATE:
-            view.__dict__.pop(name, None)
         jobs, self.jobs = self.jobs, []
-        senders = [_post(fd, (view, str(folder))) for fd in jobs]
+        senders = [_post(fd, (view, str(folder)), _END)[1] for fd in jobs]
         late, self.late = self.late, []
+        posts = [_post(fd) for fd in late]
+        senders += [thread for _, thread in posts]
         try:  # computed here, from the solution the child does not get; the tables need them too
-            tables = {"timeseries": result.timeseries}
-            if result.impedance is not None:
-                tables["impedance_fits"] = result.impedance_fits
-        except BaseException:
-            for fd in late:
-                os.close(fd)
-            raise
-        senders += [_post(fd, tables) for fd in late]
+            for tables in self._late_tables(result):
+                for items, _ in posts:
+                    items.put(tables)
+        finally:
+            for items, _ in posts:
+                items.put(_END)
 
         def wait():
             report = _receive(self.reports)
@@ -306,6 +340,15 @@ class FigureProcess:
             return [Path(folder) / name for name in report]
 
         return wait
+
+    @staticmethod
+    def _late_tables(result):
+        """The ``LATE`` tables of ``result``, a message each as it is ready (a figure of
+        the time series need not wait for the circuit fits, 0.11 s of the cutoff sweep)."""
+        yield {"impedance": result.impedance}
+        yield {"timeseries": result.timeseries}
+        if result.impedance is not None:
+            yield {"impedance_fits": result.impedance_fits}
 
     def _close_pipes(self):
         """Close the pipes not handed to a sender: the child sees their end."""

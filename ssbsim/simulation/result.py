@@ -32,7 +32,7 @@ class Result:
 
     def __init__(self, solution, experiment, parameters, options, wall_time=None, impedance=None, energies=True):
         self.solution = solution
-        self.impedance = impedance  # DataFrame of the recorded spectra, or None
+        self.impedance = impedance  # DataFrame of the recorded spectra, None, or a function recording them
         self.experiment = experiment
         self.parameters = parameters
         self.options = options
@@ -47,6 +47,26 @@ class Result:
         self.cycles = cycle_table(
             solution, experiment.cycles(), self.active_mass_kg, anions=anion_labels(parameters), energies=energies
         )
+
+    @property
+    def impedance(self):
+        """DataFrame of the recorded spectra, or None. ``ssbsim run`` with figure processes
+        records them after handing the cycle table to those (``run(..., spectra_later=True)``):
+        given a function, the first read calls it."""
+        value = self.__dict__.get("impedance")
+        if callable(value):
+            value = self.__dict__["impedance"] = value()
+        return value
+
+    @impedance.setter
+    def impedance(self, value):
+        self.__dict__["impedance"] = value
+
+    def __getstate__(self):
+        """Pickled and copied with the spectra recorded (a recording function holds the
+        simulation)."""
+        self.impedance  # noqa: B018 - records pending spectra
+        return self.__dict__
 
     @cached_property
     def impedance_fits(self):
@@ -142,6 +162,10 @@ class Result:
 
     def _figures(self):
         """``{file name: function drawing it}`` of the figures this run has."""
+        return {**self._cycle_figures(), **self._impedance_figures()}
+
+    def _cycle_figures(self):
+        """``_figures`` but those of the impedance spectra (known without them)."""
         from ..observables.figures import FIGURES
 
         out = {}
@@ -158,11 +182,15 @@ class Result:
                 from ..observables import voltammetry
 
                 out["voltammogram.png"] = partial(voltammetry.plot, self)
-        if self.impedance is not None and len(self.impedance):
-            from ..observables.figures.impedance import IMPEDANCE_FIGURES
-
-            out.update((name, partial(make, self)) for name, make in IMPEDANCE_FIGURES.items())
         return out
+
+    def _impedance_figures(self):
+        """``_figures`` of the impedance spectra."""
+        if self.impedance is None or not len(self.impedance):
+            return {}
+        from ..observables.figures.impedance import IMPEDANCE_FIGURES
+
+        return {name: partial(make, self) for name, make in IMPEDANCE_FIGURES.items()}
 
     def plot(self, name=None):
         """The figures :meth:`save` writes, drawn now with the same functions:

@@ -166,3 +166,59 @@ def test_ctrl_c_keeps_the_completed_cycles_with_their_figures(tmp_path):
     if "no cycle completed" not in last:
         assert FIGURES <= {p.name for p in (tmp_path / "out").iterdir()}
     assert processes_of(tmp_path) == []
+
+
+#: two short cycles with a spectrum before the first and one at the top of the second
+IMPEDANCE = '"Impedance from 200 kHz to 10 mHz"'
+WITH_SPECTRA = (
+    f'[[block]]\nsteps = [{IMPEDANCE}, "Charge at 1C until 4.15 V", "Discharge at 1C until 2.5 V"]\n'
+    f'[[block]]\nsteps = ["Charge at 1C until 4.15 V", {IMPEDANCE}, "Discharge at 1C until 2.5 V"]\n'
+)
+
+
+@pytest.mark.skipif(not can_fork(), reason="Linux: figures drawn by forked processes")
+def test_the_figure_processes_draw_the_figures_the_process_draws_pixel_for_pixel(tmp_path):
+    """``ssbsim run`` hands out the cycle table first and records the spectra meanwhile
+    (``run(..., spectra_later=True)``, ``LATE``): the same files, the same circuit fits,
+    the same pixels as the figures a Result draws and saves in its own process."""
+    import numpy as np
+    from PIL import Image
+
+    import ssbsim
+
+    (tmp_path / "spectra.toml").write_text(WITH_SPECTRA)
+    done = subprocess.run(
+        [sys.executable, "-m", "ssbsim", "run", "spectra.toml", "-o", "forked", "-q"],
+        cwd=tmp_path,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    ssbsim.run(tmp_path / "spectra.toml").save(tmp_path / "here")
+    forked, here = ({p.name: p for p in (tmp_path / name).iterdir()} for name in ("forked", "here"))
+    assert set(forked) == set(here) and {"nyquist.png", "resistances_fitted.png"} | FIGURES <= set(forked)
+    assert forked["impedance_fits.csv"].read_bytes() == here["impedance_fits.csv"].read_bytes()
+    for name in forked:
+        if name.endswith(".png"):
+            assert np.array_equal(np.asarray(Image.open(forked[name])), np.asarray(Image.open(here[name]))), name
+
+
+def test_spectra_recorded_later_are_those_recorded_at_once(tmp_path):
+    """``run(..., spectra_later=True)``: the spectra are recorded when first read, the
+    same as recorded at once; a copy or pickle of the result records them first."""
+    import pickle
+
+    import pandas as pd
+
+    from ssbsim.simulation.run import run
+
+    (tmp_path / "spectra.toml").write_text(WITH_SPECTRA)
+    at_once = run(tmp_path / "spectra.toml")
+    later = run(tmp_path / "spectra.toml", spectra_later=True)
+    pending = run(tmp_path / "spectra.toml", spectra_later=True)
+    assert callable(vars(later)["impedance"]) and callable(vars(pending)["impedance"])
+    pd.testing.assert_frame_equal(later.impedance, at_once.impedance)
+    assert not callable(vars(later)["impedance"])
+    pd.testing.assert_frame_equal(pickle.loads(pickle.dumps(pending)).impedance, at_once.impedance)

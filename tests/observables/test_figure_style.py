@@ -183,8 +183,8 @@ def test_ticks_are_made_only_in_view_and_are_the_locators_own(sweep):
 
 
 def test_the_tables_sent_after_the_job_are_read_when_a_figure_needs_them(sweep):
-    """The figure process gets the cycle table at once, the time series and circuit fits
-    (``LATE``) on a pipe after it; a figure that needs them waits for them, and when the
+    """The figure process gets the cycle table at once, the spectra, time series and circuit
+    fits (``LATE``) on a pipe after it; a figure that needs them waits for them, and when the
     parent ends without sending them, it fails with an OutputError, not a hang."""
     from ssbsim.errors import OutputError
 
@@ -198,7 +198,7 @@ def test_the_tables_sent_after_the_job_are_read_when_a_figure_needs_them(sweep):
         try:
             if sent:
                 tables = {"timeseries": sweep.timeseries, "impedance_fits": sweep.impedance_fits}
-                sender = figure_process._post(write, tables)  # a thread: the pipe holds 64 kB
+                _, sender = figure_process._post(write, tables, figure_process._END)  # a thread: the pipe holds 64 kB
                 assert view.timeseries.equals(sweep.timeseries)
                 sender.join()
                 assert view.impedance_fits.equals(sweep.impedance_fits)
