@@ -152,7 +152,10 @@ def run_extrapolated(experiment, parameter_set=None, overrides=None, options=Non
     longer erratic: see "Stiff states" in the module docstring. At 5e-3, he2018_cycling and
     duchene2020_cycling have no geometric states and run as before (20 and 28 cycles
     simulated; capacity within 0.61 and 0.02 %, R1 0.00 and 0.06 %); rate_test_longterm: 42
-    cycles and 5 probes (50 cycles before), capacity within 0.01 %, R1 0.12 %."""
+    cycles and 5 probes (50 cycles before), capacity within 0.01 %, R1 0.12 % (Cell A's values
+    before the refit); with the refit values 40 cycles and 3 probes, capacity within 0.025 %,
+    R1 0.53 %, R2 1.2 %, and at the default 4e-3 40 cycles and 4 probes, 0.015 %, 0.24 %,
+    0.79 % (175 cycles)."""
     spec, pset, model_options = prepare(experiment, parameter_set, overrides, options)
     start = time.perf_counter()
     # compiled when the run is long
