@@ -6,13 +6,18 @@ import pytest
 
 from ssbsim.fit.api import prepare
 from ssbsim.fit.local import predicted_decrease, search
+from ssbsim.simulation.cycle_jumps import DEFAULT_TOLERANCE
 
 
 def test_cycle_jumping_applies_to_the_long_protocol_with_per_cycle_data_only():
     problem = prepare("asakura2020_interphase", extrapolate=True)
     assert problem.jumps["formation_4p15V"] is not None  # 800 cycles, per-cycle data
     assert problem.jumps["cutoff_sweep"] is None  # 40 cycles: every one simulated
-    assert problem.extrapolation == {"experiments": ["formation_4p15V"], "tolerance": 5e-3, "from_cycles": 100}
+    assert problem.extrapolation == {
+        "experiments": ["formation_4p15V"],
+        "tolerance": DEFAULT_TOLERANCE,
+        "from_cycles": 100,
+    }
     assert prepare("asakura2020_interphase", extrapolate=False).extrapolation is None
 
 
