@@ -46,7 +46,7 @@ import time
 
 import numpy as np
 
-from .cycle_jumps import DEFAULT_TOLERANCE, END_SIMULATED, Window, fit_space, jumped, plan_jump
+from .cycle_jumps import DEFAULT_TOLERANCE, END_SIMULATED, Window, capped_jump, fit_space, jumped, plan_jump
 from .jump_sensitivities import JumpSensitivities
 from .run import build_simulation, prepare
 from .skipped_rows import fill_skipped
@@ -251,7 +251,7 @@ def extrapolated(
             if plan is None:
                 jump = plan_jump(windows, log, end[:n_diff], block_end - n, tolerance, stiff=stiff)
             else:
-                jump = min(plan.get(n, 0), max(block_end - n - END_SIMULATED, 0))
+                jump = capped_jump(windows, log, min(plan.get(n, 0), max(block_end - n - END_SIMULATED, 0)))
             jumps[n] = jump
         before = after
         if jump:
