@@ -31,7 +31,15 @@ breaks by the same share every cycle (``model/interphase_growth.py``; the model 
 ``CellModel.geometric_states``) -- are extrapolated in :math:`z = \ln y` (error in
 :math:`y` = :math:`|y|` times that in :math:`z`). Once the three windows span ENDS_SPAN
 cycles, they are extrapolated along the quadratic through the three window ends (the
-error estimate: its bend from the straight line through the last two). Every
+error estimate: its bend from the straight line through the last two). A state in log space is
+held within what the last two windows' slopes allow over the jump (``slope_bound``: the
+range of none, either slope and the later one extended along their line, widened by
+SLOPE_MARGIN), and no jump -- a planned one (``capped_jump``) included -- carries such a
+state with an error estimate beyond LOG_MOVE in ln y, nor lands a non-finite state: the
+error control in y bounds neither a state far below STATE_FLOOR nor a stiff one
+(measured at trial values of asakura2020_interphase: a cracked layer of 1e-9 m jumped to
+0.06 m, then to 1e9 m; at Cell A's values neither bound acts, the simulated cycles and
+rows of formation_4p15V at 4e-3 are as before). Every
 differential state takes part, so slow states added to the model later are picked up;
 the algebraic states are solved again at the next step start.
 """
@@ -45,7 +53,7 @@ STATE_FLOOR = 1e-3  # of the solver's (scaled, order-one) states: below it, abso
 RATE_BOUNDS = (-1.0, 0.01)  # of the slope model, per cycle: relaxation within a cycle .. growth e-fold in 100
 ENDS_SPAN = 20  # cycles spanned by three windows from which geometric states are fitted through their ends
 SLOPE_MARGIN = 0.25  # of the range of changes the slopes allow a state in log space (``slope_bound``)
-LOG_MOVE = 1.0  # largest error estimate, in ln y, of a state in log space at a jump's landing (``log_moves``)
+LOG_MOVE = 4.0  # largest error estimate, in ln y, of a state in log space at a jump's landing (``log_moves``)
 LOG_FLOOR = np.log(1e-100)  # a state in log space below e^LOG_FLOOR has decayed away: held
 
 

@@ -226,6 +226,9 @@ def extrapolated(
         n += 1
         simulated.append(n)
         end = _end_state(carry.last_state)
+        if overflowed(end):  # a landing state the cycle could not bring back: not a cycle end to go on from
+            collected.pop(), simulated.pop()
+            raise _stopped(f"extrapolated run stopped in cycle {n}: a state overflowed (beyond 1e5 scaled)", *failed)
         n_diff = sim._built_experiment_model.len_rhs  # y = [differential; algebraic]
         log = masks.get(cycle)
         if log is None:
@@ -329,6 +332,15 @@ def _stopped(message, collected, simulated, spec, pset, model_options, start):
     error = SimulationError(message)
     error.result = _result(collected, simulated, spec, pset, model_options, start) if collected else None
     return error
+
+
+def overflowed(y):
+    """Whether the states ``y`` (the solver's, scaled to order one) are not finite or
+    exceed PyBaMM's ``settings.max_y_value`` (1e5): PyBaMM logs that, per variable, at every
+    solve; ssbsim stops the run instead (``simulation/progress.py`` drops those lines)."""
+    import pybamm
+
+    return not (np.all(np.isfinite(y)) and np.max(np.abs(y), initial=0.0) <= pybamm.settings.max_y_value)
 
 
 def complete(cycle_solution, sim):
