@@ -34,7 +34,7 @@ cycles, they are extrapolated along the quadratic through the three window ends 
 error estimate: its bend from the straight line through the last two). A state in log space is
 held within what the last two windows' slopes allow over the jump (``slope_bound``: the
 range of none, either slope and the later one extended along their line, widened by
-SLOPE_MARGIN), and no jump -- a planned one (``capped_jump``) included -- carries such a
+SLOPE_MARGIN), and no jump -- a planned one (``extrapolate.PLAN_SLACK``) included -- carries such a
 state with an error estimate beyond LOG_MOVE in ln y, nor lands a non-finite state: the
 error control in y bounds neither a state far below STATE_FLOOR nor a stiff one
 (measured at trial values of asakura2020_interphase: a cracked layer of 1e-9 m jumped to
@@ -201,15 +201,6 @@ def log_moves(windows, log, jumps):
     predicted, estimate = _predicted(windows, log, windows[-1].cycle + np.asarray(jumps))
     out = np.where(log, estimate / LOG_MOVE, 0.0)
     return np.where(np.isfinite(predicted) & (~log | (predicted < np.log(np.finfo(float).max))), out, np.nan)
-
-
-def capped_jump(windows, log, jump):
-    """A jump ``jump`` (of a plan made at other values) cut to the longest that
-    ``log_moves`` allows (0: simulate the next cycle)."""
-    if jump < 2:
-        return jump
-    jumps = np.arange(2, jump + 1)
-    return _longest(jumps, log_moves(windows, log, jumps))
 
 
 def _longest(jumps, error):
