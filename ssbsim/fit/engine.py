@@ -95,6 +95,7 @@ class FitResult:
     at_bound: dict = field(default_factory=dict)  # name -> "lower" | "upper" | None
     coverage: list = field(default_factory=list)  # per data set: points used, excluded, unreached
     trials_short: int = 0  # trials whose simulation did not reach every data point
+    failures: dict = field(default_factory=dict)  # why trials' runs stopped -> count (Problem.failures)
     jacobian: str = ""  # how the derivatives were taken (fit/jacobian.py)
 
 
@@ -293,6 +294,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
         at_bound=at_bound,
         coverage=coverage,
         trials_short=getattr(problem, "trials_short", 0),
+        failures=dict(getattr(problem, "failures", {})),
         jacobian=derivatives.description,
     )
 

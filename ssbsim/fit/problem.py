@@ -31,7 +31,8 @@ Points the data set leaves out before the fit (outside a replay window,
 ``fit/replay.py``) are counted as ``excluded``. A point a trial's simulation does not
 reach (the run stopped before that time or cycle) has no residual: the optimiser, which
 needs one, gets UNREACHED_RESIDUAL there, and every such trial is counted
-(``Problem.trials_short``). At the fitted values each data set's points are counted
+(``Problem.trials_short``; why a trial's run stopped, with counts: ``Problem.failures``, in fit.json's
+``trials_short.reasons``). At the fitted values each data set's points are counted
 (``Problem.coverage``: used, excluded, unreached); a fit whose own simulation leaves
 points unreached is reported as failed, with the count (``fit/engine.py``), so the
 stand-in value is never a silent part of a result.
@@ -182,6 +183,7 @@ class Problem:
         self.datasets = [_dataset(d, spec.source) for d in spec.data]
         self.best = (np.inf, None)  # (cost, values) of the best trial so far
         self.trials_short = 0  # trials whose simulation did not reach every data point
+        self.failures = {}  # why a trial's run stopped (SimulationError's message) -> count
         self.n_trials = 0
         self.experiments = {d.experiment: d.protocol for d in self.datasets if isinstance(d, ReplayDataset)}
         for key in dict.fromkeys(d.experiment for d in self.datasets if not isinstance(d, ReplayDataset)):
@@ -249,6 +251,7 @@ class Problem:
                     experiment, values, key=key, sensitivities=sensitivities, wanted=wanted, jumps=self.jumps[key]
                 )
             except SimulationError as err:  # a trial the cell cannot run: far from the data
+                self.failures[str(err)] = self.failures.get(str(err), 0) + 1
                 results[key] = getattr(err, "result", None)
         return results
 

@@ -41,6 +41,7 @@ def fit_json(spec, result, problem=None):
         "data": result.coverage,
         "trials_short": {
             "count": result.trials_short,
+            "reasons": result.failures,  # why the runs of trials stopped -> count
             "meaning": "trials whose simulation stopped before some data points (given residual 100 there "
             "for the optimiser only; the fitted simulation must reach every point)",
         },

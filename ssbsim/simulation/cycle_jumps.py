@@ -31,7 +31,15 @@ breaks by the same share every cycle (``model/interphase_growth.py``; the model 
 ``CellModel.geometric_states``) -- are extrapolated in :math:`z = \ln y` (error in
 :math:`y` = :math:`|y|` times that in :math:`z`). Once the three windows span ENDS_SPAN
 cycles, they are extrapolated along the quadratic through the three window ends (the
-error estimate: its bend from the straight line through the last two). Every
+error estimate: its bend from the straight line through the last two). A state in log space is
+held within what the last two windows' slopes allow over the jump (``slope_bound``: the
+range of none, either slope and the later one extended along their line, widened by
+SLOPE_MARGIN), and no jump -- a planned one (``extrapolate.PLAN_SLACK``) included -- carries such a
+state with an error estimate beyond LOG_MOVE in ln y, nor lands a non-finite state: the
+error control in y bounds neither a state far below STATE_FLOOR nor a stiff one
+(measured at trial values of asakura2020_interphase: a cracked layer of 1e-9 m jumped to
+0.06 m, then to 1e9 m; at Cell A's values neither bound acts, the simulated cycles and
+rows of formation_4p15V at 4e-3 are as before). Every
 differential state takes part, so slow states added to the model later are picked up;
 the algebraic states are solved again at the next step start.
 """
@@ -44,6 +52,8 @@ END_SIMULATED = 2  # last cycles of a block that are always simulated
 STATE_FLOOR = 1e-3  # of the solver's (scaled, order-one) states: below it, absolute error
 RATE_BOUNDS = (-1.0, 0.01)  # of the slope model, per cycle: relaxation within a cycle .. growth e-fold in 100
 ENDS_SPAN = 20  # cycles spanned by three windows from which geometric states are fitted through their ends
+SLOPE_MARGIN = 0.25  # of the range of changes the slopes allow a state in log space (``slope_bound``)
+LOG_MOVE = 4.0  # largest error estimate, in ln y, of a state in log space at a jump's landing (``log_moves``)
 LOG_FLOOR = np.log(1e-100)  # a state in log space below e^LOG_FLOOR has decayed away: held
 
 
@@ -116,7 +126,43 @@ def _predicted(windows, log, targets, like=None):
     if c.cycle - a.cycle >= ENDS_SPAN and log.any():
         quadratic, bend = through_ends(windows, targets)
         predicted, estimate = np.where(log, quadratic, predicted), np.where(log, bend, estimate)
+    if log.any():  # held within what the slopes allow: chosen by the values (``like``'s, for sensitivities)
+        moved = predicted - c.end if like is None else _predicted(like, log, targets)[0] - like[-1].end
+        side, low, high = slope_bound(like or windows, targets, moved)
+        bounds = _bounding_changes(windows, targets)
+        lo, hi = (np.take_along_axis(bounds, k[None], axis=0)[0] for k in (low, high))
+        held = np.where(side < 0, lo - SLOPE_MARGIN * (hi - lo), hi + SLOPE_MARGIN * (hi - lo))
+        predicted = np.where(log & (side != 0), c.end + held, predicted)
     return predicted, estimate
+
+
+def slope_bound(windows, targets, change):
+    """Whether a state in log space moves beyond what the per-cycle slopes of the last two
+    ``windows`` allow -- ``change`` (rows: the cycles ``targets``) below (-1) or above (1)
+    the range of the changes ``_bounding_changes`` (none, the jump times either slope, or
+    times the later one extended along their straight line to the jump's end), widened by
+    SLOPE_MARGIN times its width on either side; 0 within -- and the indices of the lowest
+    and the highest of those changes. (The quadratic through three window ends, fitted over
+    up to 2 x MAX_JUMP cycles, can bend by tens in ln y over a long jump while each window
+    moved it by a tenth: measured at asakura2020_interphase trial values, a stiff cracked
+    layer of 1e-9 m landed at 0.06 m and, jump after jump, at 1e9 m.)"""
+    bounds = _bounding_changes(windows, targets)
+    low, high = np.argmin(bounds, axis=0), np.argmax(bounds, axis=0)
+    lo, hi = np.min(bounds, axis=0), np.max(bounds, axis=0)
+    margin = SLOPE_MARGIN * (hi - lo)
+    side = np.where(change < lo - margin, -1, np.where(change > hi + margin, 1, 0))
+    return side, low, high
+
+
+def _bounding_changes(windows, targets):
+    """The changes over the jumps to ``targets`` (rows) that the last two ``windows``'
+    slopes allow (stacked, first axis): none, the jump times the earlier slope, the later
+    one, and the later one extended along the straight line through both to the jump's
+    end."""
+    b, c = windows[-2:]
+    h = np.asarray(targets, dtype=float)[:, None] - c.cycle
+    far = c.slope + (c.slope - b.slope) * h / (c.t - b.t)
+    return np.stack(np.broadcast_arrays(0 * h * c.slope, h * b.slope, h * c.slope, h * far))
 
 
 def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=MAX_JUMP, stiff=None):
@@ -125,9 +171,10 @@ def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=
     ``windows``: the block's Windows; ``log``: mask of the states in log space; ``y``:
     the differential states at the last end; ``remaining``: cycles of the block still
     to come. The jump is the largest whose error estimate (``_predicted``) stays below
-    ``tolerance`` times :math:`|y| + 10^{-3}` for every state, at most twice the span of
-    the last three windows (plus one) and ``max_jump``; the block's last END_SIMULATED
-    cycles are simulated."""
+    ``tolerance`` times :math:`|y| + 10^{-3}` for every state (``stiff`` ones aside), and
+    whose landing a state in log space is not carried to with an error estimate beyond
+    LOG_MOVE in ln y (``log_moves``), at most twice the span of the last three windows
+    (plus one) and ``max_jump``; the block's last END_SIMULATED cycles are simulated."""
     allowed = remaining - END_SIMULATED
     if len(windows) < 3 or allowed < 2:
         return 0
@@ -141,7 +188,25 @@ def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=
     error = estimate * sensitivity / (tolerance * (np.abs(y) + STATE_FLOOR))
     if stiff is not None:  # settled from the other states after a jump: out of the error test
         error = np.where(stiff, 0.0, error)
-    too_far = np.flatnonzero(~(np.max(error, axis=1) <= 1))  # NaN counts as too far
+    return _longest(jumps, np.maximum(error, log_moves(windows, log, jumps)))
+
+
+def log_moves(windows, log, jumps):
+    """The error estimates (rows: ``jumps``) of the states in log space in ln y, over
+    LOG_MOVE (at most one for a jump a state is carried by: the error control in y of a
+    state small against STATE_FLOOR, or of a stiff state, left out of it, bounds it by
+    nothing; measured at asakura2020_interphase trial values: a stiff cracked layer of
+    8e-8 m, its window slopes -0.20 and +0.57 per cycle in ln y, jumped to 1e12 m); NaN
+    (too far) where the landing is not finite."""
+    predicted, estimate = _predicted(windows, log, windows[-1].cycle + np.asarray(jumps))
+    out = np.where(log, estimate / LOG_MOVE, 0.0)
+    return np.where(np.isfinite(predicted) & (~log | (predicted < np.log(np.finfo(float).max))), out, np.nan)
+
+
+def _longest(jumps, error):
+    """The longest of ``jumps`` before the first whose ``error`` (rows) exceeds one in any
+    state (NaN counts as too far); 0 if the first does."""
+    too_far = np.flatnonzero(~(np.max(error, axis=1) <= 1))
     if not len(too_far):
         return int(jumps[-1])
     return int(jumps[too_far[0] - 1]) if too_far[0] else 0

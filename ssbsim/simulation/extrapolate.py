@@ -46,11 +46,14 @@ import time
 
 import numpy as np
 
-from .cycle_jumps import DEFAULT_TOLERANCE, END_SIMULATED, Window, fit_space, jumped, plan_jump
+from .cycle_jumps import DEFAULT_TOLERANCE, Window, fit_space, jumped, plan_jump
 from .jump_sensitivities import JumpSensitivities
 from .run import build_simulation, prepare
 from .skipped_rows import fill_skipped
 from .stiff_states import PROBE, PROBE_GROWTH, contraction, settle_window, stiff_mask
+
+#: a planned jump (``plan``) is cut where the error control at this many times the tolerance allows less
+PLAN_SLACK = 10
 
 
 def _end_state(solution):
@@ -203,6 +206,7 @@ def extrapolated(
         cycle = cycles[n]
         if n == 0 or cycles[n - 1] != cycle:
             windows, before, a, stiff, probe = [], None, None, None, None
+            off_plan = False  # a planned jump cut in this block
             first, probed = n, None  # the block's first cycle; the last probed
             block_end = n
             while block_end < len(cycles) and cycles[block_end] == cycle:
@@ -229,6 +233,9 @@ def extrapolated(
         n += 1
         simulated.append(n)
         end = _end_state(carry.last_state)
+        if overflowed(end):  # a landing state the cycle could not bring back: not a cycle end to go on from
+            collected.pop(), simulated.pop()
+            raise _stopped(f"extrapolated run stopped in cycle {n}: a state overflowed (beyond 1e5 scaled)", *failed)
         n_diff = sim._built_experiment_model.len_rhs  # y = [differential; algebraic]
         log = masks.get(cycle)
         if log is None:
@@ -251,10 +258,15 @@ def extrapolated(
             windows.append(Window(n, before, after))
             if track:
                 track.window(n)
-            if plan is None:
+            if plan is None or off_plan:
                 jump = plan_jump(windows, log, end[:n_diff], block_end - n, tolerance, stiff=stiff)
             else:
-                jump = min(plan.get(n, 0), max(block_end - n - END_SIMULATED, 0))
+                # as planned, unless the error control at PLAN_SLACK times the tolerance cuts it (a plan
+                # made at other values: its windows' slopes may no longer support the jump); the block's
+                # later windows are then off the plan's cycles, and jump by the error control
+                allowed = plan_jump(windows, log, end[:n_diff], block_end - n, PLAN_SLACK * tolerance, stiff=stiff)
+                jump = min(plan.get(n, 0), allowed)
+                off_plan = jump < plan.get(n, 0)
             jumps[n] = jump
         before = after
         if jump:
@@ -332,6 +344,15 @@ def _stopped(message, collected, simulated, spec, pset, model_options, start):
     error = SimulationError(message)
     error.result = _result(collected, simulated, spec, pset, model_options, start) if collected else None
     return error
+
+
+def overflowed(y):
+    """Whether the states ``y`` (the solver's, scaled to order one) are not finite or
+    exceed PyBaMM's ``settings.max_y_value`` (1e5): PyBaMM logs that, per variable, at every
+    solve; ssbsim stops the run instead (``simulation/progress.py`` drops those lines)."""
+    import pybamm
+
+    return not (np.all(np.isfinite(y)) and np.max(np.abs(y), initial=0.0) <= pybamm.settings.max_y_value)
 
 
 def complete(cycle_solution, sim):

@@ -63,7 +63,11 @@ class CycleProgress(pybamm.callbacks.Callback):
 
 
 def _not_a_simulation_error(record):
-    return not record.getMessage().startswith("Simulation error:")
+    """False for PyBaMM's "Simulation error: ..." line and its "exceeds the maximum allowed
+    value" lines (``Solution.check_ys_are_not_too_large``, one per variable and solve, on
+    states ssbsim judges itself: ``extrapolate.overflowed``)."""
+    message = record.getMessage()
+    return not (message.startswith("Simulation error:") or "exceeds the maximum allowed value" in message)
 
 
 def report_failures_only():
@@ -71,7 +75,8 @@ def report_failures_only():
     command, a study worker; never called on import): SUNDIALS's own error lines (C, fd 2)
     are switched off in the solvers made from here on (``CellModel.solver``), and PyBaMM's
     log drops its "Simulation error: ..." line (``callbacks.LoggingCallback``), which repeats
-    the reason ssbsim reports. PyBaMM's other log lines stay."""
+    the reason ssbsim reports, and its lines on states beyond ``settings.max_y_value``
+    (``_not_a_simulation_error``). PyBaMM's other log lines stay."""
     from ..model import cell_model
 
     cell_model.SUNDIALS_ERROR_LINES = False
