@@ -128,25 +128,24 @@ def _predicted(windows, log, targets, like=None):
         predicted, estimate = np.where(log, quadratic, predicted), np.where(log, bend, estimate)
     if log.any():  # held within what the slopes allow: chosen by the values (``like``'s, for sensitivities)
         moved = predicted - c.end if like is None else _predicted(like, log, targets)[0] - like[-1].end
-        side, low, high = slope_bound(like or windows, targets, moved)
         bounds = _bounding_changes(windows, targets)
+        side, low, high = slope_bound(bounds if like is None else _bounding_changes(like, targets), moved)
         lo, hi = (np.take_along_axis(bounds, k[None], axis=0)[0] for k in (low, high))
         held = np.where(side < 0, lo - SLOPE_MARGIN * (hi - lo), hi + SLOPE_MARGIN * (hi - lo))
         predicted = np.where(log & (side != 0), c.end + held, predicted)
     return predicted, estimate
 
 
-def slope_bound(windows, targets, change):
+def slope_bound(bounds, change):
     """Whether a state in log space moves beyond what the per-cycle slopes of the last two
-    ``windows`` allow -- ``change`` (rows: the cycles ``targets``) below (-1) or above (1)
-    the range of the changes ``_bounding_changes`` (none, the jump times either slope, or
+    windows allow -- ``change`` (rows: the cycles jumped to) below (-1) or above (1)
+    the range of the changes ``bounds`` (``_bounding_changes``: none, the jump times either slope, or
     times the later one extended along their straight line to the jump's end), widened by
     SLOPE_MARGIN times its width on either side; 0 within -- and the indices of the lowest
     and the highest of those changes. (The quadratic through three window ends, fitted over
     up to 2 x MAX_JUMP cycles, can bend by tens in ln y over a long jump while each window
     moved it by a tenth: measured at asakura2020_interphase trial values, a stiff cracked
     layer of 1e-9 m landed at 0.06 m and, jump after jump, at 1e9 m.)"""
-    bounds = _bounding_changes(windows, targets)
     low, high = np.argmin(bounds, axis=0), np.argmax(bounds, axis=0)
     lo, hi = np.min(bounds, axis=0), np.max(bounds, axis=0)
     margin = SLOPE_MARGIN * (hi - lo)
@@ -183,22 +182,22 @@ def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=
     if limit < 2:
         return 0
     jumps = np.arange(2, limit + 1)
-    _, estimate = _predicted(windows, log, c.cycle + jumps)
+    predicted, estimate = _predicted(windows, log, c.cycle + jumps)
     sensitivity = np.where(log, np.abs(y), 1.0)  # error in y per unit error in ln y
     error = estimate * sensitivity / (tolerance * (np.abs(y) + STATE_FLOOR))
     if stiff is not None:  # settled from the other states after a jump: out of the error test
         error = np.where(stiff, 0.0, error)
-    return _longest(jumps, np.maximum(error, log_moves(windows, log, jumps)))
+    return _longest(jumps, np.maximum(error, log_moves(log, predicted, estimate)))
 
 
-def log_moves(windows, log, jumps):
-    """The error estimates (rows: ``jumps``) of the states in log space in ln y, over
+def log_moves(log, predicted, estimate):
+    """The error estimates ``estimate`` (rows: the jumps; ``predicted``: the landings, both
+    from ``_predicted``) of the states in log space in ln y, over
     LOG_MOVE (at most one for a jump a state is carried by: the error control in y of a
     state small against STATE_FLOOR, or of a stiff state, left out of it, bounds it by
     nothing; measured at asakura2020_interphase trial values: a stiff cracked layer of
     8e-8 m, its window slopes -0.20 and +0.57 per cycle in ln y, jumped to 1e12 m); NaN
     (too far) where the landing is not finite."""
-    predicted, estimate = _predicted(windows, log, windows[-1].cycle + np.asarray(jumps))
     out = np.where(log, estimate / LOG_MOVE, 0.0)
     return np.where(np.isfinite(predicted) & (~log | (predicted < np.log(np.finfo(float).max))), out, np.nan)
 
