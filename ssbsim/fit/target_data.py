@@ -89,14 +89,17 @@ class TargetDataset:
         table = result.cycles.reset_index(drop=True)
         simulated = self._measure(table)
         dm_dp = np.zeros((len(self.targets), n_parameters))
+        shifted = table.copy()  # one entry moved at a time, then put back
         for column in self.columns:
             entries = table[column].to_numpy(dtype=float)
             h = STEP * max(float(np.nanmax(np.abs(entries), initial=0.0)), 1e-12)
             for row in range(len(table)):
-                shifted = [table.copy(), table.copy()]
-                shifted[0].loc[row, column] += h
-                shifted[1].loc[row, column] -= h
-                dm_dc = (self._measure(shifted[0]) - self._measure(shifted[1])) / (2 * h)
+                shifted.loc[row, column] = entries[row] + h
+                up = self._measure(shifted)
+                shifted.loc[row, column] = entries[row] - h
+                down = self._measure(shifted)
+                shifted.loc[row, column] = entries[row]
+                dm_dc = (up - down) / (2 * h)
                 used = np.isfinite(dm_dc) & (dm_dc != 0)
                 if used.any():
                     dm_dp[used] += dm_dc[used, None] * sensitivities[column][row]
