@@ -1,6 +1,7 @@
 """How the ``ssbsim`` process ends (``cli.exit_now``): its output flushed, the ``atexit``
 functions run, its exit status kept -- without the interpreter's teardown."""
 
+import os
 import subprocess
 import sys
 
@@ -66,3 +67,18 @@ def test_main_called_with_arguments_returns():
     from ssbsim.cli import main
 
     assert main(["list"]) == 0
+
+
+def test_a_reader_that_went_away_ends_the_process_quietly():
+    """``ssbsim list | head``: the pipe's reader has gone; no traceback, no "failed" line,
+    the SIGPIPE status of a Unix tool."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line is written
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "ssbsim", "list"], stdout=write_end, stderr=subprocess.PIPE, text=True, env=ENV
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141
+    assert done.stderr == ""

@@ -7,7 +7,8 @@ process set-up and the exit status.
 
 Exit status: 0 on success; 2 on bad input, with one line naming the file and the key or
 line at fault; 1 when the simulation itself fails, with the reason (or the outputs cannot
-be written); 130 when interrupted by Ctrl-C, after keeping what was done.
+be written); 130 when interrupted by Ctrl-C, after keeping what was done; 141, silently,
+when the reader of the output closes it (``ssbsim list | head``).
 """
 
 import gc
@@ -19,6 +20,8 @@ from .. import __version__, interrupt, limits
 from ..errors import InputError, OutputError, SimulationError
 from . import fit, listing, onset, run, study
 from .common import Parser
+
+EXIT_BROKEN_PIPE = 141  # the shell's status for a command ended by SIGPIPE (128 + 13)
 
 
 def build_parser():
@@ -120,6 +123,14 @@ def _main(argv):
     except RecursionError:
         print("ssbsim: failed: an input nested too deeply (recursion limit)", file=sys.stderr)
         return 1
+    except BrokenPipeError as err:
+        if err.filename is not None:  # a file of ours, not the reader of our output
+            print(f"ssbsim: failed: {err.filename}: {err.strerror or err}", file=sys.stderr)
+            return 1
+        # the reader of the output went away (``ssbsim list | head``): stop quietly with the
+        # status of a Unix tool ended by SIGPIPE; the interpreter's last flush goes nowhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except OSError as err:
         where = f" {err.filename}" if err.filename else ""
         print(f"ssbsim: failed:{where}: {err.strerror or err}", file=sys.stderr)
