@@ -32,17 +32,9 @@ STEP = 1e-6
 
 def select(path, target, metric):
     """The rows of the targets table ``path`` with id ``target`` and ``metric``."""
-    from pandas.errors import ParserError
-
-    from ..errors import InputError
     from .targets import load_targets
 
-    try:
-        rows = load_targets(path)
-    except KeyError as err:
-        raise InputError(path, f"not a targets table (no column {err.args[0]!r})") from None
-    except ParserError as err:
-        raise InputError(path, f"not a CSV table: {err}") from None
+    rows = load_targets(path)
     return [t for t in rows if t.id == target and t.metric == metric]
 
 

@@ -34,6 +34,23 @@ from ..errors import InputError
 from .residual import met
 
 TABLE = "asakura2020_targets.csv"
+COLUMNS = (
+    "id",
+    "group",
+    "quantity",
+    "experiment",
+    "metric",
+    "column",
+    "cycles",
+    "argument",
+    "data",
+    "value",
+    "unit",
+    "rule",
+    "tolerance",
+    "source",
+    "known_gap",
+)
 DEFAULT_SET = "asakura2020"
 RULES = ("abs", "rel", "min", "max")
 
@@ -267,9 +284,15 @@ def load_targets(table=None):
     path = Path(table or TABLE)
     if not path.is_file():
         path = shipped_dir("parameter_sets") / "calibration" / path.name
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    from ..data.textfile import numbers, read_csv
+
+    header, fields, lines = read_csv(path)
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        raise InputError(path, f"not a targets table: no column {', '.join(map(repr, missing))}", 1)
     targets = []
-    for n, row in enumerate(frame.to_dict("records"), start=2):
+    for values, n in zip(fields, lines, strict=True):
+        row = {name: value.strip() for name, value in zip(header, values, strict=True)}
         if row["metric"] not in METRICS or run_of(row["experiment"]) is None:
             raise InputError(path, f"unknown metric {row['metric']!r} or run {row['experiment']!r}", n)
         if row["data"]:
@@ -277,7 +300,8 @@ def load_targets(table=None):
         else:
             if row["rule"] not in RULES:
                 raise InputError(path, f"rule must be one of {', '.join(RULES)}, got {row['rule']!r}", n)
-            value, rule, tolerance, source = float(row["value"]), row["rule"], float(row["tolerance"]), row["source"]
+            value, tolerance = (float(numbers([row[k]], k, path, [n])[0]) for k in ("value", "tolerance"))
+            rule, source = row["rule"], row["source"]
         fields = {k: row[k] for k in ("id", "group", "quantity", "experiment", "metric", "unit", "column")}
         fields.update({k: row[k] for k in ("cycles", "argument", "known_gap")})
         targets.append(Target(value=value, rule=rule, tolerance=tolerance, source=source, **fields))
@@ -349,6 +373,14 @@ def main(argv=None):
     from .. import load_parameter_set
 
     names = (sys.argv[1:] if argv is None else argv) or [DEFAULT_SET, PRESSURE_SET]
+    try:
+        return _print_tables(names, load_parameter_set)
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+def _print_tables(names, load_parameter_set):
     ok = True
     for name in names:
         targets = load_targets(table_of(name))

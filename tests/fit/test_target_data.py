@@ -89,7 +89,7 @@ def test_bad_target_entry_exit_2(tmp_path, capsys, cell_a, entry, expected):
     "table, expected",
     [
         ("cycle,coulombic_efficiency\n1,0.9\n", "not a targets table"),
-        (HEADER + "T6,a,b,c\n" * 2 + "T6" + ",x" * 20, "CSV"),
+        (HEADER + "T6,a,b,c\n" * 2 + "T6" + ",x" * 20, "targets.csv:2: 4 fields where the header has 15"),
     ],
 )
 def test_a_file_that_is_no_targets_table_exit_2(tmp_path, capsys, cell_a, table, expected):

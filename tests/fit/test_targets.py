@@ -90,3 +90,34 @@ def test_T13_needs_the_pressure():
     first = PRESSURE_TARGETS[0]
     result = simulate([first], low)["pressure_cell"]
     assert first.measure(result) < first.value - first.tolerance
+
+
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (
+            lambda text: text.replace(",known_gap", ",gap", 1),
+            "targets.csv:1: not a targets table: no column 'known_gap'",
+        ),
+        (
+            lambda text: text.replace(",3.6,V,abs,", ",3.x,V,abs,", 1),
+            "targets.csv:2: column 'value': '3.x' is not a number",
+        ),
+        (lambda text: text.replace(",abs,", ",about,", 1), "targets.csv:2: rule must be one of"),
+    ],
+)
+def test_a_malformed_targets_table_is_one_line_naming_the_line(tmp_path, edit, expected):
+    table = tmp_path / "targets.csv"
+    table.write_text(edit(table_of("asakura2020").read_text()))
+    with pytest.raises(ssbsim.InputError, match=expected):
+        load_targets(table)
+
+
+def test_the_table_printer_exits_2_on_an_unknown_set(capsys):
+    from ssbsim.fit.targets import main
+
+    assert main(["no_such_set"]) == 2
+    assert (
+        capsys.readouterr().err
+        == "error: no_such_set: no targets table no_such_set_targets.csv among the shipped calibrations\n"
+    )
