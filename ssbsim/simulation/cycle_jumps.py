@@ -123,17 +123,32 @@ def _predicted(windows, log, targets, like=None):
     ahead = slope_model(b, c, like=like and like[-2:])(c.cycle, targets)
     predicted = c.end + ahead
     estimate = np.abs(ahead - slope_model(a, b)(c.cycle, targets))
-    if c.cycle - a.cycle >= ENDS_SPAN and log.any():
-        quadratic, bend = through_ends(windows, targets)
-        predicted, estimate = np.where(log, quadratic, predicted), np.where(log, bend, estimate)
-    if log.any():  # held within what the slopes allow: chosen by the values (``like``'s, for sensitivities)
-        moved = predicted - c.end if like is None else _predicted(like, log, targets)[0] - like[-1].end
-        bounds = _bounding_changes(windows, targets)
-        side, low, high = slope_bound(bounds if like is None else _bounding_changes(like, targets), moved)
-        lo, hi = (np.take_along_axis(bounds, k[None], axis=0)[0] for k in (low, high))
-        held = np.where(side < 0, lo - SLOPE_MARGIN * (hi - lo), hi + SLOPE_MARGIN * (hi - lo))
-        predicted = np.where(log & (side != 0), c.end + held, predicted)
+    if not log.any():
+        return predicted, estimate
+    # the states in log space, column by column as over all the states, on their columns
+    # alone (a plan evaluates up to MAX_JUMP rows: a third of its time on the others)
+    k = np.flatnonzero(log)
+    ends = _columns(windows, k)
+    if c.cycle - a.cycle >= ENDS_SPAN:
+        predicted[:, k], estimate[:, k] = through_ends(ends, targets)
+    # held within what the slopes allow: chosen by the values (``like``'s, for sensitivities)
+    moved = predicted[:, k] - c.end[k] if like is None else (_predicted(like, log, targets)[0] - like[-1].end)[:, k]
+    bounds = _bounding_changes(ends, targets)
+    side, low, high = slope_bound(bounds if like is None else _bounding_changes(_columns(like, k), targets), moved)
+    lo, hi = (np.take_along_axis(bounds, j[None], axis=0)[0] for j in (low, high))
+    held = np.where(side < 0, lo - SLOPE_MARGIN * (hi - lo), hi + SLOPE_MARGIN * (hi - lo))
+    predicted[:, k] = np.where(side != 0, c.end[k] + held, predicted[:, k])
     return predicted, estimate
+
+
+def _columns(windows, k):
+    """The last three ``windows`` restricted to the states ``k`` (indices)."""
+    out = []
+    for w in windows[-3:]:
+        part = object.__new__(Window)
+        part.cycle, part.t, part.slope, part.end = w.cycle, w.t, w.slope[k], w.end[k]
+        out.append(part)
+    return out
 
 
 def slope_bound(bounds, change):

@@ -23,7 +23,8 @@ stiff components by Newton's method rather than extrapolating them:
   :math:`0 < a <` STIFF (0.95: the explicit step is stable only for
   :math:`h \lesssim 2/(1-a) = 40` cycles) are stiff. The probe is repeated when the block
   has run PROBE_GROWTH times as long as at the last probe (the contraction drifts
-  slowly; on formation_4p15V 4-5 probes in 800 cycles).
+  slowly; on formation_4p15V 4 probes in 800 cycles, 6 with PROBE_GROWTH 2, which also
+  simulated 2 cycles more at the default tolerance: ``extrapolate.py``).
 - **Settling** (``settled``). At each window (cycle ends :math:`x_m`, :math:`x_{m+1}`),
   the envelope value :math:`x^e_{m+1} = e^w` solves
 
@@ -54,7 +55,7 @@ from .cycle_jumps import fit_space
 
 PROBE = 0.02  # relative change of the geometric states in the probe cycle that measures their contraction
 STIFF = 0.95  # contraction per cycle below which a geometric state is settled after a jump (2/(1-a) = 40 cycles)
-PROBE_GROWTH = 2  # the contraction is measured again when the block has run this many times as long
+PROBE_GROWTH = 3  # the contraction is measured again when the block has run this many times as long
 
 
 def contraction(start, probed_start, end, probed_end, candidates):
