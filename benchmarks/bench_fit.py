@@ -1,6 +1,6 @@
 """Wall time and number of model solves of ``ssbsim fit``.
 
-    .venv/bin/python benchmarks/bench_fit.py [CASE ...] [--intervals linear] [--derivatives both|fd|auto]
+    .venv/bin/python benchmarks/bench_fit.py [CASE ...] [--intervals linear] [--derivatives both|fd|auto] [--seed N]
 
 1. The shipped calibration of Cell A's interphase (``asakura2020_interphase``: 9
    parameters, T6/T7/T9/T12 as data, a 40-cycle sweep and an 800-cycle run per trial),
@@ -11,7 +11,7 @@
 4. The synthetic recovery of the tests (4 parameters, cutoff sweep, 1 % noise, 50 % off).
 5. The recovery of issue 13: the cutoff sweep simulated with Cell A's shipped values, 1 %
    noise on R2 and discharge capacity and 0.1 point on CE per cycle (given as sigma, noise
-   seed 13), all nine parameters of the interphase calibration 50 % off with its bounds and default
+   seed 13, or ``--seed N``), all nine parameters of the interphase calibration 50 % off with its bounds and default
    scales. Check: each parameter within 5 % of the truth or the truth inside its interval.
 
 Each row: solves of the optimisation, total solves (with the profile-likelihood
@@ -39,6 +39,7 @@ from ssbsim.fit.synthetic import noisy_table, spec_text, started_off
 from ssbsim.parameters.registry import anion_names
 
 INTERVALS = "profile"
+SEED = 13  # noise seed of case 5 (--seed)
 DERIVATIVES = {"auto": [], "fd": ["--finite-differences"]}
 
 
@@ -98,7 +99,7 @@ def issue13_spec(folder):
         "cathode_interphase_resistance_ohm_cm2": ("relative", 0.01),
         "discharge_capacity_mAh_g": ("relative", 0.01),
     }
-    noisy_table(ssbsim.run("cutoff_sweep").cycles, noise, np.random.default_rng(13)).to_csv(
+    noisy_table(ssbsim.run("cutoff_sweep").cycles, noise, np.random.default_rng(SEED)).to_csv(
         folder / "issue13.csv", index=False
     )
     parameters = load_fit_spec("asakura2020_interphase").parameters
@@ -109,7 +110,10 @@ def issue13_spec(folder):
 def recovery_check(outdir):
     truth = ssbsim.load_parameter_set("asakura2020")
     result = json.loads((Path(outdir) / "fit.json").read_text())
-    print(f"\nrecovery of issue 13 ({result['method']}; converged {result['converged']}: {result['stop_reason']})")
+    print(
+        f"\nrecovery of issue 13, noise seed {SEED} ({result['method']}; "
+        f"converged {result['converged']}: {result['stop_reason']})"
+    )
     ok = True
     for name, entry in result["parameters"].items():
         off = entry["value"] / truth[name] - 1
@@ -130,14 +134,16 @@ def recovery_check(outdir):
 
 
 def main_benchmark():
-    global INTERVALS
+    global INTERVALS, SEED
     if "--intervals" in sys.argv:
         INTERVALS = sys.argv[sys.argv.index("--intervals") + 1]
+    if "--seed" in sys.argv:
+        SEED = int(sys.argv[sys.argv.index("--seed") + 1])
     modes = ["auto"]
     if "--derivatives" in sys.argv:
         choice = sys.argv[sys.argv.index("--derivatives") + 1]
         modes = ["auto", "fd"] if choice == "both" else [choice]
-    only = [a for a in sys.argv[1:] if a.isdigit()]
+    only = [a for i, a in enumerate(sys.argv[1:], 1) if a.isdigit() and sys.argv[i - 1] != "--seed"]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
