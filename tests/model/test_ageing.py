@@ -46,9 +46,8 @@ def test_inventory_columns_are_fractions_that_never_rise(which, request):
         # a used-up inventory is 0, not the solver's undershoot below it (cycles.inventory_share)
         assert np.all((remaining >= 0) & (remaining <= 1))
         assert np.all(np.diff(remaining) <= 1e-9)
-    # the [B12H12]2- in contact is used up, before the [CB11H12]- (whose contact inventory
-    # ran out at 60 °C too, in cycle 712 of 800, with the local-minimum refit values; 4.4 %
-    # of it is left at cycle 800 with the shipped lower-minimum ones, docs/ageing.md);
+    # the [B12H12]2- in contact is used up, before the [CB11H12]- (whose contact inventory,
+    # with the refit interphase values, runs out at 60 °C too, in cycle 712 of 800);
     # decomposition cannot exceed what exists (the shares stay in [0, 1], above)
     b12, cb11 = (c[f"anion_inventory_remaining_{a}"].to_numpy() for a in ("B12H12", "CB11H12"))
     assert b12[-1] == 0 and np.all(b12 <= cb11)

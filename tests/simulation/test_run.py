@@ -169,9 +169,9 @@ def test_runs_without_spectra_have_the_same_cycles():
 #: Cell A's values of the parameters that only its growth and loss laws need; Cell C
 #: (duchene2020: passivating growth, no film isolation) has none of them
 LEAKY_CRACKING = {
-    "Positive electrode interphase cracking coefficient [m2.C-1]": 0.000111,
-    "Positive electrode isolating film resistance [Ohm.m2]": 56.4,
-    "Positive electrode film resistance spread": 2.889,
+    "Positive electrode interphase cracking coefficient [m2.C-1]": 4.88e-05,
+    "Positive electrode isolating film resistance [Ohm.m2]": 49.62,
+    "Positive electrode film resistance spread": 2.999,
     "SE anion (0) product electronic conductivity [S.m-1]": 0.0,
     "SE anion (1) product electronic conductivity [S.m-1]": 1e-8,
 }
