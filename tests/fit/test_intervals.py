@@ -183,8 +183,10 @@ def test_ends_the_direct_search_leaves_are_bracketed_and_agree():
 
     direct = fit(Saturation(data(1), flat=True), starts=1)
     assert "by bracketing" in direct.method and "ends located directly" in direct.method
-    with mock.patch.object(intervals.Profiler, "_end", lambda self, i, sign, points: None):
-        bracketed = fit(Saturation(data(1), flat=True), starts=1)
+    undecided = lambda self, i, sign, points: None  # noqa: E731
+    with mock.patch.object(intervals.Profiler, "_end", undecided):
+        with mock.patch.object(intervals.Profiler, "_bound_first", undecided):
+            bracketed = fit(Saturation(data(1), flat=True), starts=1)
     assert "0 of 6 ends located directly, 6 by bracketing" in bracketed.method
     for name in ("a", "b", "c"):
         assert direct.ci95[name] == pytest.approx(bracketed.ci95[name], rel=0.05)
@@ -222,3 +224,35 @@ def test_an_end_whose_other_parameter_sits_on_its_bound_is_located_in_one_solve(
     points = dict(profile.points)
     assert points[profile.ends[0]] == pytest.approx(profiler.threshold, rel=1e-9)
     assert points[profile.ends[1]] == pytest.approx(profiler.threshold, rel=1e-9)
+
+
+def test_a_lower_cost_within_the_tolerance_is_reported_with_its_point():
+    """A fit left short of its minimum by less than the tolerance of the interval ends
+    (Delta 0.3, no refit): the profiles, which re-optimise a and b at c's bounds, find the
+    lower cost; the fit says so (not converged, a warning) and gives the point to refit
+    from."""
+    from unittest import mock
+
+    from ssbsim.fit import engine
+
+    problem = Saturation(data(0), flat=True)
+    real = engine.search
+
+    def short(f, u0, low, high, **options):
+        solution = real(f, u0, low, high, **options)
+        r = solution.fun
+        s2 = float(r @ r) / (len(T) - 3)
+        shift = np.sqrt(0.3 * s2 / float(np.sum(((1 - np.exp(-solution.x[1] * T)) / SIGMA) ** 2)))
+        solution.x = solution.x + np.array([shift, 0.0, 0.0])
+        solution.fun = f(solution.x)
+        return solution
+
+    with mock.patch.object(engine, "search", short):
+        result = fit(problem, starts=1)
+    lower = result.lower_point
+    assert lower is not None and lower["cost"] < result.cost
+    assert -0.5 < lower["delta"] < -0.1
+    assert result.converged is False and "a profile found a lower cost" in result.stop_reason
+    (line,) = [w for w in result.warnings if "profile found cost" in w]
+    assert "not at its minimum" in line and "lower_point" in line
+    assert abs(lower["values"]["a"] - result.values["a"]) > 0
