@@ -176,20 +176,26 @@ class Profiler:
         for side, sign in enumerate((-1.0, 1.0)):
             if self.announce is not None:
                 self.announce(i, side)
-            self._seed = {"below": None, "above": None}  # brackets the bound test and the direct search leave
-            located = None
-            room = (self.u[i] - self.low[i]) if sign < 0 else (self.high[i] - self.u[i])
-            if room > 0 and self.linear_halfwidth(i) >= room:  # linearised: the data do not bound this side
-                located = self._bound_first(i, sign, result.points)
-            if located is None:
-                located = self._end(i, sign, result.points)
-            if located is None:  # the direct search did not settle: bracket the end
-                result.bracketed += 1
-                located = self._side(i, sign, result.points)
-            result.ends[side], result.bounded[side] = located
+            result.ends[side], result.bounded[side] = self._locate(i, sign, result)
         result.points.append((float(self.u[i]), 0.0))
         result.points.sort()
         return result
+
+    def _locate(self, i, sign, result):
+        """One end of ``result`` (a Profile): the bound tested first where the linearised
+        profile puts the end beyond it, else (or if that fails) located directly, else
+        bracketed. Returns (u_i, inside the bounds)."""
+        self._seed = {"below": None, "above": None}  # brackets the bound test and the direct search leave
+        located = None
+        room = (self.u[i] - self.low[i]) if sign < 0 else (self.high[i] - self.u[i])
+        if room > 0 and self.linear_halfwidth(i) >= room:  # linearised: the data do not bound this side
+            located = self._bound_first(i, sign, result.points)
+        if located is None:
+            located = self._end(i, sign, result.points)
+        if located is None:  # the direct search did not settle: bracket the end
+            result.bracketed += 1
+            located = self._side(i, sign, result.points)
+        return located
 
     def _bound_first(self, i, sign, points):
         """The bound of an end the linearised profile puts beyond it, tested first: the
