@@ -43,7 +43,8 @@ for all 18 (fresh Jacobians included), where the bracketing below took 614.
 
 An end the linearised profile puts at or beyond its bound (a parameter the data do not
 determine on that side) has its bound tested first (``_bound_first``): u_i on the bound, the
-others re-optimised there as in a bracketing trial (below). Delta measured
+others at their linear prediction, a few Gauss-Newton steps of the others on Broyden's
+updates and, unless Delta is still far above the threshold, one re-optimisation of them. Delta measured
 below the threshold at the bound makes the bound the end (an upper bound of the profile:
 the interval can only be too wide, never too narrow); above, the re-optimised point is the
 outer side of the bracket for what follows. Before, such ends walked to the bound through
@@ -93,6 +94,11 @@ NOTED = 0.1
 SHORT_TOLERANCE = 0.25
 #: Gauss-Newton steps (one solve each) of the others in a trial before SciPy's re-optimisation
 TRIAL_STEPS = 3
+#: a bound tested first whose Delta after those steps is above this multiple of the
+#: threshold is not re-optimised: the end is inside (measured: the [B12H12]2- rate
+#: constant's lower bound, Delta 72 on the linear prediction and 64 re-optimised in 26
+#: solves, for a threshold of 10.1)
+BOUND_SKIP = 3.0
 DIRECT_TRIALS = 6  # solves per end located directly before bracketing takes over
 REFRESH = 3  # trial at which an end not yet located takes a fresh Jacobian
 MAX_NFEV = 8  # optimiser iterations per trial (each: one solve plus one per free parameter)
@@ -198,18 +204,32 @@ class Profiler:
         return located
 
     def _bound_first(self, i, sign, points):
-        """The bound of an end the linearised profile puts beyond it, tested first: the
-        others re-optimised with u_i on the bound (``_trial``, from the fit). Below the
-        threshold there (a measured Delta: an upper bound of the profile) the end is the
-        bound: (bound, False). Else None, the point left as the outer side of the bracket
-        (``_side``)."""
+        """The bound of an end the linearised profile puts beyond it, tested first: u_i on
+        the bound, the others at their linear prediction, then Gauss-Newton steps of the
+        others (``_steps``); unless Delta is still above BOUND_SKIP times the threshold
+        there (the end is inside: left to the direct search), SciPy's re-optimisation of the
+        others. Below the threshold (a measured Delta: an upper bound of the profile) the end
+        is the bound: (bound, False). Else None, a re-optimised point left as the outer
+        side of the bracket (``_side``)."""
         bound = self.low[i] if sign < 0 else self.high[i]
         others = [k for k in range(len(self.u)) if k != i]
-        x, r, J, d = self._trial(i, others, bound, self.u, self.J[:, others], enough=self.threshold)
+        start = self.u.copy()
+        start[i] = bound
+        if others:
+            start[others] += self.direction(i, self.J) * (bound - self.u[i])
+        x, r, J = self._steps(i, np.clip(start, self.low, self.high), self.J.copy())
+        d = self.delta(r)
+        if d >= BOUND_SKIP * self.threshold:
+            return None
+        reoptimised = d >= self.threshold and others
+        if reoptimised:
+            x, r, _ = self._reoptimise(x, others, J[:, others])
+            d = self.delta(r)
         points.append((float(bound), float(d)))
         if d < self.threshold:
             return float(bound), False
-        self._seed["above"] = [abs(bound - self.u[i]), np.sqrt(d) - self.z]
+        if reoptimised:
+            self._seed["above"] = [abs(bound - self.u[i]), np.sqrt(d) - self.z]
         return None
 
     def _end(self, i, sign, points):
@@ -366,12 +386,12 @@ class Profiler:
         h, miss = above
         return h * max(0.25, self.z / (miss + self.z))
 
-    def _trial(self, i, others, target, anchor, J, enough=None):
+    def _trial(self, i, others, target, anchor, J):
         """The others re-optimised at u_i = ``target``, from the last trial below the
         threshold (``anchor``, its Jacobian ``J`` in the others) moved along the
         linearised profile: first up to TRIAL_STEPS Gauss-Newton steps on Broyden's updates
-        (one solve each), and a measured Delta below ``enough`` (default: the threshold
-        less PROFILE_TOLERANCE, clear of an end) is taken as it is (the profile is lower
+        (one solve each), and a measured Delta below the threshold less PROFILE_TOLERANCE
+        (clear of an end) is taken as it is (the profile is lower
         still: the trial is below the threshold either way); else SciPy's re-optimisation
         from the lowest of them. A trial that ends above the threshold is tried once more from
         the anchor unmoved, the lower of the two kept: the linear step can leave a curved
@@ -385,7 +405,7 @@ class Profiler:
         start[others] = anchor[others] + self.direction(i, full_J) * (target - anchor[i])
         x, r, full_J = self._steps(i, np.clip(start, self.low, self.high), full_J)
         d = self.delta(r)
-        if d < (self.threshold - PROFILE_TOLERANCE if enough is None else enough):
+        if d < self.threshold - PROFILE_TOLERANCE:
             return x, r, full_J[:, others], d
         x, r, J_new = self._reoptimise(x, others, full_J[:, others])
         d = self.delta(r)
