@@ -205,7 +205,8 @@ class Profiler:
 
     def _bound_first(self, i, sign, points):
         """The bound of an end the linearised profile puts beyond it, tested first: u_i on
-        the bound, the others at their linear prediction, then Gauss-Newton steps of the
+        the bound, the others at their least-squares step on the linearised residuals there
+        (held on their bounds), then Gauss-Newton steps of the
         others (``_steps``); unless Delta is still above BOUND_SKIP times the threshold
         there (the end is inside: left to the direct search), SciPy's re-optimisation of the
         others. Below the threshold (a measured Delta: an upper bound of the profile) the end
@@ -215,9 +216,10 @@ class Profiler:
         others = [k for k in range(len(self.u)) if k != i]
         start = self.u.copy()
         start[i] = bound
-        if others:
-            start[others] += self.direction(i, self.J) * (bound - self.u[i])
-        x, r, J = self._steps(i, np.clip(start, self.low, self.high), self.J.copy())
+        predicted = self.r + self.J[:, i] * (bound - self.u[i])  # the residuals there before the others move
+        step, _ = self._model_step(i, sign, start, predicted, self.J, bound, move=False)
+        start[others] += step[others]
+        x, r, J = self._steps(i, np.clip(start, self.low, self.high), self.J.copy(), self.threshold)
         d = self.delta(r)
         if d >= BOUND_SKIP * self.threshold:
             return None
@@ -403,7 +405,7 @@ class Profiler:
         start = anchor.copy()
         start[i] = target
         start[others] = anchor[others] + self.direction(i, full_J) * (target - anchor[i])
-        x, r, full_J = self._steps(i, np.clip(start, self.low, self.high), full_J)
+        x, r, full_J = self._steps(i, np.clip(start, self.low, self.high), full_J, self.threshold - PROFILE_TOLERANCE)
         d = self.delta(r)
         if d < self.threshold - PROFILE_TOLERANCE:
             return x, r, full_J[:, others], d
@@ -417,11 +419,14 @@ class Profiler:
                 x, r, J_new, d = x2, r2, J2, self.delta(r2)
         return x, r, J_new, d
 
-    def _steps(self, i, x, J):
+    def _steps(self, i, x, J, enough):
         """Up to TRIAL_STEPS Gauss-Newton steps of the others from ``x`` (u_i held), each one
-        solve, on Broyden's updates of ``J``, while Delta falls: the lowest (x, r, J)."""
+        solve, on Broyden's updates of ``J``, while Delta falls and is not below ``enough``:
+        the lowest (x, r, J)."""
         r = self.f(x)
         for _ in range(TRIAL_STEPS):
+            if self.delta(r) < enough:
+                break
             step, _ = self._model_step(i, 1.0, x, r, J, x[i], move=False)
             x_new = np.clip(x + step, self.low, self.high)
             x_new[i] = x[i]
