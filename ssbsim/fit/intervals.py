@@ -43,8 +43,9 @@ for all 18 (fresh Jacobians included), where the bracketing below took 614.
 
 An end the linearised profile puts at or beyond its bound (a parameter the data do not
 determine on that side) has its bound tested first (``_bound_first``): u_i on the bound, the
-others at their linear prediction, a few Gauss-Newton steps of the others on Broyden's
-updates and, unless Delta is still far above the threshold, one re-optimisation of them. Delta measured
+others at their least-squares step on the linearised residuals, a few Gauss-Newton steps of
+the others on Broyden's updates and, unless Delta is still above BOUND_SKIP thresholds,
+one re-optimisation of them. Delta measured
 below the threshold at the bound makes the bound the end (an upper bound of the profile:
 the interval can only be too wide, never too narrow); above, the re-optimised point is the
 outer side of the bracket for what follows. Before, such ends walked to the bound through
@@ -60,12 +61,15 @@ threshold, or the bound test one above, the step from those), later ones extrapo
 once bracketed, interpolate (regula falsi, Illinois variant) until |Delta - threshold| <
 PROFILE_TOLERANCE; out of trials, the outer side of the bracket is the end. At each
 trial the other parameters start from the last trial below the threshold (at first the
-best fit) moved along the linearised conditional direction (from that trial's Jacobian)
-and are re-optimised by SciPy's least squares to a cost change below CONVERGED (units of
-Delta); a trial that ends above the threshold is re-optimised once more from that trial
-unmoved, and the lower one kept. Starting from a trial above the threshold, as a plain
-continuation would, carries a failed re-optimisation (a plateau where the
-decomposition saturates) from trial to trial: walls in the profile that end the interval
+best fit) moved along the linearised conditional direction (from that trial's Jacobian),
+take up to TRIAL_STEPS Gauss-Newton steps on Broyden's updates (one solve each; a Delta
+below the threshold less PROFILE_TOLERANCE is kept as it is: the profile is lower still,
+the trial below the threshold either way) and are otherwise re-optimised by SciPy's least
+squares (fresh Jacobians) to a cost change below CONVERGED (units of Delta); a trial
+that ends above the threshold is re-optimised once more from that trial unmoved, and the
+lower one kept. Starting from a trial above the threshold, as a plain continuation would,
+carries a failed re-optimisation (a plateau where the decomposition saturates) from trial
+to trial: walls in the profile that end the interval
 short of the truth.
 
 The profile's points (``Profile.points``, fit.json's ``profiles``) are those computed with
@@ -230,7 +234,7 @@ class Profiler:
         points.append((float(bound), float(d)))
         if d < self.threshold:
             return float(bound), False
-        if reoptimised:
+        if reoptimised:  # not a Delta after a few steps only: that would make the bracket's outer side the bound
             self._seed["above"] = [abs(bound - self.u[i]), np.sqrt(d) - self.z]
         return None
 
