@@ -49,9 +49,13 @@ one re-optimisation of them. Delta measured
 below the threshold at the bound makes the bound the end (an upper bound of the profile:
 the interval can only be too wide, never too narrow); above, the re-optimised point is the
 outer side of the bracket for what follows. Before, such ends walked to the bound through
-the direct search and up to MAX_TRIALS re-optimisations (measured on the shipped
-asakura2020_interphase: the [B12H12]2- rate constant's upper end 34 solves, 10 of 18 ends
-1062 solves).
+the direct search and bracketing's re-optimisations (measured on the shipped
+asakura2020_interphase, 2026-11-22: the [B12H12]2- rate constant's upper end 34 solves;
+10 of 18 ends 1062 solves). With the bound tested first, the upper ends of the
+[B12H12]2- passivation length, the SE contact fraction, the isolating film resistance, the
+cracking coefficient and the film resistance spread are their bounds in 2-6 solves each (a
+residual evaluation is two solves there: two experiments); the ends inside the bounds
+cost what they did (the [B12H12]2- rate constant's lower end 144 solves, 124 before).
 
 An end the direct search does not settle in DIRECT_TRIALS solves is bracketed (counted in
 ``Profile.bracketed``, stated in fit.json's method): on the signed root z = sqrt(Delta),
@@ -100,7 +104,7 @@ SHORT_TOLERANCE = 0.25
 TRIAL_STEPS = 3
 #: a bound tested first whose Delta after those steps is above this multiple of the
 #: threshold is not re-optimised: the end is inside (measured: the [B12H12]2- rate
-#: constant's lower bound, Delta 72 on the linear prediction and 64 re-optimised in 26
+#: constant's lower bound, Delta 72 on the linear prediction and 64 re-optimised in 52
 #: solves, for a threshold of 10.1)
 BOUND_SKIP = 3.0
 DIRECT_TRIALS = 6  # solves per end located directly before bracketing takes over
