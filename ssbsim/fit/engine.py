@@ -48,7 +48,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from . import identifiability
-from .intervals import LowerMinimum, Profiler, threshold
+from .intervals import PROFILE_TOLERANCE, LowerMinimum, Profiler, threshold
 from .jacobian import Derivatives
 from .local import DIFF_STEP, search
 from .progress import FitProgress
@@ -97,6 +97,7 @@ class FitResult:
     trials_short: int = 0  # trials whose simulation did not reach every data point
     failures: dict = field(default_factory=dict)  # why trials' runs stopped -> count (Problem.failures)
     jacobian: str = ""  # how the derivatives were taken (fit/jacobian.py)
+    lower_point: dict = None  # a profile's point below the fit's cost: {cost, delta, values} (engine._lower_point)
 
 
 def _start_points(parameters, starts, seed):
@@ -182,7 +183,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
     dof = n_measured(problem, len(r)) - len(names)
     s2, limit = noise_scale(r, dof), threshold(dof)
 
-    profiles = None
+    profiles, lower_point = None, None
 
     def announce(i, side):
         progress.phase(f"profile end {2 * i + side + 1} of {2 * len(names)} ({names[i]})")
@@ -192,6 +193,10 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
             profiler = Profiler(residuals, x, r, J, low, high, s2, limit, jacobian=jac, announce=announce)
             try:
                 profiles = [profiler.profile(i) for i in range(len(names))]
+                lower_point = _lower_point(profiler, values_at)
+                if lower_point:
+                    converged = False
+                    reasons.append(f"a profile found a lower cost ({lower_point['cost']:.5g})")
                 break
             except LowerMinimum as lower:
                 converged = False
@@ -267,6 +272,12 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
     line = misfit_warning(float(r @ r), dof) if getattr(problem, "noise_known", False) else None
     if line:
         warnings.append(line)
+    if lower_point:
+        warnings.append(
+            f"a profile found cost {lower_point['cost']:.5g}, below the fit's {0.5 * float(r @ r):.5g} "
+            f"(Delta {lower_point['delta']:.3g}, within the tolerance {PROFILE_TOLERANCE} of the interval ends: they "
+            "stand): the fit is not at its minimum; refit from fit.json's lower_point values"
+        )
     if not converged:
         warnings.append("the fit did not converge: " + "; ".join(reasons))
     return FitResult(
@@ -296,7 +307,17 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
         trials_short=getattr(problem, "trials_short", 0),
         failures=dict(getattr(problem, "failures", {})),
         jacobian=derivatives.description,
+        lower_point=lower_point,
     )
+
+
+def _lower_point(profiler, values_at):
+    """The lowest point the profiles measured below the fit by more than NOTED (the fit
+    goes on from one below PROFILE_TOLERANCE, ``LowerMinimum``): {cost, delta, values}, or None."""
+    if profiler.lowest is None:
+        return None
+    d, u, r = profiler.lowest
+    return {"cost": 0.5 * float(r @ r), "delta": float(d), "values": values_at(u)}
 
 
 def misfit_warning(rr, dof):

@@ -38,6 +38,7 @@ def fit_json(spec, result, problem=None):
         "stop_reason": result.stop_reason,
         "starts_agree": result.starts_agree,
         "warnings": result.warnings,
+        "lower_point": result.lower_point,
         "data": result.coverage,
         "trials_short": {
             "count": result.trials_short,

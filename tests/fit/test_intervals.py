@@ -183,8 +183,10 @@ def test_ends_the_direct_search_leaves_are_bracketed_and_agree():
 
     direct = fit(Saturation(data(1), flat=True), starts=1)
     assert "by bracketing" in direct.method and "ends located directly" in direct.method
-    with mock.patch.object(intervals.Profiler, "_end", lambda self, i, sign, points: None):
-        bracketed = fit(Saturation(data(1), flat=True), starts=1)
+    undecided = lambda self, i, sign, points: None  # noqa: E731
+    with mock.patch.object(intervals.Profiler, "_end", undecided):
+        with mock.patch.object(intervals.Profiler, "_bound_first", undecided):
+            bracketed = fit(Saturation(data(1), flat=True), starts=1)
     assert "0 of 6 ends located directly, 6 by bracketing" in bracketed.method
     for name in ("a", "b", "c"):
         assert direct.ci95[name] == pytest.approx(bracketed.ci95[name], rel=0.05)
@@ -222,3 +224,70 @@ def test_an_end_whose_other_parameter_sits_on_its_bound_is_located_in_one_solve(
     points = dict(profile.points)
     assert points[profile.ends[0]] == pytest.approx(profiler.threshold, rel=1e-9)
     assert points[profile.ends[1]] == pytest.approx(profiler.threshold, rel=1e-9)
+
+
+def test_a_lower_cost_within_the_tolerance_is_reported_with_its_point():
+    """A fit left short of its minimum by less than the tolerance of the interval ends
+    (Delta 0.3, no refit): the profiles, which re-optimise a and b at c's bounds, find the
+    lower cost; the fit says so (not converged, a warning) and gives the point to refit
+    from."""
+    from unittest import mock
+
+    from ssbsim.fit import engine
+
+    problem = Saturation(data(0), flat=True)
+    real = engine.search
+
+    def short(f, u0, low, high, **options):
+        solution = real(f, u0, low, high, **options)
+        r = solution.fun
+        s2 = float(r @ r) / (len(T) - 3)
+        shift = np.sqrt(0.3 * s2 / float(np.sum(((1 - np.exp(-solution.x[1] * T)) / SIGMA) ** 2)))
+        solution.x = solution.x + np.array([shift, 0.0, 0.0])
+        solution.fun = f(solution.x)
+        return solution
+
+    with mock.patch.object(engine, "search", short):
+        result = fit(problem, starts=1)
+    lower = result.lower_point
+    assert lower is not None and lower["cost"] < result.cost
+    assert -0.5 < lower["delta"] < -0.1
+    assert result.converged is False and "a profile found a lower cost" in result.stop_reason
+    (line,) = [w for w in result.warnings if "profile found cost" in w]
+    assert "not at its minimum" in line and "lower_point" in line
+    assert abs(lower["values"]["a"] - result.values["a"]) > 0
+
+
+def test_an_end_the_data_do_not_bound_is_its_bound_tested_first():
+    """c, which nothing determines: the linearised profile puts both its ends beyond the
+    bounds, so each bound is tested first and is the end in one solve, as the direct
+    search's first step would have found it; the determined a and b keep their
+    intervals."""
+    from unittest import mock
+
+    from ssbsim.fit import intervals
+
+    def profiled(bound_first=True):
+        problem = Saturation(data(0), flat=True)
+        solves = {}
+        real = intervals.Profiler._locate
+
+        def counted(self, i, sign, result):
+            before = problem.n_solves
+            located = real(self, i, sign, result)
+            solves[(i, sign)] = problem.n_solves - before
+            return located
+
+        with mock.patch.object(intervals.Profiler, "_locate", counted):
+            if bound_first:
+                return fit(problem, starts=1), solves
+            with mock.patch.object(intervals.Profiler, "_bound_first", lambda self, i, sign, points: None):
+                return fit(problem, starts=1), solves
+
+    result, solves = profiled()
+    before, solves_before = profiled(bound_first=False)
+    assert solves[(2, -1.0)] == solves[(2, 1.0)] == 1
+    assert solves_before[(2, -1.0)] == solves_before[(2, 1.0)] == 1
+    assert result.ci95["c"] == pytest.approx([0.1, 10.0]) and result.identifiable["c"] is False
+    for name in ("a", "b"):
+        assert result.ci95[name] == pytest.approx(before.ci95[name], rel=1e-6)
