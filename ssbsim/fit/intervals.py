@@ -351,7 +351,7 @@ class Profiler:
         others = [k for k in range(len(self.u)) if k != i]
         anchor = (self.u.copy(), self.J[:, others].copy())  # the last trial below the threshold
         below, above, last = None, None, None  # brackets [h, z - z95]
-        seed = getattr(self, "_seed", {})
+        seed = self._seed
         if seed.get("below") is not None and sign * (seed["below"][0][i] - self.u[i]) > 0:
             x, J, d = seed["below"]  # the direct search's furthest point below the threshold
             below, anchor = [sign * (x[i] - self.u[i]), np.sqrt(max(d, 0.0)) - self.z], (x, J[:, others])
