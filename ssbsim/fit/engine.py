@@ -47,11 +47,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.stats import qmc
 
-from . import identifiability
-from .intervals import PROFILE_TOLERANCE, LowerMinimum, Profiler, threshold
+from . import identifiability, lower_cost
+from .intervals import Profiler, threshold
 from .jacobian import Derivatives
 from .local import DIFF_STEP, search
+from .lower_cost import LowerMinimum
 from .progress import FitProgress
+from .trial_steps import PROFILE_TOLERANCE
 
 Z95 = 1.959964
 METHODS = {
@@ -97,7 +99,7 @@ class FitResult:
     trials_short: int = 0  # trials whose simulation did not reach every data point
     failures: dict = field(default_factory=dict)  # why trials' runs stopped -> count (Problem.failures)
     jacobian: str = ""  # how the derivatives were taken (fit/jacobian.py)
-    lower_point: dict = None  # a profile's point below the fit's cost: {cost, delta, values} (engine._lower_point)
+    lower_point: dict = None  # a profile's point below the fit's cost: {cost, delta, values} (lower_cost.lower_point)
 
 
 def _start_points(parameters, starts, seed):
@@ -193,7 +195,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
             profiler = Profiler(residuals, x, r, J, low, high, s2, limit, jacobian=jac, announce=announce)
             try:
                 profiles = [profiler.profile(i) for i in range(len(names))]
-                lower_point = _lower_point(profiler, values_at)
+                lower_point = lower_cost.lower_point(profiler.lowest, values_at)
                 if lower_point:
                     converged = False
                     reasons.append(f"a profile found a lower cost ({lower_point['cost']:.5g})")
@@ -309,15 +311,6 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
         jacobian=derivatives.description,
         lower_point=lower_point,
     )
-
-
-def _lower_point(profiler, values_at):
-    """The lowest point the profiles measured below the fit by more than NOTED (the fit
-    goes on from one below PROFILE_TOLERANCE, ``LowerMinimum``): {cost, delta, values}, or None."""
-    if profiler.lowest is None:
-        return None
-    d, u, r = profiler.lowest
-    return {"cost": 0.5 * float(r @ r), "delta": float(d), "values": values_at(u)}
 
 
 def misfit_warning(rr, dof):
