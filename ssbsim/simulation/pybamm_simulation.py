@@ -22,18 +22,18 @@ same quantity computed once instead of once per step:
 The tests check that both ways name the same end conditions, that PyBaMM still calls the
 two overridden private methods with the signatures used here, and once per step.
 
-PyBaMM's check of every step's last state against ``pybamm.settings.max_y_value``
-(``Solution.check_ys_are_not_too_large``, on a solution of that one time point) evaluates
+PyBaMM's check of every step's last state against ``pybamm.settings.max_y_value`` (1e5;
+``Solution.check_ys_are_not_too_large``, on a solution of that one time point) evaluates
 each state there by interpolation in time; for a state with a spatial domain, xarray
 hands SciPy's ``interp1d`` the single point, whose slope is 0/0: a RuntimeWarning
-("invalid value encountered in divide") and NaN, which the check then passes. ssbsim's
-states exceed the limit at fit trials far from the data (measured, in the profile of the
-shipped interphase calibration: a cycle jump landed the cracking-limited passivating
-thickness at 1.2e8 nm, for the next cycle to bring back or for ``extrapolate.overflowed``
-to stop the run), and ssbsim judges them itself (``extrapolate.overflowed``), so that
-warning, from SciPy's interpolation module, is ignored during a solve and where the
-cycle-jumping driver reads a cycle's last state (``single_point_interpolation``); every
-other warning stays.
+("invalid value encountered in divide") and NaN, which the check's comparison then lets
+pass. ssbsim's states exceed the limit at fit trials far from the data (measured, in the
+first profile end of the shipped interphase calibration: a cycle jump landed the
+passivating thickness of layer 0 at 1.2e8 nm, the cycle after it ended with a state at
+1.1e8 (scaled) and ``extrapolate.overflowed``, ssbsim's own check, stopped that trial's
+run). That warning, from SciPy's interpolation module, is therefore ignored during a
+solve and where the cycle-jumping driver reads a cycle's last state
+(``single_point_interpolation``); every other warning stays.
 
 It also sets the initial state of charge its own way (``initial_state.py``): PyBaMM's
 ``Simulation.set_initial_state`` always calls its lithium-ion electrode-SOH machinery,
