@@ -9,7 +9,7 @@ parameter an input, every data set a per-cycle quantity with derivatives or a vo
 time series), else from
 finite differences of re-solves; ``FitResult.jacobian`` (fit.json) says which, and why.
 The first start is the spec's initial point, the others a scrambled Sobol sample of the
-bounds (seeded, so a fit is reproducible).
+bounds (seeded, so a fit is reproducible; ``fit/starts.py``).
 
 At the best point, with r the residuals (n of them, m of which are measured values
 rather than bounds) and p parameters, the noise scale is s^2 = r.r / (m - p) (the
@@ -45,13 +45,15 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.stats import qmc
 
-from . import identifiability
-from .intervals import PROFILE_TOLERANCE, LowerMinimum, Profiler, threshold
+from . import identifiability, lower_cost
+from .intervals import Profiler, threshold
 from .jacobian import Derivatives
 from .local import DIFF_STEP, search
+from .lower_cost import LowerMinimum
 from .progress import FitProgress
+from .starts import start_points
+from .trial_steps import PROFILE_TOLERANCE
 
 Z95 = 1.959964
 METHODS = {
@@ -97,17 +99,7 @@ class FitResult:
     trials_short: int = 0  # trials whose simulation did not reach every data point
     failures: dict = field(default_factory=dict)  # why trials' runs stopped -> count (Problem.failures)
     jacobian: str = ""  # how the derivatives were taken (fit/jacobian.py)
-    lower_point: dict = None  # a profile's point below the fit's cost: {cost, delta, values} (engine._lower_point)
-
-
-def _start_points(parameters, starts, seed):
-    low = np.array([p.to_unit(p.low) for p in parameters])
-    high = np.array([p.to_unit(p.high) for p in parameters])
-    points = [np.array([p.to_unit(p.initial) for p in parameters])]
-    if starts > 1:
-        sample = qmc.Sobol(len(parameters), scramble=True, seed=seed).random(starts - 1)
-        points += list(qmc.scale(sample, low, high))
-    return points, low, high
+    lower_point: dict = None  # a profile's point below the fit's cost: {cost, delta, values} (lower_cost.lower_point)
 
 
 def n_measured(problem, n):
@@ -171,7 +163,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
             solution = search(residuals, solution.x, low, high, jac=jac, max_nfev=max_nfev)
         return solution
 
-    points, low, high = _start_points(parameters, starts or getattr(getattr(problem, "spec", None), "starts", 1), seed)
+    points, low, high = start_points(parameters, starts or getattr(getattr(problem, "spec", None), "starts", 1), seed)
     runs = []
     for k, u0 in enumerate(points, start=1):
         progress.phase(f"start {k} of {len(points)}")
@@ -193,7 +185,7 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
             profiler = Profiler(residuals, x, r, J, low, high, s2, limit, jacobian=jac, announce=announce)
             try:
                 profiles = [profiler.profile(i) for i in range(len(names))]
-                lower_point = _lower_point(profiler, values_at)
+                lower_point = lower_cost.lower_point(profiler.lowest, values_at)
                 if lower_point:
                     converged = False
                     reasons.append(f"a profile found a lower cost ({lower_point['cost']:.5g})")
@@ -309,15 +301,6 @@ def fit(problem, starts=None, seed=0, verbose=False, intervals="profile", sensit
         jacobian=derivatives.description,
         lower_point=lower_point,
     )
-
-
-def _lower_point(profiler, values_at):
-    """The lowest point the profiles measured below the fit by more than NOTED (the fit
-    goes on from one below PROFILE_TOLERANCE, ``LowerMinimum``): {cost, delta, values}, or None."""
-    if profiler.lowest is None:
-        return None
-    d, u, r = profiler.lowest
-    return {"cost": 0.5 * float(r @ r), "delta": float(d), "values": values_at(u)}
 
 
 def misfit_warning(rr, dof):

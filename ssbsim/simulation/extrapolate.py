@@ -87,6 +87,7 @@ import numpy as np
 
 from .cycle_jumps import DEFAULT_TOLERANCE, Window, fit_space, jumped, plan_jump
 from .jump_sensitivities import JumpSensitivities
+from .pybamm_simulation import single_point_interpolation
 from .run import build_simulation, prepare
 from .skipped_rows import fill_skipped
 from .stiff_states import PROBE, PROBE_GROWTH, contraction, settle_window, stiff_mask
@@ -96,7 +97,8 @@ PLAN_SLACK = 10
 
 
 def _end_state(solution):
-    return np.array(solution.last_state.all_ys[0][:, -1], dtype=float)
+    with single_point_interpolation():  # PyBaMM's check of the state against its limit: pybamm_simulation.py
+        return np.array(solution.last_state.all_ys[0][:, -1], dtype=float)
 
 
 def _set_end_state(solution, y):

@@ -169,3 +169,37 @@ def test_a_spec_sets_the_conditions_of_its_data():
     assert spec.parameter_set[loading] == 0.08
     assert spec.parameter_set.provenance[loading].startswith("override: ")
     assert ssbsim.load_parameter_set("asakura2020_pressure")[loading] == 0.01238
+
+
+def test_a_profile_fit_raises_no_runtime_warning(tmp_path, cell_a, monkeypatch):
+    """A profile-likelihood fit with every state beyond PyBaMM's ``max_y_value`` (lowered
+    to 1: PyBaMM's check of each step's last state interpolates every state on one time
+    point, where SciPy divides 0 by 0) and RuntimeWarnings as errors: it runs, with no
+    failed trial, and its interval holds the truth."""
+    import warnings
+
+    import pybamm
+
+    name = anion_names(1)["resistivity"]
+    (tmp_path / "short.toml").write_text(
+        '[[block]]\nrepeat = 3\nsteps = ["Charge at C/2 until 4.2 V", "Discharge at C/2 until 2.5 V"]\n'
+    )
+    data = ssbsim.run(str(tmp_path / "short.toml")).cycles[["cycle", "cathode_interphase_resistance_ohm_cm2"]].copy()
+    data["cathode_interphase_resistance_ohm_cm2"] *= 1 + 0.01 * np.random.default_rng(0).standard_normal(len(data))
+    data.to_csv(tmp_path / "r2.csv", index=False)
+    (tmp_path / "spec.toml").write_text(
+        'experiment = "short.toml"\n[[data]]\nfile = "r2.csv"\nquantity = "cathode_interphase_resistance_ohm_cm2"\n'
+        f'[fit."{name}"]\nbounds = [{cell_a[name] / 3:.6g}, {cell_a[name] * 3:.6g}]\ninitial = {cell_a[name]:.6g}\n'
+    )
+    monkeypatch.setattr(pybamm.settings, "max_y_value", 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        status = main(
+            ["fit", str(tmp_path / "spec.toml"), "-o", str(tmp_path / "out"), "--no-figures", "--starts", "1"]
+        )
+    assert status == 0
+    result = json.loads((tmp_path / "out" / "fit.json").read_text())
+    assert "profile likelihood" in result["method"] and result["converged"]
+    assert result["trials_short"]["count"] == 0 and result["trials_short"]["reasons"] == {}
+    low, high = result["parameters"][name]["ci95"]
+    assert low <= cell_a[name] <= high

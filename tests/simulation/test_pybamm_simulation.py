@@ -116,3 +116,24 @@ def test_the_per_step_overrides_are_the_methods_pybamm_calls(cell_a, monkeypatch
     solution = _solve(Simulation, spec, cell_a)
     assert len(solution.cycles) == 3
     assert calls == {"decode": 6, "inputs": 6}
+
+
+def test_states_beyond_pybamms_limit_raise_no_runtime_warning(cell_a, monkeypatch):
+    """With every state beyond PyBaMM's ``max_y_value`` (lowered here to 1), PyBaMM checks
+    each step's last state by interpolating each state on that one time point: SciPy's
+    0/0 there warns for the particle's states, with PyBaMM's class; ssbsim's solve ignores
+    that one warning (an error here: the run would fail), and the run is the same."""
+    import warnings
+
+    import numpy as np
+    import pytest
+
+    spec = ExperimentSpec("limit", [Block(["Charge at C/5 for 10 minutes", "Rest for 5 minutes"], 1)])
+    reference = _solve(Simulation, spec, cell_a)
+    monkeypatch.setattr(pybamm.settings, "max_y_value", 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(RuntimeWarning, match="invalid value encountered in divide"):
+            _solve(pybamm.Simulation, spec, cell_a)
+        solution = _solve(Simulation, spec, cell_a)
+    assert np.array_equal(solution.t, reference.t) and np.array_equal(solution.y, reference.y)
