@@ -85,7 +85,7 @@ import time
 
 import numpy as np
 
-from .cycle_jumps import DEFAULT_TOLERANCE, Window, fit_space, jumped, plan_jump
+from .cycle_jumps import DEFAULT_TOLERANCE, Window, candidate_jumps, fit_space, jumped, plan_jump
 from .jump_sensitivities import JumpSensitivities
 from .run import build_simulation, prepare
 from .skipped_rows import fill_skipped
@@ -116,6 +116,24 @@ def as_starting_solution(solution):
     cycle.all_summary_variables = solution.all_summary_variables[-1:]
     cycle.all_first_states = solution.all_first_states[-1:]
     return cycle
+
+
+def resume_from(carry):
+    """The last state of ``carry`` (``as_starting_solution``) as the next solve's
+    ``starting_solution``: PyBaMM starts from its last state, and at the end folds the
+    starting solution into the new one, a result the run does not use (it keeps the new
+    cycle, ``cycles[-1]``); folded as one point rather than as the whole cycle. The state
+    is the one ``_set_end_state`` changes (``carry.last_state``); it is its own last
+    state, so PyBaMM reads that very state (and its sensitivities)."""
+    if carry is None:
+        return None
+    state = carry.last_state
+    state._last_state = state
+    state.cycles = carry.cycles
+    state.all_summary_variables = carry.all_summary_variables
+    state.all_first_states = carry.all_first_states
+    state.initial_start_time = carry.initial_start_time
+    return state
 
 
 def geometric_mask(simulation):
@@ -255,7 +273,7 @@ def extrapolated(
                 track.new_block()
         sim = simulations[cycle]
         try:
-            new = sim.solve(starting_solution=carry, **solve)
+            new = sim.solve(starting_solution=resume_from(carry), **solve)
         except Exception as err:  # solver failure: the cycles so far are the result
             stopped = f"extrapolated run failed at cycle {n + 1}: {' '.join(str(err).split())}"
             raise _stopped(stopped, *failed) from err
@@ -272,7 +290,7 @@ def extrapolated(
         collected.append(carry)
         n += 1
         simulated.append(n)
-        end = _end_state(carry.last_state)
+        end = _end_state(carry)
         if overflowed(end):  # a landing state the cycle could not bring back: not a cycle end to go on from
             collected.pop(), simulated.pop()
             raise _stopped(f"extrapolated run stopped in cycle {n}: a state overflowed (beyond 1e5 scaled)", *failed)
@@ -298,21 +316,32 @@ def extrapolated(
             windows.append(Window(n, before, after))
             if track:
                 track.window(n)
+            candidates = candidate_jumps(windows, block_end - n, log)
             if plan is None or off_plan:
-                jump = plan_jump(windows, log, end[:n_diff], block_end - n, tolerance, stiff=stiff)
+                jump = plan_jump(
+                    windows, log, end[:n_diff], block_end - n, tolerance, stiff=stiff, candidates=candidates
+                )
             else:
                 # as planned, unless the error control at PLAN_SLACK times the tolerance cuts it (a plan
                 # made at other values: its windows' slopes may no longer support the jump); the block's
                 # later windows are then off the plan's cycles, and jump by the error control
-                allowed = plan_jump(windows, log, end[:n_diff], block_end - n, PLAN_SLACK * tolerance, stiff=stiff)
+                allowed = plan_jump(
+                    windows,
+                    log,
+                    end[:n_diff],
+                    block_end - n,
+                    PLAN_SLACK * tolerance,
+                    stiff=stiff,
+                    candidates=candidates,
+                )
                 jump = min(plan.get(n, 0), allowed)
                 off_plan = jump < plan.get(n, 0)
             jumps[n] = jump
         before = after
         if jump:
-            end[:n_diff] = jumped(windows, log, jump)
+            end[:n_diff] = jumped(windows, log, jump, candidates)
             if track:
-                track.jump(windows, log, jump, carry)
+                track.jump(windows, log, jump, carry, end[:n_diff])
             _set_end_state(carry, end)
             before = None  # the next cycle relaxes the particles; the one after it gives a window
             n += jump
@@ -336,7 +365,7 @@ def probe_cycle(sim, carry, end, n_diff, log, solve=None):
     probed[:n_diff] = np.where(log, start * (1 + PROBE), start)
     _set_end_state(carry, probed)
     try:
-        solution = sim.solve(starting_solution=carry, **(solve or {}))
+        solution = sim.solve(starting_solution=resume_from(carry), **(solve or {}))
         probe = solution.cycles[-1] if solution is not None and len(solution.cycles) > 1 else None
     except Exception:  # the probe is an option: the run goes on without it
         probe = None
@@ -344,7 +373,7 @@ def probe_cycle(sim, carry, end, n_diff, log, solve=None):
         _set_end_state(carry, end)
     if probe is None or not complete(probe, sim):
         return None
-    return start, probed[:n_diff], _end_state(probe.last_state)[:n_diff]
+    return start, probed[:n_diff], _end_state(probe)[:n_diff]
 
 
 def _result(collected, simulated, spec, pset, model_options, start, probes=0, energies=True):
