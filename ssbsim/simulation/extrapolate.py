@@ -79,6 +79,42 @@ window pairs to bend them; 0.24 % with each gap's row curve shaped by the secant
 the neighbouring gaps); and not robust: a reimplementation differing by 6e-8 in one cycle
 end cut one jump from 32 to 7 cycles and ran 201 cycles with the capacity 10.8 % off (the
 window's slopes carry the correction's error, not measured by the error test).
+
+**Speed** (2026-11-22, formation_4p15V at 4e-3, refit values, ``benchmarks/bench_extrapolate.py
+--repeats 5``): ``wall_time_s`` 0.199-0.201 s against 1.96-2.01 s, 9.84x and 9.99x best of 5
+in two runs (load average 1.2 and 1.2-2.5; repetitions 9.2-11.4x; 9.59x at load 1.0-1.3
+before the changes below, 9.33x quiet earlier that day). Of the extrapolated run (best of 12,
+load 0.6): the model 31 ms (``CellModel`` 5.8, parameters 9.4, discretisation 13.3, the
+unified experiment model 1.4 ms), the IDAKLU set-up 19.6 ms and ~4.5 ms more in the first
+solve (the voltage processed for the step-end decode, PyBaMM's search for input
+parameters) -- diffuse PyBaMM work the full run pays as well, nothing in it the extrapolated
+run does not use; 55 solves at 2.4-2.5 ms (the same integration as the full run's cycles,
+1.9 ms, and 0.51 ms of Python per solve against 0.39 ms per cycle in the full run: PyBaMM's
+per-call preparation and fold); ~17 ms between the solves (the plan ~9 ms, the settling 2.6
+ms). Cut, with the cycle table and plan unchanged bit for bit: the landing taken from the
+plan's rows (``candidate_jumps``) rather than predicted again, the time between the solves
+19.5 -> 16.4 ms (min of 7, load 2.7-3.1); each solve resumes from the carried cycle's last
+state (``resume_from``), so PyBaMM folds one point rather than the cycle into the result it
+returns (~0.02 ms a solve). Landing errors against the
+cycle-by-cycle run, in tolerances (2026-11-22): the [B12H12]2- film thickness, which sizes
+most jumps from cycle 35 to 581, 0.13-1.44 (its estimates at most 1: optimistic by up to
+1.4x); the anode contact fraction, which sizes the jumps from 626 to 746, 0.00-0.27 (its
+estimates 1.00: pessimistic 4-10x, the window slopes carry its slow relaxation, contraction
+~0.97); the discharge counter 0.03-1.15.
+
+Tried and dropped (2026-11-22, refit values, 4e-3; cycles simulated and probes, the largest
+error of the capacity, R1 and R2 over all cycles): the anode contact fraction probed and
+settled as a stiff state (in log space, STIFF 0.98 or 0.99): 51 and 4, R1 28.7 % off
+(settling divides by :math:`1 - a\,e^{-D} \approx 0.03`, so an error of 0.01 in the joint
+probe's contraction moves the settled value by about a third: the likely cause, not
+measured); in log space, not settled (STIFF 0.95): 181 cycles, R1 8.7 %; STIFF 0.98 alone
+changes nothing (the contraction is not probed); PROBE_GROWTH 4 / 5 / 10: 55 / 59 / 63
+cycles and 3 / 3 / 2 probes (0.06 / 0.16 / 0.17 %, 0.45 / 0.17 / 0.27 %, 0.44 / 0.46 / 0.69
+%); STATE_FLOOR 2e-3 / 5e-3 / 1e-2 (a looser test of the small states, SE anion 0's share at
+the solver's atol): 47 / 56 / 52 cycles and 3 / 4 / 4 probes (0.13 / 0.18 / 0.23 %, 0.74 /
+0.27 / 0.21 %, 0.68 / 0.75 / 0.81 %), not monotonic; the slope model's decay bound
+RATE_BOUNDS[0] -2.5 or -5 per cycle (the share decays 0.12-0.38-fold a cycle): 79 cycles;
+END_SIMULATED 1: 50 cycles, the last gap without its window at the far end.
 """
 
 import time
