@@ -81,26 +81,29 @@ end cut one jump from 32 to 7 cycles and ran 201 cycles with the capacity 10.8 %
 window's slopes carry the correction's error, not measured by the error test).
 
 **Speed** (2026-11-22, formation_4p15V at 4e-3, refit values, ``benchmarks/bench_extrapolate.py
---repeats 5``): ``wall_time_s`` 0.199-0.201 s against 1.96-2.01 s, 9.84x and 9.99x best of 5
-in two runs (load average 1.2 and 1.2-2.5; repetitions 9.2-11.4x; 9.59x at load 1.0-1.3
-before the changes below, 9.33x quiet earlier that day). Of the extrapolated run (best of 12,
-load 0.6): the model 31 ms (``CellModel`` 5.8, parameters 9.4, discretisation 13.3, the
-unified experiment model 1.4 ms), the IDAKLU set-up 19.6 ms and ~4.5 ms more in the first
-solve (the voltage processed for the step-end decode, PyBaMM's search for input
-parameters) -- diffuse PyBaMM work the full run pays as well, nothing in it the extrapolated
-run does not use; 55 solves at 2.4-2.5 ms (the same integration as the full run's cycles,
-1.9 ms, and 0.51 ms of Python per solve against 0.39 ms per cycle in the full run: PyBaMM's
-per-call preparation and fold); ~17 ms between the solves (the plan ~9 ms, the settling 2.6
-ms). Cut, with the cycle table and plan unchanged bit for bit: the landing taken from the
-plan's rows (``candidate_jumps``) rather than predicted again, the time between the solves
-19.5 -> 16.4 ms (min of 7, load 2.7-3.1); each solve resumes from the carried cycle's last
-state (``resume_from``), so PyBaMM folds one point rather than the cycle into the result it
-returns (~0.02 ms a solve). Landing errors against the
-cycle-by-cycle run, in tolerances (2026-11-22): the [B12H12]2- film thickness, which sizes
-most jumps from cycle 35 to 581, 0.13-1.44 (its estimates at most 1: optimistic by up to
-1.4x); the anode contact fraction, which sizes the jumps from 626 to 746, 0.00-0.27 (its
-estimates 1.00: pessimistic 4-10x, the window slopes carry its slow relaxation, contraction
-~0.97); the discharge counter 0.03-1.15.
+--repeats 5``): ``wall_time_s`` 0.200-0.209 s against 1.90-1.99 s, 9.46x and 9.55x best of 5 in
+two runs at load average 0.7-1.6 (repetitions 8.8-10.5x), and the code before the changes below
+9.55x beside them (9.33x quiet earlier that day): the goal of 10x is not met, and the cuts
+below (~3 ms, 1.5 %) are within the benchmark's noise (9.84x and 9.99x at load 1.2-2.5, 11.6x
+at load 3: the full run slows more under load). Of the extrapolated run (best of 12, load 0.6):
+the model 31 ms (``CellModel`` 5.8, parameters 9.4, discretisation 13.3, the unified experiment
+model 1.4 ms), the IDAKLU set-up 19.6 ms and ~4.5 ms more in the first solve (the voltage
+processed for the step-end decode, PyBaMM's search for input parameters) -- diffuse PyBaMM work
+the full run pays as well, nothing in it the extrapolated run does not use; 55 solves at
+2.4-2.5 ms (the same integration as the full run's cycles, 1.9 ms, and 0.51 ms of Python per
+solve against 0.39 ms per cycle in the full run: PyBaMM's per-call preparation and fold); ~17
+ms between the solves (the plan ~9 ms, the settling 2.6 ms). Cut, with the cycle table and plan
+unchanged bit for bit: the landing taken from the plan's rows (``candidate_jumps``) rather than
+predicted again, the time between the solves 19.5 -> 16.4 ms (min of 7, load 2.7-3.1); each
+solve resumes from the carried cycle's last state (``resume_from``), so PyBaMM folds one point
+rather than the cycle into the result it returns (~0.02 ms a solve). Not done: a loop of
+ssbsim's own in place of PyBaMM's experiment loop for the extrapolated run's cycles would cut
+its Python below the full run's 0.39 ms a cycle, a speed-up from running the two differently
+rather than from the jumps. Landing errors against the cycle-by-cycle run, in tolerances
+(2026-11-22): the [B12H12]2- film thickness, which sizes most jumps from cycle 35 to 581,
+0.13-1.44 (its estimates at most 1: optimistic by up to 1.4x); the anode contact fraction,
+which sizes the jumps from 626 to 746, 0.00-0.27 (its estimates 1.00: pessimistic 4-10x, the
+window slopes carry its slow relaxation, contraction ~0.97); the discharge counter 0.03-1.15.
 
 Tried and dropped (2026-11-22, refit values, 4e-3; cycles simulated and probes, the largest
 error of the capacity, R1 and R2 over all cycles): the anode contact fraction probed and
