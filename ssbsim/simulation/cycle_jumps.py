@@ -179,7 +179,37 @@ def _bounding_changes(windows, targets):
     return np.stack(np.broadcast_arrays(0 * h * c.slope, h * b.slope, h * c.slope, h * far))
 
 
-def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=MAX_JUMP, stiff=None):
+class Candidates:
+    """The jumps a plan chooses from after the last window (``candidate_jumps``): ``jumps``
+    (2 .. the longest allowed) and, per jump (rows), the landings in fit space and their
+    error estimates (``_predicted``); ``jumped`` takes its landing from them rather than
+    predicting it again (the same row: each row is computed on its own)."""
+
+    def __init__(self, jumps, predicted, estimate):
+        self.jumps, self.predicted, self.estimate = jumps, predicted, estimate
+
+    def landing(self, jump):
+        """The landing (fit space) of ``jump``, one of ``jumps``."""
+        return self.predicted[jump - self.jumps[0]]
+
+
+def candidate_jumps(windows, remaining, log, max_jump=MAX_JUMP):
+    """The Candidates after the last of ``windows``: the jumps of at least two cycles up to
+    twice the span of the last three windows (plus one), ``max_jump`` and the block's end
+    (``remaining`` cycles to come, the last END_SIMULATED simulated), with their
+    landings; None where no such jump is possible (fewer than three windows)."""
+    allowed = remaining - END_SIMULATED
+    if len(windows) < 3 or allowed < 2:
+        return None
+    a, c = windows[-3], windows[-1]
+    limit = int(min(max_jump, allowed, 2 * (c.t - a.t) + 1))
+    if limit < 2:
+        return None
+    jumps = np.arange(2, limit + 1)
+    return Candidates(jumps, *_predicted(windows, log, c.cycle + jumps))
+
+
+def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=MAX_JUMP, stiff=None, candidates=None):
     """Number of cycles to skip after the last window's end (0: simulate the next cycle).
 
     ``windows``: the block's Windows; ``log``: mask of the states in log space; ``y``:
@@ -188,16 +218,14 @@ def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=
     ``tolerance`` times :math:`|y| + 10^{-3}` for every state (``stiff`` ones aside), and
     whose landing a state in log space is not carried to with an error estimate beyond
     LOG_MOVE in ln y (``log_moves``), at most twice the span of the last three windows
-    (plus one) and ``max_jump``; the block's last END_SIMULATED cycles are simulated."""
-    allowed = remaining - END_SIMULATED
-    if len(windows) < 3 or allowed < 2:
+    (plus one) and ``max_jump``; the block's last END_SIMULATED cycles are simulated.
+    ``candidates``: ``candidate_jumps(windows, remaining, log, max_jump)``, if computed
+    already (a plan checked at another tolerance, ``jumped``)."""
+    if candidates is None:
+        candidates = candidate_jumps(windows, remaining, log, max_jump)
+    if candidates is None:
         return 0
-    a, c = windows[-3], windows[-1]
-    limit = int(min(max_jump, allowed, 2 * (c.t - a.t) + 1))
-    if limit < 2:
-        return 0
-    jumps = np.arange(2, limit + 1)
-    predicted, estimate = _predicted(windows, log, c.cycle + jumps)
+    jumps, predicted, estimate = candidates.jumps, candidates.predicted, candidates.estimate
     sensitivity = np.where(log, np.abs(y), 1.0)  # error in y per unit error in ln y
     error = estimate * sensitivity / (tolerance * (np.abs(y) + STATE_FLOOR))
     if stiff is not None:  # settled from the other states after a jump: out of the error test
@@ -242,14 +270,18 @@ def jumped_sensitivity(windows, columns, log, jump, landing):
     return out
 
 
-def jumped(windows, log, jump):
+def jumped(windows, log, jump, candidates=None):
     """The differential states ``jump`` cycles after the last window's end
     (``_predicted``; log space undone). A state positive at every end of the last three
     windows that the prediction takes to zero or below -- a share running out, such as an
     anion's contact inventory once the coating is used up (the model's rates take its
     positive part) -- is set to zero, its limit, rather than below it; a state in log
-    space that has decayed below e^LOG_FLOOR is held (its fit could turn upwards)."""
-    z = _predicted(windows, log, [windows[-1].cycle + jump])[0][0]
+    space that has decayed below e^LOG_FLOOR is held (its fit could turn upwards).
+    ``candidates``: the plan's (``candidate_jumps``), ``jump`` one of them: its landing."""
+    if candidates is None:
+        z = _predicted(windows, log, [windows[-1].cycle + jump])[0][0]
+    else:
+        z = candidates.landing(jump)
     z = np.where(log & (windows[-1].end <= LOG_FLOOR), windows[-1].end, z)
     y = np.where(log, np.exp(np.where(log, z, 0.0)), z)
     ends = np.array([[w.end - w.slope, w.end] for w in windows[-3:]]).reshape(-1, len(y))

@@ -79,13 +79,55 @@ window pairs to bend them; 0.24 % with each gap's row curve shaped by the secant
 the neighbouring gaps); and not robust: a reimplementation differing by 6e-8 in one cycle
 end cut one jump from 32 to 7 cycles and ran 201 cycles with the capacity 10.8 % off (the
 window's slopes carry the correction's error, not measured by the error test).
+
+**Speed** (2026-11-22, formation_4p15V at 4e-3, refit values, ``benchmarks/bench_extrapolate.py
+--repeats 5``): ``wall_time_s`` 0.200-0.209 s against 1.90-1.99 s, 9.46x and 9.55x best of 5 in
+two runs at load average 0.7-1.6 (repetitions 8.8-10.5x), and the code before the changes below
+9.55x beside them (9.33x quiet earlier that day): the goal of 10x is not met, and the cuts
+below (~3 ms, 1.5 %) are within the benchmark's noise (9.84x and 9.99x at load 1.2-2.5, 11.6x
+at load 3: the full run slows more under load). Of the extrapolated run (best of 12, load 0.6):
+the model 31 ms (``CellModel`` 5.8, parameters 9.4, discretisation 13.3, the unified experiment
+model 1.4 ms), the IDAKLU set-up 19.6 ms and ~4.5 ms more in the first solve (the voltage
+processed for the step-end decode, PyBaMM's search for input parameters) -- diffuse PyBaMM work
+the full run pays as well, nothing in it the extrapolated run does not use; 55 solves at
+2.4-2.5 ms (the same integration as the full run's cycles, 1.9 ms, and 0.51 ms of Python per
+solve against 0.39 ms per cycle in the full run: PyBaMM's per-call preparation and fold); ~17
+ms between the solves (the plan ~9 ms, the settling 2.6 ms). Cut, with the cycle table and plan
+unchanged bit for bit: the landing taken from the plan's rows (``candidate_jumps``) rather than
+predicted again, the time between the solves 19.5 -> 16.4 ms (min of 7, load 2.7-3.1); each
+solve resumes from the carried cycle's last state (``resume_from``), so PyBaMM folds one point
+rather than the cycle into the result it returns (~0.02 ms a solve). Not done: a loop of
+ssbsim's own in place of PyBaMM's experiment loop for the extrapolated run's cycles would cut
+its Python below the full run's 0.39 ms a cycle, a speed-up from running the two differently
+rather than from the jumps. Landing errors against the cycle-by-cycle run, in tolerances
+(2026-11-22): the [B12H12]2- film thickness, which sizes most jumps from cycle 35 to 581,
+0.13-1.44 (its estimates at most 1: optimistic by up to 1.4x); the anode contact fraction,
+which sizes the jumps from 626 to 746, 0.00-0.27 (its estimates 1.00: pessimistic 4-10x, the
+window slopes carry its slow relaxation, contraction ~0.97); the discharge counter 0.03-1.15.
+Left out of the error test from cycle 400 or 580 on (a test of what a right estimate could
+give, not a method): 47 cycles and 4 probes, the capacity within 0.34 % (0.23 % at cycle 800),
+R1 0.40 %, R2 0.65 %: about 10 ms.
+
+Tried and dropped (2026-11-22, refit values, 4e-3; cycles simulated and probes, the largest
+error of the capacity, R1 and R2 over all cycles): the anode contact fraction probed and
+settled as a stiff state (in log space, STIFF 0.98 or 0.99): 51 and 4, R1 28.7 % off
+(settling divides by :math:`1 - a\,e^{-D} \approx 0.03`, so an error of 0.01 in the joint
+probe's contraction moves the settled value by about a third: the likely cause, not
+measured); in log space, not settled (STIFF 0.95): 181 cycles, R1 8.7 %; STIFF 0.98 alone
+changes nothing (the contraction is not probed); PROBE_GROWTH 4 / 5 / 10: 55 / 59 / 63
+cycles and 3 / 3 / 2 probes (0.06 / 0.16 / 0.17 %, 0.45 / 0.17 / 0.27 %, 0.44 / 0.46 / 0.69
+%); STATE_FLOOR 2e-3 / 5e-3 / 1e-2 (a looser test of the small states, SE anion 0's share at
+the solver's atol): 47 / 56 / 52 cycles and 3 / 4 / 4 probes (0.13 / 0.18 / 0.23 %, 0.74 /
+0.27 / 0.21 %, 0.68 / 0.75 / 0.81 %), not monotonic; the slope model's decay bound
+RATE_BOUNDS[0] -2.5 or -5 per cycle (the share decays 0.12-0.38-fold a cycle): 79 cycles;
+END_SIMULATED 1: 50 cycles, the last gap without its window at the far end.
 """
 
 import time
 
 import numpy as np
 
-from .cycle_jumps import DEFAULT_TOLERANCE, Window, fit_space, jumped, plan_jump
+from .cycle_jumps import DEFAULT_TOLERANCE, Window, candidate_jumps, fit_space, jumped, plan_jump
 from .jump_sensitivities import JumpSensitivities
 from .pybamm_simulation import single_point_interpolation
 from .run import build_simulation, prepare
@@ -118,6 +160,24 @@ def as_starting_solution(solution):
     cycle.all_summary_variables = solution.all_summary_variables[-1:]
     cycle.all_first_states = solution.all_first_states[-1:]
     return cycle
+
+
+def resume_from(carry):
+    """The last state of ``carry`` (``as_starting_solution``) as the next solve's
+    ``starting_solution``: PyBaMM starts from its last state, and at the end folds the
+    starting solution into the new one, a result the run does not use (it keeps the new
+    cycle, ``cycles[-1]``); folded as one point rather than as the whole cycle. The state
+    is the one ``_set_end_state`` changes (``carry.last_state``); it is its own last
+    state, so PyBaMM reads that very state (and its sensitivities)."""
+    if carry is None:
+        return None
+    state = carry.last_state
+    state._last_state = state
+    state.cycles = carry.cycles
+    state.all_summary_variables = carry.all_summary_variables
+    state.all_first_states = carry.all_first_states
+    state.initial_start_time = carry.initial_start_time
+    return state
 
 
 def geometric_mask(simulation):
@@ -257,7 +317,7 @@ def extrapolated(
                 track.new_block()
         sim = simulations[cycle]
         try:
-            new = sim.solve(starting_solution=carry, **solve)
+            new = sim.solve(starting_solution=resume_from(carry), **solve)
         except Exception as err:  # solver failure: the cycles so far are the result
             stopped = f"extrapolated run failed at cycle {n + 1}: {' '.join(str(err).split())}"
             raise _stopped(stopped, *failed) from err
@@ -274,7 +334,7 @@ def extrapolated(
         collected.append(carry)
         n += 1
         simulated.append(n)
-        end = _end_state(carry.last_state)
+        end = _end_state(carry)
         if overflowed(end):  # a landing state the cycle could not bring back: not a cycle end to go on from
             collected.pop(), simulated.pop()
             raise _stopped(f"extrapolated run stopped in cycle {n}: a state overflowed (beyond 1e5 scaled)", *failed)
@@ -300,21 +360,32 @@ def extrapolated(
             windows.append(Window(n, before, after))
             if track:
                 track.window(n)
+            candidates = candidate_jumps(windows, block_end - n, log)
             if plan is None or off_plan:
-                jump = plan_jump(windows, log, end[:n_diff], block_end - n, tolerance, stiff=stiff)
+                jump = plan_jump(
+                    windows, log, end[:n_diff], block_end - n, tolerance, stiff=stiff, candidates=candidates
+                )
             else:
                 # as planned, unless the error control at PLAN_SLACK times the tolerance cuts it (a plan
                 # made at other values: its windows' slopes may no longer support the jump); the block's
                 # later windows are then off the plan's cycles, and jump by the error control
-                allowed = plan_jump(windows, log, end[:n_diff], block_end - n, PLAN_SLACK * tolerance, stiff=stiff)
+                allowed = plan_jump(
+                    windows,
+                    log,
+                    end[:n_diff],
+                    block_end - n,
+                    PLAN_SLACK * tolerance,
+                    stiff=stiff,
+                    candidates=candidates,
+                )
                 jump = min(plan.get(n, 0), allowed)
                 off_plan = jump < plan.get(n, 0)
             jumps[n] = jump
         before = after
         if jump:
-            end[:n_diff] = jumped(windows, log, jump)
+            end[:n_diff] = jumped(windows, log, jump, candidates)
             if track:
-                track.jump(windows, log, jump, carry)
+                track.jump(windows, log, jump, carry, end[:n_diff])
             _set_end_state(carry, end)
             before = None  # the next cycle relaxes the particles; the one after it gives a window
             n += jump
@@ -338,7 +409,7 @@ def probe_cycle(sim, carry, end, n_diff, log, solve=None):
     probed[:n_diff] = np.where(log, start * (1 + PROBE), start)
     _set_end_state(carry, probed)
     try:
-        solution = sim.solve(starting_solution=carry, **(solve or {}))
+        solution = sim.solve(starting_solution=resume_from(carry), **(solve or {}))
         probe = solution.cycles[-1] if solution is not None and len(solution.cycles) > 1 else None
     except Exception:  # the probe is an option: the run goes on without it
         probe = None
@@ -346,7 +417,7 @@ def probe_cycle(sim, carry, end, n_diff, log, solve=None):
         _set_end_state(carry, end)
     if probe is None or not complete(probe, sim):
         return None
-    return start, probed[:n_diff], _end_state(probe.last_state)[:n_diff]
+    return start, probed[:n_diff], _end_state(probe)[:n_diff]
 
 
 def _result(collected, simulated, spec, pset, model_options, start, probes=0, energies=True):

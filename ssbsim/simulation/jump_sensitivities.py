@@ -150,12 +150,12 @@ class JumpSensitivities:
     def window(self, cycle):
         self.windows.append(_window(cycle, self.before, self.after))
 
-    def jump(self, windows, log, jump, carry):
-        """A jump of ``jump`` cycles from the last window (``cycle_jumps.jumped``): the
-        landing state's sensitivities, written into ``carry``."""
-        from .cycle_jumps import jumped, jumped_sensitivity
+    def jump(self, windows, log, jump, carry, landing):
+        """A jump of ``jump`` cycles from the last window to ``landing`` (the differential
+        states, ``cycle_jumps.jumped``): the landing state's sensitivities, written into
+        ``carry``."""
+        from .cycle_jumps import jumped_sensitivity
 
-        landing = jumped(windows, log, jump)
         set_end_sensitivity(carry, self.n_diff, jumped_sensitivity(windows, self.windows, log, jump, landing))
         self.before = self.after = None
 

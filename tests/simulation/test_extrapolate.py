@@ -9,7 +9,15 @@ import pytest
 import ssbsim
 from ssbsim.protocol import load_experiment
 from ssbsim.protocol.experiment_file import truncated
-from ssbsim.simulation.cycle_jumps import END_SIMULATED, ENDS_SPAN, Window, fit_space, jumped, plan_jump
+from ssbsim.simulation.cycle_jumps import (
+    END_SIMULATED,
+    ENDS_SPAN,
+    Window,
+    candidate_jumps,
+    fit_space,
+    jumped,
+    plan_jump,
+)
 from ssbsim.simulation.extrapolate import run_extrapolated
 from ssbsim.simulation.stiff_states import settle_window, settled, without_deviation
 
@@ -113,6 +121,22 @@ def test_geometric_states_are_jumped_in_log_space_and_through_their_ends():
     for cycles in ([4, 5, 6], [10, 10 + ENDS_SPAN // 2, 10 + ENDS_SPAN]):
         windows = windows_of(y, cycles, log)
         np.testing.assert_allclose(jumped(windows, log, 30), y(cycles[-1] + 30), rtol=1e-9)
+
+
+def test_the_plans_rows_give_the_landing_that_predicting_it_alone_gives():
+    """The driver takes a jump's landing from the rows the plan evaluated (every jump the
+    plan allows) rather than predicting it again: the same states, bit for bit, for each
+    jump, with a state in log space held within its slopes and one landing on zero."""
+    y = lambda n: np.array([0.2 - 0.004 * n, 1.0 + 0.01 * n - 1e-4 * n**2, 14.0 * 0.93**n])  # noqa: E731
+    log = np.array([False, False, True])
+    windows = windows_of(y, [10, 10 + ENDS_SPAN // 2, 10 + ENDS_SPAN])
+    candidates = candidate_jumps(windows, 500, log)
+    assert list(candidates.jumps) == list(range(2, 2 * ENDS_SPAN + 2))
+    for h in candidates.jumps:
+        np.testing.assert_array_equal(jumped(windows, log, h, candidates), jumped(windows, log, h))
+    assert jumped(windows, log, candidates.jumps[-1], candidates)[0] == 0
+    assert plan_jump(windows, log, y(30), 500, candidates=candidates) == plan_jump(windows, log, y(30), 500)
+    assert candidate_jumps(windows, END_SIMULATED + 1, log) is None
 
 
 def test_a_share_declining_to_zero_is_not_jumped_below_it():
