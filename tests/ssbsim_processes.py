@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 ENV = {**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true", "MPLBACKEND": "Agg"}
 
@@ -37,3 +38,17 @@ def previous_run(folder):
     (folder / "cycles.csv").write_text("cycle\nold\n")
     (folder / "run.json").write_text('{"old": true}\n')
     return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def processes_of(tmp_path, name="short.toml"):
+    """Running processes whose command line names the experiment ``name`` and whose
+    folder is ``tmp_path`` (the forked figure and spectra processes keep their parent's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and name.encode() in (entry / "cmdline").read_bytes():
+                if (entry / "cwd").resolve() == tmp_path.resolve():
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found

@@ -54,6 +54,7 @@ def command(args):
     from ..observables.figure_process import FigureProcess
     from ..simulation.result import RUN_FILES
     from ..simulation.run import prepare
+    from ..simulation.spectra_process import SpectraProcess
 
     overrides = pairs(args.set, "--set", number)
     options = pairs(args.option, "--option", lambda name, value: value)
@@ -67,18 +68,20 @@ def command(args):
     # every page they visit once a fork shares it (main() unfreezes for a caller in the
     # same process)
     gc.freeze()
-    painter = None
+    painter, spectra = None, SpectraProcess()
     try:
         # the figures in other processes, forked now: they import matplotlib while this one solves
         painter = None if args.no_figures or spec.has_sweeps else FigureProcess.start()
-        return _run(args, spec, pset, overrides, options, outdir, figures=painter or not args.no_figures)
+        return _run(args, spec, pset, overrides, options, outdir, painter or not args.no_figures, spectra)
     finally:
+        spectra.close()
         if painter is not None:
             painter.close()
 
 
-def _run(args, spec, pset, overrides, options, outdir, figures):
-    """Solve, then write the outputs (``figures``: as ``Result.write_files`` takes them)."""
+def _run(args, spec, pset, overrides, options, outdir, figures, spectra):
+    """Solve, then write the outputs (``figures``: as ``Result.write_files`` takes them;
+    ``spectra``: the ``SpectraProcess`` the run may fork to record its spectra)."""
     from ..simulation.result import format_table
     from ..simulation.run import run
 
@@ -94,7 +97,9 @@ def _run(args, spec, pset, overrides, options, outdir, figures):
                 result = run_extrapolated(spec, args.parameter_set, overrides=overrides, options=options)
             else:  # the inputs loaded and checked above
                 later = figures not in (True, False)  # a figure process: the spectra after the cycle table
-                result = run(spec, pset, options=options, progress=not args.quiet, spectra_later=later)
+                result = run(
+                    spec, pset, options=options, progress=not args.quiet, spectra_later=later, spectra_process=spectra
+                )
         except (SimulationError, interrupt.Interrupted) as err:
             partial = getattr(err, "result", None)
             if partial is not None and len(partial.cycles):

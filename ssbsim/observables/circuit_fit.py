@@ -144,3 +144,11 @@ def fit_spectra(spectra, initial=()):
         row |= fit_spectrum(part["frequency_Hz"].to_numpy(), z, circuit)
         rows.append(row)
     return pd.DataFrame(rows, columns=FIT_COLUMNS)
+
+
+def fit_run_spectra(spectra, requests):
+    """``fit_spectra`` of a run's spectra: its ``requests``
+    (``ExperimentSpec.impedance_requests()``) tell whether the first was taken before
+    any cycling (at the initial OCV)."""
+    before_cycling = {0} if requests and requests[0][:2] == (0, 0) else set()
+    return fit_spectra(spectra, initial=before_cycling)

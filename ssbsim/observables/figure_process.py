@@ -9,12 +9,13 @@ the model is built. While the parent solves, the child imports matplotlib, draws
 figure (fonts, caches), makes the canvases of the figures (``canvas.prepare``) and forks
 a second child; both wait for a job, each on a pipe of its own. After the solve,
 :meth:`FigureProcess.draw` hands them the result -- its tables pickled, without the
-PyBaMM solution -- and the staging folder: the cycle table at once, then the impedance
-spectra (recorded now: ``run(..., spectra_later=True)``), the time series and the circuit
-fits (``LATE``), each as soon as the parent has computed it, read when a figure needs it;
-the parent writes cycles.csv, the time series and the spectra meanwhile. The two take
-the figures one at a time from a shared queue (a pipe of indices into ``ORDER``, one
-byte each; those of the cycle table first), each writing its figures into the folder
+PyBaMM solution -- and the staging folder: the cycle table at once, then the time
+series as soon as the parent has computed it, then the impedance spectra with their
+circuit fits (``LATE``; recorded meanwhile by the spectra process,
+``simulation/spectra_process.py``, else here when first read), each read when a figure
+needs it; the parent writes cycles.csv, the time series and the spectra meanwhile. The
+two take the figures one at a time from a shared queue (a pipe of indices into
+``ORDER``, one byte each; those of the cycle table first), each writing its figures into the folder
 (``save_png``: atomically), an impedance figure only if the spectra hold any; the first
 reports on all of them. The function
 ``draw`` returns waits for that report and returns the paths; a figure that failed in a
@@ -31,45 +32,16 @@ failed, a second Ctrl-C) and reaps the child."""
 
 import gc
 import os
-import pickle
 import queue
 import signal
-import struct
-import sys
 import threading
 from functools import partial
 from pathlib import Path
 
 from ..errors import OutputError
-
-_LENGTH = struct.Struct("<Q")
-
-
-def _send(fd, obj):
-    """Write ``obj`` pickled, after its length, to the file descriptor ``fd``."""
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(_LENGTH.pack(len(data)) + data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _receive(fd):
-    """The object :func:`_send` wrote to the other end of ``fd``; None at end of file."""
-
-    def read(n):
-        chunks = []
-        while n:
-            chunk = os.read(fd, min(n, 1 << 20))
-            if not chunk:
-                return None
-            chunks.append(chunk)
-            n -= len(chunk)
-        return b"".join(chunks)
-
-    head = read(_LENGTH.size)
-    body = head and read(_LENGTH.unpack(head)[0])
-    return None if body is None else pickle.loads(body)
-
+from ..forked import can_fork, ended, portable
+from ..forked import receive as _receive
+from ..forked import send as _send
 
 #: what ends a sender's queue (``_post``)
 _END = None
@@ -96,20 +68,6 @@ def _post(fd, *objs):
     thread = threading.Thread(target=send, daemon=True)
     thread.start()
     return items, thread
-
-
-def _portable(err, name):
-    """``err`` as it can travel to the parent (pickled), noting the figure and the
-    child's traceback."""
-    import traceback
-
-    where = "".join(traceback.format_exception(err)).rstrip()
-    try:
-        pickle.loads(pickle.dumps(err))
-    except Exception:
-        err = RuntimeError(f"{type(err).__name__}: {err}")
-    err.add_note(f"while drawing {name} in the figure process:\n{where}")
-    return err
 
 
 def _warm_up():
@@ -145,7 +103,7 @@ def _drain(shared, names, result, folder):
             save_png(make(), Path(folder) / name)
             report[name] = None
         except Exception as err:
-            report[name] = _portable(err, name)
+            report[name] = portable(err, f"drawing {name} in the figure process")
     return report
 
 
@@ -195,7 +153,7 @@ def _serve(jobs, late, reports):
     _, status = os.waitpid(pid, 0)
     for name in names:
         if name not in report:  # the second child died drawing it
-            report[name] = OutputError(f"{name} was not drawn: the second figure process ended ({_ended(status)})")
+            report[name] = OutputError(f"{name} was not drawn: the second figure process ended ({ended(status)})")
     _send(reports, report)
 
 
@@ -222,21 +180,21 @@ def _take(job, late, queue, fill=None):
 
 #: the order in which the figures are taken: those of the cycle table first (the parent
 #: sends it as soon as the solve ends), the costliest first, then each as its tables
-#: arrive (``LATE``: the spectra, then the time series and the circuit fits) (CPU s,
-#: cutoff sweep: interphase 0.14, capacity 0.07, nyquist 0.12, resistances 0.05; dqdv
-#: 0.09, voltage_capacity 0.07, resistances_fitted 0.08)
+#: arrive (``LATE``: the time series, then the spectra with their circuit fits) (CPU s,
+#: cutoff sweep: interphase 0.14, capacity 0.07, resistances 0.05; dqdv 0.09,
+#: voltage_capacity 0.07; nyquist 0.12, resistances_fitted 0.08)
 ORDER = (
     "interphase.png",
     "capacity_efficiency.png",
-    "nyquist.png",
     "resistances.png",
     "dqdv.png",
     "voltage_capacity.png",
+    "nyquist.png",
     "resistances_fitted.png",
 )
 #: the tables the parent computes after handing out the cycle table, sent after the job
-#: in this order as they are ready (``FigureProcess.draw``)
-LATE = ("impedance", "timeseries", "impedance_fits")
+#: as they are ready: the time series, then the spectra with their fits (``FigureProcess.draw``)
+LATE = ("timeseries", "impedance", "impedance_fits")
 
 
 def _arriving(result, late):
@@ -253,16 +211,6 @@ def _arriving(result, late):
 
     late_tables = {name: property(partial(arrive, name=name)) for name in LATE}
     result.__class__ = type("Arriving", (type(result),), late_tables)
-
-
-def _ended(status):
-    """How a process ended, from its ``waitpid`` status."""
-    return f"killed by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}"
-
-
-def can_fork():
-    """Whether the figure process may be forked: Linux only (not macOS, not Windows)."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
 class FigureProcess:
@@ -318,15 +266,12 @@ class FigureProcess:
         late, self.late = self.late, []
         posts = [_post(fd) for fd in late]
         senders += [thread for _, thread in posts]
-        try:  # computed here, from the solution the child does not get; the tables need them too
-            for tables in self._late_tables(result):
-                for items, _ in posts:
-                    items.put(tables)
-        finally:
-            for items, _ in posts:
-                items.put(_END)
+        # computed here, from the solution the child does not get; the tables need them too
+        tables = self._late_tables(result)
+        self._forward(posts, tables, end=False)  # the time series now
 
         def wait():
+            self._forward(posts, tables, end=True)  # the spectra, read by now to be written
             report = _receive(self.reports)
             self.reported = report is not None
             for sender in senders:
@@ -343,12 +288,32 @@ class FigureProcess:
 
     @staticmethod
     def _late_tables(result):
-        """The ``LATE`` tables of ``result``, a message each as it is ready (a figure of
-        the time series need not wait for the circuit fits, 0.11 s of the cutoff sweep)."""
-        yield {"impedance": result.impedance}
+        """The ``LATE`` tables of ``result`` in two messages: the time series (computed
+        here), then the spectra with their circuit fits (recorded meanwhile by a spectra
+        process, ``simulation/spectra_process.py``, or here when first read)."""
         yield {"timeseries": result.timeseries}
-        if result.impedance is not None:
-            yield {"impedance_fits": result.impedance_fits}
+        spectra = {"impedance": result.impedance}
+        if spectra["impedance"] is not None:
+            spectra["impedance_fits"] = result.impedance_fits
+        yield spectra
+
+    @staticmethod
+    def _forward(posts, tables, end):
+        """Put the next message of ``tables`` (``end``: all that are left, then ``_END``)
+        into the senders' queues ``posts``; ``_END`` also when computing one fails."""
+        try:
+            for message in tables:
+                for items, _ in posts:
+                    items.put(message)
+                if not end:
+                    return
+        except BaseException:
+            end = True
+            raise
+        finally:
+            if end:
+                for items, _ in posts:
+                    items.put(_END)
 
     def _close_pipes(self):
         """Close the pipes not handed to a sender: the child sees their end."""
@@ -373,4 +338,4 @@ class FigureProcess:
             status = 0
         self._close_pipes()
         os.close(self.reports)
-        self.ended = _ended(status)
+        self.ended = ended(status)

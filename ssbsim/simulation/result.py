@@ -51,11 +51,16 @@ class Result:
     @property
     def impedance(self):
         """DataFrame of the recorded spectra, or None. ``ssbsim run`` with figure processes
-        records them after handing the cycle table to those (``run(..., spectra_later=True)``):
-        given a function, the first read calls it."""
+        records them after handing the cycle table to those (``run(..., spectra_later=True)``),
+        or has them recorded by a spectra process (``simulation/spectra_process.py``): given
+        a function, the first read calls it (returning the spectra, or the spectra and
+        their circuit fits)."""
         value = self.__dict__.get("impedance")
         if callable(value):
-            value = self.__dict__["impedance"] = value()
+            value = value()
+            if isinstance(value, tuple):  # recorded by a spectra process, with their circuit fits
+                value, self.__dict__["impedance_fits"] = value
+            self.__dict__["impedance"] = value
         return value
 
     @impedance.setter
@@ -71,11 +76,11 @@ class Result:
     @cached_property
     def impedance_fits(self):
         """The paper's equivalent-circuit fit of every recorded spectrum (DataFrame)."""
-        from ..observables.circuit_fit import fit_spectra
+        from ..observables.circuit_fit import fit_run_spectra
 
-        requests = self.experiment.impedance_requests()
-        before_cycling = {0} if requests and requests[0][:2] == (0, 0) else set()
-        return fit_spectra(self.impedance, initial=before_cycling)
+        impedance = self.impedance  # spectra recorded elsewhere come with their fits
+        fitted = self.__dict__.get("impedance_fits")
+        return fitted if fitted is not None else fit_run_spectra(impedance, self.experiment.impedance_requests())
 
     @cached_property
     def timeseries(self):

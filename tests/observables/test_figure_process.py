@@ -8,10 +8,9 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-from ssbsim_processes import ENV, previous_run, start  # tests/ssbsim_processes.py
+from ssbsim_processes import ENV, previous_run, processes_of, start  # tests/ssbsim_processes.py
 
 from ssbsim.cli import main
 from ssbsim.observables.figure_process import FigureProcess, can_fork
@@ -51,20 +50,6 @@ def ssbsim(tmp_path, make, *argv):
         text=True,
         timeout=600,
     )
-
-
-def processes_of(tmp_path):
-    """Running processes whose command line names ``tmp_path``'s experiment (the forked
-    figure processes keep their parent's)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and b"short.toml" in (entry / "cmdline").read_bytes():
-                if (entry / "cwd").resolve() == tmp_path.resolve():
-                    found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
 
 
 PLAIN = ""
