@@ -48,14 +48,19 @@ def test_a_run_without_spectra_forks_no_spectra_process(tmp_path):
     assert process.pid is None and result.impedance is None
 
 
-#: ``ssbsim ARGV`` with the spectra process's table function replaced by argv[1] (``make``)
+#: ``ssbsim ARGV`` with the spectra process's table function (or, given ``build``, the
+#: impedance model) replaced by argv[1] (``make``)
 RUN = """
 import sys
+import ssbsim.simulation.run as run
 import ssbsim.simulation.spectra_process as spectra_process
 from ssbsim.cli import main
 namespace = {}
 exec(sys.argv[1], namespace)
-spectra_process.spectra_table = namespace["make"]
+if "build" in namespace:
+    run.ImpedanceModel = namespace["build"]
+else:
+    spectra_process.spectra_table = namespace["make"]
 sys.exit(main(sys.argv[2:]))
 """
 
@@ -70,8 +75,9 @@ sys.exit(main(sys.argv[2:]))
             "ssbsim: error: cannot write out: the impedance spectra were not recorded: their process ended "
             "(killed by signal 9); the previous outputs in out are intact",
         ),
+        ("def build(values, options):\n    raise ValueError('a model bug')", "ValueError: a model bug"),
     ],
-    ids=["exception", "killed"],
+    ids=["exception", "killed", "model"],
 )
 def test_spectra_that_fail_in_their_process_fail_the_run(tmp_path, make, message, figures):
     """The exception comes back to the parent, a process that died is an error: exit 1,
