@@ -42,6 +42,7 @@ from ..errors import OutputError
 from ..forked import can_fork, ended, portable
 from ..forked import receive as _receive
 from ..forked import send as _send
+from .run_figures import FigureTables
 
 #: what ends a sender's queue (``_post``)
 _END = None
@@ -226,6 +227,9 @@ class FigureProcess:
         """Fork the figure process; None where forking is not safe (see the module docstring)."""
         if not can_fork():
             return None
+        import numpy  # noqa: F401 - the run imports them too: shared with the figure processes
+        import pandas  # noqa: F401
+
         jobs = [os.pipe(), os.pipe()]  # one for each drawing process: its reader alone
         late = [os.pipe(), os.pipe()]
         reports_read, reports_write = os.pipe()
@@ -258,9 +262,7 @@ class FigureProcess:
         goes at once, the ``LATE`` tables as they are computed here -- the spectra first,
         if ``result`` records them on first use (``run(..., spectra_later=True)``) -- while
         the figures of the cycle table are drawn."""
-        view = object.__new__(type(result))  # not copy(): that would record the spectra now
-        view.__dict__.update({key: value for key, value in vars(result).items() if key not in LATE})
-        view.solution = None
+        view = FigureTables(result)  # without PyBaMM's solution, nor any object of PyBaMM's
         jobs, self.jobs = self.jobs, []
         senders = [_post(fd, (view, str(folder)), _END)[1] for fd in jobs]
         late, self.late = self.late, []

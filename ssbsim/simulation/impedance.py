@@ -176,11 +176,20 @@ def spectrum_points(solution, requests, state):
 
 def spectra_table(model, points, inputs=None):
     """DataFrame (COLUMNS) of the spectra of ``model`` at ``points`` (``spectrum_points``)."""
+    return spectra_frame([spectrum_row(model, *point, inputs=inputs) for point in points])
+
+
+def spectrum_row(model, cycle, freqs, y, inputs=None):
+    """(cycle, frequencies, Z [Ohm cm2]) of ``model`` about state ``y``: a row of ``spectra_frame``."""
+    return cycle, freqs, model.spectrum(y, freqs, inputs=inputs) * OHM_M2_TO_OHM_CM2
+
+
+def spectra_frame(rows):
+    """DataFrame (COLUMNS) of the spectra ``rows`` (``spectrum_row``), numbered in order."""
     import pandas as pd
 
     frames = []
-    for cycle, freqs, y in points:
-        z = model.spectrum(y, freqs, inputs=inputs) * OHM_M2_TO_OHM_CM2
+    for cycle, freqs, z in rows:
         frames.append(
             pd.DataFrame(
                 {

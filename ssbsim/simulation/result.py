@@ -10,6 +10,7 @@ import pandas as pd
 from .. import atomic
 from ..errors import InputError
 from ..observables.cycles import cycle_table
+from ..observables.run_figures import RunFigures
 from ..observables.timeseries import timeseries
 from ..outputs import owned_by, save_folder
 from ..parameters.registry import CELL, COMPOSITE, count_anions
@@ -26,7 +27,7 @@ def anion_labels(parameters):
     return names or [f"anion{k}" for k in range(count_anions(parameters))]
 
 
-class Result:
+class Result(RunFigures):
     """``.cycles`` (DataFrame, one row per completed cycle), ``.solution`` (PyBaMM),
     ``.timeseries`` (DataFrame), plus the experiment, parameters and options used."""
 
@@ -164,38 +165,6 @@ class Result:
             return [save_png(make(), outdir / name) for name, make in self._figures().items()]
 
         return draw
-
-    def _figures(self):
-        """``{file name: function drawing it}`` of the figures this run has."""
-        return {**self._cycle_figures(), **self._impedance_figures()}
-
-    def _cycle_figures(self):
-        """``_figures`` but those of the impedance spectra (known without them)."""
-        from ..observables.figures import FIGURES
-
-        out = {}
-        if len(self.cycles):
-            has_interphase = any(col.startswith("decomposition_charge_") for col in self.cycles.columns)
-            per_gram = ("voltage_capacity.png", "dqdv.png", "capacity_efficiency.png")
-            for name, make in FIGURES.items():
-                if name == "interphase.png" and not has_interphase:
-                    continue
-                if name in per_gram and not self.active_mass_kg > 0:
-                    continue
-                out[name] = partial(make, self)
-            if self.experiment.has_sweeps:
-                from ..observables import voltammetry
-
-                out["voltammogram.png"] = partial(voltammetry.plot, self)
-        return out
-
-    def _impedance_figures(self):
-        """``_figures`` of the impedance spectra."""
-        if self.impedance is None or not len(self.impedance):
-            return {}
-        from ..observables.figures.impedance import IMPEDANCE_FIGURES
-
-        return {name: partial(make, self) for name, make in IMPEDANCE_FIGURES.items()}
 
     def plot(self, name=None):
         """The figures :meth:`save` writes, drawn now with the same functions:

@@ -165,7 +165,7 @@ def run(
     tracker = CycleProgress(spec.n_cycles, show=progress, description=spec.name)
     forked = spectra_process is not None and spectra_process.start(sim, spec)
     try:
-        solution = sim.solve(callbacks=[tracker])
+        solution = sim.solve(callbacks=[tracker, spectra_process.callback(sim)] if forked else [tracker])
     except Exception as err:  # solver or PyBaMM failure with valid input
         reason = " ".join(str(err).split())
         partial = getattr(sim, "solution", None) if isinstance(err, pybamm.SolverError) else None

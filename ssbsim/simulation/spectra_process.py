@@ -22,11 +22,14 @@ its pipe -- also when the parent is killed. :meth:`close` kills it unless it has
 tables, and reaps it."""
 
 import os
+import select
 import signal
+
+import pybamm
 
 from ..errors import OutputError
 from ..forked import can_fork, ended, portable, receive, send
-from .impedance import spectra_table, spectrum_points, state_vector
+from .impedance import spectra_frame, spectrum_row, state_point, state_vector
 
 
 class SpectraProcess:
@@ -36,6 +39,9 @@ class SpectraProcess:
     def __init__(self):
         self.pid = None
         self.jobs = self.tables = None  # the pipes' ends in the parent
+        self.layout = None  # (slices, size) of the child's impedance model, once received
+        self.streamed = {}  # request index -> (step solution, index) whose state was handed over
+        self.pending = []  # states reached before the layout arrived: (request index, step solution, index)
         self.done = False
         self.ended = "not started"
 
@@ -53,31 +59,73 @@ class SpectraProcess:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 os.close(jobs_write)
                 os.close(tables_read)
-                _serve(simulation.impedance_model, spec, jobs_read, tables_write)
+                _serve(simulation.impedance_model, spec.impedance_requests(), jobs_read, tables_write)
                 status = 0
             finally:
                 os._exit(status)
         os.close(jobs_read)
         os.close(tables_write)
         self.pid, self.jobs, self.tables, self.ended = pid, jobs_write, tables_read, "running"
+        self.requests = spec.impedance_requests()
         return True
 
-    def hand(self, solution, spec):
-        """Hand the states of the spectra of ``solution`` to the child; returns a function
-        that waits for (spectra, circuit fits) and returns them (``Result.impedance``)."""
-        layout = receive(self.tables)  # sent while the parent solved
-        if layout is None:
+    def callback(self, simulation):
+        """A PyBaMM callback that hands over the state of each spectrum as the solve
+        reaches it (``Streamer``)."""
+        return Streamer(self, simulation)
+
+    def reached(self, k, solution, index):
+        """The solve reached the state of spectrum request ``k``: point ``index`` of the
+        step ``solution``; handed over now if the child's layout has arrived."""
+        self.streamed[k] = (solution, index)
+        self.pending.append((k, solution, index))
+        if self.layout is None and select.select([self.tables], [], [], 0)[0]:
+            self.layout = receive(self.tables)  # a failure is raised after the solve, by ``hand``
+        if isinstance(self.layout, tuple):
+            self._send_pending()
+
+    def _check_layout(self):
+        """The child's layout, read now if it has not arrived; its failure raised."""
+        if self.layout is None:
+            self.layout = receive(self.tables)
+            if self.layout is None:
+                self.close()
+                raise OutputError(f"the impedance spectra were not recorded: their process ended ({self.ended})")
+        if isinstance(self.layout, BaseException):
             self.close()
-            raise OutputError(f"the impedance spectra were not recorded: their process ended ({self.ended})")
-        if isinstance(layout, BaseException):
-            self.close()
-            raise layout
-        slices, size = layout
-        points = spectrum_points(solution, spec.impedance_requests(), lambda *at: state_vector(slices, size, *at))
+            raise self.layout
+        return self.layout
+
+    def _send_pending(self):
+        slices, size = self.layout
+        pending, self.pending = self.pending, []
+        for k, solution, index in pending:
+            cycle, _, step = self.requests[k]
+            self._send(("point", (k, (cycle, step.frequencies(), state_vector(slices, size, solution, index)))))
+
+    def _send(self, message):
         try:
-            send(self.jobs, points)
+            send(self.jobs, message)
         except OSError:  # the child is gone: the tables' end of file says so
             pass
+
+    def hand(self, solution, spec):
+        """Hand the states of the spectra of ``solution`` not handed over during the
+        solve to the child, and the order of all; returns a function that waits for
+        (spectra, circuit fits) and returns them (``Result.impedance``)."""
+        slices, size = self._check_layout()  # sent while the parent solved
+        self.pending = []
+        plan = []
+        for k, (cycle, done, step) in enumerate(self.requests):
+            where = state_point(solution, cycle, done)
+            if where is None:
+                continue
+            sent = self.streamed.get(k)
+            if sent is not None and sent[0] is where[0] and sent[1] == where[1]:
+                plan.append((k, None))  # its state was handed over during the solve
+            else:
+                plan.append((k, (cycle, step.frequencies(), state_vector(slices, size, *where))))
+        self._send(("plan", plan))
         os.close(self.jobs)
         self.jobs = None
 
@@ -115,11 +163,41 @@ class SpectraProcess:
         self.ended = ended(status)
 
 
-def _serve(impedance_model, spec, jobs, tables):
+class Streamer(pybamm.callbacks.Callback):
+    """Tells the spectra process (``SpectraProcess.reached``) the state of a spectrum
+    when the solve reaches it: the end of the cycling step it follows, or the start of
+    the first step for a spectrum before any cycling -- where ``impedance.state_point``
+    takes it when that step has points; ``hand`` checks that it did (the same step
+    solution) and sends any other state after the solve. The step's solution is the one
+    the simulation last decoded (``pybamm_simulation.Simulation``, "unified" mode)."""
+
+    def __init__(self, process, simulation):
+        self.process, self.simulation = process, simulation
+        self.wanted = {}  # (cycle from 0, steps done) -> [(request index, point index)]
+        for k, (cycle, done, _) in enumerate(process.requests):
+            if done or cycle == 0:
+                self.wanted.setdefault((cycle, max(done, 1)), []).append((k, -1 if done else 0))
+        self.cycle = self.step = 0
+
+    def on_cycle_start(self, logs):
+        self.cycle = logs["cycle number"][0] - 1
+
+    def on_step_start(self, logs):
+        self.step = logs["step number"][0]
+
+    def on_step_end(self, logs):
+        for k, index in self.wanted.get((self.cycle, self.step), ()):
+            solution = getattr(self.simulation, "last_step_solution", None)
+            if solution is not None and not isinstance(solution, pybamm.EmptySolution) and len(solution.t):
+                self.process.reached(k, solution, index)
+
+
+def _serve(impedance_model, requests, jobs, tables):
     """The child: build the impedance model (``impedance_model``: the simulation's
-    function building it), send its layout, take the states, send (spectra, fits); an
-    exception is sent in place of either."""
-    from ..observables.circuit_fit import fit_run_spectra
+    function building it), send its layout, record the spectrum of each state as it
+    arrives and fit it, then, given the order of all, send (spectra, fits); an exception
+    is sent in place of either."""
+    from ..observables.circuit_fit import before_cycling, fit_row, fit_run_spectra, fit_table
 
     try:
         model = impedance_model()
@@ -127,12 +205,27 @@ def _serve(impedance_model, spec, jobs, tables):
         send(tables, portable(err, "building the impedance model in the spectra process"))
         return
     send(tables, (model.slices, model.size))
-    points = receive(jobs)
-    if points is None:  # the run failed: no spectra wanted
-        return
+    initial, done = before_cycling(requests), {}  # request index -> (spectrum row, fit row)
     try:
-        spectra = spectra_table(model, points)
-        reply = (spectra, fit_run_spectra(spectra, spec.impedance_requests()))
+        while (message := receive(jobs)) is not None:
+            kind, body = message
+            if kind == "point":  # recorded and fitted as numbered when every request is reached
+                k, point = body
+                row = spectrum_row(model, *point)
+                cycle, freqs, z = row
+                done[k] = row, fit_row(k, cycle + 1, freqs, z.real + 1j * z.imag, initial)
+                continue
+            rows = [done[k][0] if point is None else spectrum_row(model, *point) for k, point in body]
+            spectra = spectra_frame(rows)
+            numbered = [k for k, _ in body] == list(range(len(body)))
+            if numbered and all(point is None for _, point in body) and body:
+                fits = fit_table([done[k][1] for k, _ in body])
+            else:
+                fits = fit_run_spectra(spectra, requests)
+            reply = spectra, fits
+            break
+        else:
+            return  # the run failed: no spectra wanted
     except Exception as err:
         reply = portable(err, "recording the impedance spectra in the spectra process")
     send(tables, reply)

@@ -67,6 +67,24 @@ def test_the_figures_are_written_when_the_command_exits_and_the_parent_never_imp
     assert not [n for n in os.listdir(tmp_path) if ".ssbsim-" in n] and processes_of(tmp_path) == []
 
 
+#: a dQ/dV figure that fails if its process has imported PyBaMM
+WITHOUT_PYBAMM = (
+    "import sys\nfrom ssbsim.observables.figures.cycling import dqdv_figure\n"
+    "def make(result):\n"
+    "    assert 'pybamm' not in sys.modules, 'the figure process imported PyBaMM'\n"
+    "    return dqdv_figure(result)"
+)
+
+
+@pytest.mark.skipif(not can_fork(), reason="Linux: figures drawn by forked processes")
+def test_the_figure_processes_never_import_pybamm(tmp_path):
+    """They are forked before the run imports PyBaMM and draw from its tables alone
+    (``run_figures.FigureTables``): PyBaMM's import is not theirs to pay."""
+    done = ssbsim(tmp_path, WITHOUT_PYBAMM)
+    assert done.returncode == 0, done.stderr
+    assert "dqdv.png" in {p.name for p in (tmp_path / "out").iterdir()}
+
+
 @pytest.mark.parametrize(
     "make, status, message",
     [

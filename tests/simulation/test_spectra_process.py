@@ -48,7 +48,7 @@ def test_a_run_without_spectra_forks_no_spectra_process(tmp_path):
     assert process.pid is None and result.impedance is None
 
 
-#: ``ssbsim ARGV`` with the spectra process's table function (or, given ``build``, the
+#: ``ssbsim ARGV`` with the spectra process's spectrum function (or, given ``build``, the
 #: impedance model) replaced by argv[1] (``make``)
 RUN = """
 import sys
@@ -60,7 +60,7 @@ exec(sys.argv[1], namespace)
 if "build" in namespace:
     run.ImpedanceModel = namespace["build"]
 else:
-    spectra_process.spectra_table = namespace["make"]
+    spectra_process.spectrum_row = namespace["make"]
 sys.exit(main(sys.argv[2:]))
 """
 
@@ -69,9 +69,9 @@ sys.exit(main(sys.argv[2:]))
 @pytest.mark.parametrize(
     "make, message",
     [
-        ("def make(model, points):\n    raise ValueError('a spectra bug')", "ValueError: a spectra bug"),
+        ("def make(model, cycle, freqs, y):\n    raise ValueError('a spectra bug')", "ValueError: a spectra bug"),
         (
-            "import os, signal\ndef make(model, points):\n    os.kill(os.getpid(), signal.SIGKILL)",
+            "import os, signal\ndef make(model, cycle, freqs, y):\n    os.kill(os.getpid(), signal.SIGKILL)",
             "ssbsim: error: cannot write out: the impedance spectra were not recorded: their process ended "
             "(killed by signal 9); the previous outputs in out are intact",
         ),
