@@ -5,9 +5,12 @@ and writes its tables (``ssbsim run``; the Python API draws them in its own proc
 macOS a fork without exec of a process that has loaded system frameworks, as NumPy's
 Accelerate BLAS, is unsafe -- Python's multiprocessing spawns there since 3.8; elsewhere
 it returns None and the figures are drawn in the process itself, after the tables) before
-the model is built. While the parent solves, the child imports matplotlib, draws a first
-figure (fonts, caches), makes the canvases of the figures (``canvas.prepare``) and forks
-a second child; both wait for a job, each on a pipe of its own. After the solve,
+it imports PyBaMM (``cli.run.start_figures``), with NumPy and pandas imported. While the
+parent imports PyBaMM (the other core is idle then) and solves, the child imports
+matplotlib, draws a first figure (fonts, caches), makes the canvases of the figures
+(``canvas.prepare``) and forks a second child; both wait for a job, each on a pipe of its
+own. Neither ever imports PyBaMM: the figures are drawn from tables
+(``run_figures.FigureTables``), and the modules they use do not import it. After the solve,
 :meth:`FigureProcess.draw` hands them the result -- its tables pickled, without the
 PyBaMM solution -- and the staging folder: the cycle table at once, then the time
 series as soon as the parent has computed it, then the impedance spectra with their

@@ -4,14 +4,19 @@ processes that draw (``observables/figure_process.py``).
 
 :meth:`SpectraProcess.start` forks the ``ssbsim`` process before the solve (``run``); the
 child builds the impedance model (``impedance.ImpedanceModel``, 0.03 s of the cutoff
-sweep) while the parent solves, and sends back the layout of its states. After the solve,
-:meth:`SpectraProcess.hand` takes the states of the spectra from the solution
-(``impedance.state_vector``, ~3 ms: only the parent has the solution) and hands them
-over; the child records the spectra (``impedance.spectra_table``) and fits the circuit
-(``circuit_fit.fit_run_spectra``), ~0.12 s of the cutoff sweep, while the parent makes
-the cycle table and the time series and writes them. The function ``hand`` returns gives
-(spectra, fits), waiting for them: the same tables, computed the same way, as in the
-process itself (``tests/simulation/test_spectra_process.py``).
+sweep) while the parent solves, and sends back the layout of its states. The states of
+the spectra are in the parent's solution only: as the solve reaches each (the end of the
+cycling step a spectrum follows, :class:`Streamer`), the parent takes it
+(``impedance.state_vector``, <1 ms) and hands it over, and the child records that spectrum
+(``impedance.spectrum_row``) and fits its circuit (``circuit_fit.fit_row``) at once, on
+the other core. After the solve, :meth:`SpectraProcess.hand` checks each against the
+solution (the state ``impedance.state_point`` takes: the same step solution and point),
+sends the states of any other spectrum and the order of all; the child sends back the
+spectra and their fits (``spectra_frame``, ``fit_table``; fitted again as a whole,
+``circuit_fit.fit_run_spectra``, unless every spectrum came during the solve, numbered as
+requested). The function ``hand`` returns gives (spectra, fits), waiting for them: the
+same tables, computed the same way, as in the process itself
+(``tests/simulation/test_spectra_process.py``).
 
 An exception in the child is raised by that function in the parent (as in a run without
 a spectra process: the same exit status); a child that died raises an ``OutputError``
@@ -39,6 +44,7 @@ class SpectraProcess:
     def __init__(self):
         self.pid = None
         self.jobs = self.tables = None  # the pipes' ends in the parent
+        self.requests = ()  # the experiment's spectra (``ExperimentSpec.impedance_requests``)
         self.layout = None  # (slices, size) of the child's impedance model, once received
         self.streamed = {}  # request index -> (step solution, index) whose state was handed over
         self.pending = []  # states reached before the layout arrived: (request index, step solution, index)

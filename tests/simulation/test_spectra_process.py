@@ -1,5 +1,6 @@
 """``ssbsim run`` records the impedance spectra and fits them in a forked process
-(``simulation/spectra_process.py``): the same tables as recorded in the process itself;
+(``simulation/spectra_process.py``), each as the solve reaches its state: the same tables
+as recorded in the process itself;
 a failure there fails the run (exit 1, the previous outputs intact, nothing left
 behind); a run whose solve fails kills it."""
 
@@ -32,6 +33,7 @@ def test_the_spectra_process_records_the_spectra_and_fits_of_the_process_itself(
     try:
         forked = run(tmp_path / "spectra.toml", spectra_process=process)
         assert process.pid is not None and callable(vars(forked)["impedance"])
+        assert sorted(process.streamed) == [0, 1]  # both handed over during the solve
         pd.testing.assert_frame_equal(forked.impedance, here.impedance, check_exact=True)
         assert "impedance_fits" in vars(forked)  # came with the spectra, not fitted here
         pd.testing.assert_frame_equal(forked.impedance_fits, here.impedance_fits, check_exact=True)
