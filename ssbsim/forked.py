@@ -5,6 +5,7 @@ an exception raised in a child travels to the parent to be raised there."""
 
 import os
 import pickle
+import signal
 import struct
 import sys
 
@@ -61,3 +62,18 @@ def portable(err, doing):
 def ended(status):
     """How a process ended, from its ``waitpid`` status."""
     return f"killed by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}"
+
+
+def reap(pid, kill, group=False):
+    """Wait for the child ``pid`` to end, killed first if ``kill`` (with ``group``, its
+    process group); how it ended (``ended``)."""
+    if kill:
+        try:
+            (os.killpg if group else os.kill)(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped elsewhere
+        status = 0
+    return ended(status)

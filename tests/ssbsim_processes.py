@@ -32,6 +32,14 @@ def start(argv, cwd, program=("-m", "ssbsim")):
             signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def finished(argv, cwd, program=("-m", "ssbsim")):
+    """``ssbsim ARGV`` (or ``python PROGRAM ARGV``) run to its end in ``cwd``: the
+    ``CompletedProcess``, its output as text."""
+    return subprocess.run(
+        [sys.executable, *program, *argv], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=600
+    )
+
+
 def previous_run(folder):
     """A previous run's outputs, to check they survive or are replaced as a whole."""
     folder.mkdir()

@@ -42,7 +42,7 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import OutputError
-from ..forked import can_fork, ended, portable
+from ..forked import can_fork, ended, portable, reap
 from ..forked import receive as _receive
 from ..forked import send as _send
 from .run_figures import FigureTables
@@ -332,15 +332,6 @@ class FigureProcess:
         if self.pid is None:
             return
         pid, self.pid = self.pid, None
-        if not self.reported:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        try:
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:  # reaped elsewhere
-            status = 0
+        self.ended = reap(pid, kill=not self.reported, group=True)
         self._close_pipes()
         os.close(self.reports)
-        self.ended = ended(status)

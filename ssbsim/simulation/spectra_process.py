@@ -33,7 +33,7 @@ import signal
 import pybamm
 
 from ..errors import OutputError
-from ..forked import can_fork, ended, portable, receive, send
+from ..forked import can_fork, portable, reap, receive, send
 from .impedance import spectra_frame, spectrum_row, state_point, state_vector
 
 
@@ -157,16 +157,7 @@ class SpectraProcess:
         if self.pid is None:
             return
         pid, self.pid = self.pid, None
-        if not self.done:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        try:
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:  # reaped elsewhere
-            status = 0
-        self.ended = ended(status)
+        self.ended = reap(pid, kill=not self.done)
 
 
 class Streamer(pybamm.callbacks.Callback):

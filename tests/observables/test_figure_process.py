@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from ssbsim_processes import ENV, previous_run, processes_of, start  # tests/ssbsim_processes.py
+from ssbsim_processes import ENV, finished, previous_run, processes_of, start  # tests/ssbsim_processes.py
 
 from ssbsim.cli import main
 from ssbsim.observables.figure_process import FigureProcess, can_fork
@@ -139,14 +139,7 @@ def test_a_run_that_fails_before_drawing_leaves_no_figure_process(tmp_path):
     written), exit 1, and the figure process, forked before the solve, is gone."""
     (tmp_path / "short.toml").write_text(FIRST_STEP_FAILS)
     argv = ["--set", "Na metal anode thickness [m]=1e-9", "--set", "Initial positive electrode stoichiometry=0.5"]
-    done = subprocess.run(
-        [sys.executable, "-m", "ssbsim", "run", "short.toml", "-o", "out", *argv],
-        cwd=tmp_path,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = finished(["run", "short.toml", "-o", "out", *argv], tmp_path)
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 2 and lines[0].startswith("ssbsim: short (1 cycles)"), done.stderr

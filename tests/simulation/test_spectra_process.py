@@ -5,12 +5,10 @@ a failure there fails the run (exit 1, the previous outputs intact, nothing left
 behind); a run whose solve fails kills it."""
 
 import os
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
-from ssbsim_processes import ENV, previous_run, processes_of  # tests/ssbsim_processes.py
+from ssbsim_processes import finished, previous_run, processes_of  # tests/ssbsim_processes.py
 
 from ssbsim.forked import can_fork
 from ssbsim.simulation.run import run
@@ -86,14 +84,7 @@ def test_spectra_that_fail_in_their_process_fail_the_run(tmp_path, make, message
     the previous outputs stay, no staging folder and no process is left behind."""
     (tmp_path / "short.toml").write_text(WITH_SPECTRA)
     before = previous_run(tmp_path / "out")
-    done = subprocess.run(
-        [sys.executable, "-c", RUN, make, "run", "short.toml", "-o", "out", "-q", "--overwrite", *figures],
-        cwd=tmp_path,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = finished(["run", "short.toml", "-o", "out", "-q", "--overwrite", *figures], tmp_path, ("-c", RUN, make))
     assert done.returncode == 1, done.stderr
     assert message in done.stderr
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == before
@@ -108,14 +99,7 @@ def test_a_run_that_fails_before_its_spectra_leaves_no_spectra_process(tmp_path)
         f'[[block]]\nsteps = [{IMPEDANCE}, "Discharge at 1C until 2.5 V", "Charge at 1C until 4.15 V"]\n'
     )
     argv = ["--set", "Na metal anode thickness [m]=1e-9", "--set", "Initial positive electrode stoichiometry=0.5"]
-    done = subprocess.run(
-        [sys.executable, "-m", "ssbsim", "run", "short.toml", "-o", "out", *argv],
-        cwd=tmp_path,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = finished(["run", "short.toml", "-o", "out", *argv], tmp_path)
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip().splitlines()[-1].endswith("; nothing written to out")
     assert not (tmp_path / "out").exists() and processes_of(tmp_path) == []
