@@ -21,8 +21,18 @@ def can_fork():
 
 def send(fd, obj):
     """Write ``obj`` pickled, after its length, to the file descriptor ``fd``."""
+    write_all(fd, message(obj))
+
+
+def message(obj):
+    """``obj`` as :func:`send` writes it: its pickle after its length."""
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(_LENGTH.pack(len(data)) + data)
+    return _LENGTH.pack(len(data)) + data
+
+
+def write_all(fd, data):
+    """Write the bytes ``data`` to the file descriptor ``fd``."""
+    view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
 

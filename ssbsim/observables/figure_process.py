@@ -42,7 +42,7 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import OutputError
-from ..forked import can_fork, ended, portable, reap
+from ..forked import can_fork, ended, message, portable, reap, write_all
 from ..forked import receive as _receive
 from ..forked import send as _send
 from .run_figures import FigureTables
@@ -51,19 +51,32 @@ from .run_figures import FigureTables
 _END = None
 
 
+class _Outbox:
+    """A sender's queue (``_post``): what is put is pickled at once, by the thread that
+    puts it; the sender thread only writes. (Pickled in the sender, the cycle table
+    reached the figure processes ~30 ms after the solve instead of ~3: the thread took
+    turns at the GIL with the run computing its time series.)"""
+
+    def __init__(self):
+        self.queue = queue.SimpleQueue()
+
+    def put(self, obj):
+        self.queue.put(obj if obj is _END else message(obj))
+
+
 def _post(fd, *objs):
     """Send ``objs`` and then what is put into the returned queue to ``fd``, in order, in a
     thread, which closes ``fd`` at ``_END``: the reader may still be importing or
     drawing, and a pipe holds 64 kB (a run's tables ~1 MB). A reader that is gone (the
     figure process ended) leaves the thread to end at once. Returns (queue, thread)."""
-    items = queue.SimpleQueue()
+    items = _Outbox()
     for obj in objs:
         items.put(obj)
 
     def send():
         try:
-            while (obj := items.get()) is not _END:
-                _send(fd, obj)
+            while (data := items.queue.get()) is not _END:
+                write_all(fd, data)
         except OSError:  # the child is gone: wait() says so
             pass
         finally:
@@ -79,6 +92,7 @@ def _warm_up():
     canvases of the run's figures (``canvas.prepare``)."""
     from io import BytesIO
 
+    from ..protocol import experiment_file  # noqa: F401 - unpickled with the job (~10 ms, not after the solve)
     from . import dqdv, labels  # noqa: F401 - imported for the figures
     from .figures import impedance  # noqa: F401
     from .figures.canvas import PNG_DPI, prepare, subplots
