@@ -46,7 +46,7 @@ class SpectraProcess:
         self.jobs = self.tables = None  # the pipes' ends in the parent
         self.requests = ()  # the experiment's spectra (``ExperimentSpec.impedance_requests``)
         self.layout = None  # (slices, size) of the child's impedance model, once received
-        self.streamed = {}  # request index -> (step solution, index) whose state was handed over
+        self.streamed = {}  # request index -> (step solution, index) whose state was sent
         self.pending = []  # states reached before the layout arrived: (request index, step solution, index)
         self.done = False
         self.ended = "not started"
@@ -83,7 +83,6 @@ class SpectraProcess:
     def reached(self, k, solution, index):
         """The solve reached the state of spectrum request ``k``: point ``index`` of the
         step ``solution``; handed over now if the child's layout has arrived."""
-        self.streamed[k] = (solution, index)
         self.pending.append((k, solution, index))
         if self.layout is None and select.select([self.tables], [], [], 0)[0]:
             self.layout = receive(self.tables)  # a failure is raised after the solve, by ``hand``
@@ -107,6 +106,7 @@ class SpectraProcess:
         pending, self.pending = self.pending, []
         for k, solution, index in pending:
             cycle, _, step = self.requests[k]
+            self.streamed[k] = (solution, index)
             self._send(("point", (k, (cycle, step.frequencies(), state_vector(slices, size, solution, index)))))
 
     def _send(self, message):
@@ -120,7 +120,7 @@ class SpectraProcess:
         solve to the child, and the order of all; returns a function that waits for
         (spectra, circuit fits) and returns them (``Result.impedance``)."""
         slices, size = self._check_layout()  # sent while the parent solved
-        self.pending = []
+        self.pending = []  # states reached before the layout arrived: sent with the plan
         plan = []
         for k, (cycle, done, step) in enumerate(self.requests):
             where = state_point(solution, cycle, done)

@@ -41,6 +41,33 @@ def test_the_spectra_process_records_the_spectra_and_fits_of_the_process_itself(
     assert process.pid is None and process.ended == "exit 0"
 
 
+def test_states_reached_before_the_impedance_model_is_built_are_sent_after_the_solve(tmp_path, monkeypatch):
+    """The spectra process builds its model while the run solves; a run that reaches its
+    spectra first (here: the model takes 2 s more) sends their states with the order of
+    all, after the solve: the same tables."""
+    import time
+
+    import ssbsim.simulation.run as run_module
+
+    (tmp_path / "spectra.toml").write_text(WITH_SPECTRA)
+    here = run(tmp_path / "spectra.toml")
+    build = run_module.ImpedanceModel
+
+    def slow(values, options):
+        time.sleep(2)
+        return build(values, options)
+
+    monkeypatch.setattr(run_module, "ImpedanceModel", slow)  # in the process forked by the run
+    process = SpectraProcess()
+    try:
+        forked = run(tmp_path / "spectra.toml", spectra_process=process)
+        assert process.streamed == {}  # none sent during the solve
+        pd.testing.assert_frame_equal(forked.impedance, here.impedance, check_exact=True)
+        pd.testing.assert_frame_equal(forked.impedance_fits, here.impedance_fits, check_exact=True)
+    finally:
+        process.close()
+
+
 def test_a_run_without_spectra_forks_no_spectra_process(tmp_path):
     (tmp_path / "short.toml").write_text('[[block]]\nsteps = ["Charge at 1C until 4.15 V"]\n')
     process = SpectraProcess()
