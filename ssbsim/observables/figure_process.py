@@ -250,7 +250,9 @@ class FigureProcess:
         jobs = [os.pipe(), os.pipe()]  # one for each drawing process: its reader alone
         late = [os.pipe(), os.pipe()]
         reports_read, reports_write = os.pipe()
-        gc.freeze()  # idempotent; see cli/run.py: the pages shared since the fork stay shared
+        # no gc.freeze() here: forked before PyBaMM is imported, the two share little, and a
+        # freeze undone when the command fails at once (cli.main unfreezes for a caller in the
+        # same process) left that caller's collector collecting its whole heap far more often
         pid = os.fork()
         if pid == 0:  # the child: never returns into the caller
             status = 1
