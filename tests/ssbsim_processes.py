@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 ENV = {**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true", "MPLBACKEND": "Agg"}
 
@@ -31,9 +32,31 @@ def start(argv, cwd, program=("-m", "ssbsim")):
             signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def finished(argv, cwd, program=("-m", "ssbsim")):
+    """``ssbsim ARGV`` (or ``python PROGRAM ARGV``) run to its end in ``cwd``: the
+    ``CompletedProcess``, its output as text."""
+    return subprocess.run(
+        [sys.executable, *program, *argv], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=600
+    )
+
+
 def previous_run(folder):
     """A previous run's outputs, to check they survive or are replaced as a whole."""
     folder.mkdir()
     (folder / "cycles.csv").write_text("cycle\nold\n")
     (folder / "run.json").write_text('{"old": true}\n')
     return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def processes_of(tmp_path, name="short.toml"):
+    """Running processes whose command line names the experiment ``name`` and whose
+    folder is ``tmp_path`` (the forked figure and spectra processes keep their parent's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and name.encode() in (entry / "cmdline").read_bytes():
+                if (entry / "cwd").resolve() == tmp_path.resolve():
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found

@@ -137,3 +137,22 @@ def test_an_interrupted_run_leaves_pybamms_log_level(monkeypatch):
     with pytest.raises(interrupt.Interrupted):
         ssbsim.run("rate_test")
     assert pybamm.logger.level == level
+
+
+@pytest.mark.parametrize("chosen", [None, "2"])
+def test_the_ssbsim_process_runs_openblas_on_one_thread_unless_the_user_chose(chosen):
+    """``cli.setup_process`` sets ``OPENBLAS_NUM_THREADS`` before NumPy is imported (its
+    idle threads only spin on ssbsim's small matrices); a user's choice is kept. Importing
+    ssbsim alone sets nothing (above)."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if chosen is not None:
+        env["OPENBLAS_NUM_THREADS"] = chosen
+    out = python(
+        "import os, sys\n"
+        "from ssbsim.cli import setup_process\n"
+        "assert 'numpy' not in sys.modules\n"
+        "setup_process('list')\n"
+        "print(os.environ['OPENBLAS_NUM_THREADS'])\n",
+        env=env,
+    )
+    assert out.split() == [chosen or "1"]

@@ -46,39 +46,52 @@ def add(sub):
         action="store_true",
         help="long protocols: simulate representative cycles, extrapolate the slow states in between",
     )
-    run.set_defaults(func=command)
+    run.set_defaults(func=command, before_pybamm=start_figures)
+
+
+def start_figures(args):
+    """Fork the figure processes (``args.painter``) before this process imports PyBaMM:
+    they import matplotlib and warm up while it imports PyBaMM and solves, and they never
+    import PyBaMM; None with ``--no-figures`` or where forking is unsafe (the figures are
+    then drawn here). ``command`` closes them (``cli.main`` too, if it never runs)."""
+    from ..observables.figure_process import FigureProcess
+
+    args.painter = None if args.no_figures else FigureProcess.start()
 
 
 def command(args):
     from ..model.options import ModelOptions
-    from ..observables.figure_process import FigureProcess
     from ..simulation.result import RUN_FILES
     from ..simulation.run import prepare
+    from ..simulation.spectra_process import SpectraProcess
 
-    overrides = pairs(args.set, "--set", number)
-    options = pairs(args.option, "--option", lambda name, value: value)
-    ModelOptions(options, source="--option")  # name --option, not the merged options, in errors
-    spec, pset, _ = prepare(args.experiment, args.parameter_set, overrides, options)
-    outdir = args.output or f"results/{spec.name}"
-    check_output(outdir, RUN_FILES, overwrite=args.overwrite)  # before anything is computed
-    # what is alive now (modules, inputs) lives to the end: left out of the garbage
-    # collections, the one at exit included, which visit every tracked object (CPU time per
-    # run 2.7 -> 2.3 s without figures, at load 10) and, with figure processes, would copy
-    # every page they visit once a fork shares it (main() unfreezes for a caller in the
-    # same process)
-    gc.freeze()
-    painter = None
+    painter, spectra = getattr(args, "painter", None), SpectraProcess()
     try:
-        # the figures in other processes, forked now: they import matplotlib while this one solves
-        painter = None if args.no_figures or spec.has_sweeps else FigureProcess.start()
-        return _run(args, spec, pset, overrides, options, outdir, figures=painter or not args.no_figures)
+        overrides = pairs(args.set, "--set", number)
+        options = pairs(args.option, "--option", lambda name, value: value)
+        ModelOptions(options, source="--option")  # name --option, not the merged options, in errors
+        spec, pset, _ = prepare(args.experiment, args.parameter_set, overrides, options)
+        outdir = args.output or f"results/{spec.name}"
+        check_output(outdir, RUN_FILES, overwrite=args.overwrite)  # before anything is computed
+        if spec.has_sweeps and painter is not None:  # a voltammogram is drawn here, from the solution
+            painter.close()
+            painter = None
+        # what is alive now (modules, inputs) lives to the end: left out of the garbage
+        # collections, the one at exit included, which visit every tracked object (CPU time per
+        # run 2.7 -> 2.3 s without figures, at load 10) and, with the spectra process, would copy
+        # every page it visits once a fork shares it (main() unfreezes for a caller in the
+        # same process)
+        gc.freeze()
+        return _run(args, spec, pset, overrides, options, outdir, painter or not args.no_figures, spectra)
     finally:
+        spectra.close()
         if painter is not None:
             painter.close()
 
 
-def _run(args, spec, pset, overrides, options, outdir, figures):
-    """Solve, then write the outputs (``figures``: as ``Result.write_files`` takes them)."""
+def _run(args, spec, pset, overrides, options, outdir, figures, spectra):
+    """Solve, then write the outputs (``figures``: as ``Result.write_files`` takes them;
+    ``spectra``: the ``SpectraProcess`` the run may fork to record its spectra)."""
     from ..simulation.result import format_table
     from ..simulation.run import run
 
@@ -94,7 +107,9 @@ def _run(args, spec, pset, overrides, options, outdir, figures):
                 result = run_extrapolated(spec, args.parameter_set, overrides=overrides, options=options)
             else:  # the inputs loaded and checked above
                 later = figures not in (True, False)  # a figure process: the spectra after the cycle table
-                result = run(spec, pset, options=options, progress=not args.quiet, spectra_later=later)
+                result = run(
+                    spec, pset, options=options, progress=not args.quiet, spectra_later=later, spectra_process=spectra
+                )
         except (SimulationError, interrupt.Interrupted) as err:
             partial = getattr(err, "result", None)
             if partial is not None and len(partial.cycles):

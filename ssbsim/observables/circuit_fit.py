@@ -139,8 +139,28 @@ def fit_spectra(spectra, initial=()):
         return pd.DataFrame(columns=FIT_COLUMNS)
     for n, part in spectra.groupby("spectrum", sort=True):
         z = part["z_real_ohm_cm2"].to_numpy() + 1j * part["z_imag_ohm_cm2"].to_numpy()
-        circuit = INITIAL if n in initial else PAPER
-        row = {"spectrum": int(n), "cycle": int(part["cycle"].iloc[0])}
-        row |= fit_spectrum(part["frequency_Hz"].to_numpy(), z, circuit)
-        rows.append(row)
+        rows.append(fit_row(n, part["cycle"].iloc[0], part["frequency_Hz"].to_numpy(), z, initial))
+    return fit_table(rows)
+
+
+def fit_row(n, cycle, frequency, z, initial=()):
+    """The row of ``fit_spectra``'s table of spectrum ``n`` (of ``cycle``)."""
+    return {"spectrum": int(n), "cycle": int(cycle)} | fit_spectrum(frequency, z, INITIAL if n in initial else PAPER)
+
+
+def fit_table(rows):
+    """``fit_spectra``'s table of its ``rows`` (``fit_row``)."""
     return pd.DataFrame(rows, columns=FIT_COLUMNS)
+
+
+def fit_run_spectra(spectra, requests):
+    """``fit_spectra`` of a run's spectra: its ``requests``
+    (``ExperimentSpec.impedance_requests()``) tell whether the first was taken before
+    any cycling (at the initial OCV)."""
+    return fit_spectra(spectra, initial=before_cycling(requests))
+
+
+def before_cycling(requests):
+    """``fit_spectra``'s ``initial`` of a run's spectra ``requests``: {0} if the first was
+    taken before any cycling, else none."""
+    return {0} if requests and requests[0][:2] == (0, 0) else set()

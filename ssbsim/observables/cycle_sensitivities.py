@@ -31,12 +31,14 @@ differences (``fit/jacobian.py``).
 """
 
 import numpy as np
-import pybamm
 
+from ..pybamm_import import import_pybamm
 from ..simulation.event_sensitivities import points_jacobian, variable_sensitivity
 from ..simulation.step_interpolation import StepInterpolant
 from .cycles import END_OF_CYCLE, ENERGY_COLUMNS, OHM_M2_TO_OHM_CM2, charge_and_discharge
 from .quadrature import interior_nodes, subdivisions
+
+pybamm = import_pybamm()  # not imported by the package: the figure processes draw without PyBaMM
 
 #: cycle-table columns with derivatives here
 COLUMNS = (

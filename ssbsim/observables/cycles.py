@@ -16,11 +16,13 @@ solver's atol, ``inventory_share``).
 
 import numpy as np
 import pandas as pd
-import pybamm
 
 from ..protocol.steps import upper_cutoff
+from ..pybamm_import import import_pybamm
 from .points import FIRST, LAST, PointValues
 from .quadrature import step_energies
+
+pybamm = import_pybamm()  # not imported by the package: the figure processes draw without PyBaMM
 
 #: cycles.csv column -> model variable, for the state read at the end of each cycle
 END_OF_CYCLE = {

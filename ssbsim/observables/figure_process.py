@@ -5,16 +5,20 @@ and writes its tables (``ssbsim run``; the Python API draws them in its own proc
 macOS a fork without exec of a process that has loaded system frameworks, as NumPy's
 Accelerate BLAS, is unsafe -- Python's multiprocessing spawns there since 3.8; elsewhere
 it returns None and the figures are drawn in the process itself, after the tables) before
-the model is built. While the parent solves, the child imports matplotlib, draws a first
-figure (fonts, caches), makes the canvases of the figures (``canvas.prepare``) and forks
-a second child; both wait for a job, each on a pipe of its own. After the solve,
+it imports PyBaMM (``cli.run.start_figures``), with NumPy and pandas imported. While the
+parent imports PyBaMM (the other core is idle then) and solves, the child imports
+matplotlib, draws a first figure (fonts, caches), makes the canvases of the figures
+(``canvas.prepare``) and forks a second child; both wait for a job, each on a pipe of its
+own. Neither ever imports PyBaMM: the figures are drawn from tables
+(``run_figures.FigureTables``), and the modules they use do not import it. After the solve,
 :meth:`FigureProcess.draw` hands them the result -- its tables pickled, without the
-PyBaMM solution -- and the staging folder: the cycle table at once, then the impedance
-spectra (recorded now: ``run(..., spectra_later=True)``), the time series and the circuit
-fits (``LATE``), each as soon as the parent has computed it, read when a figure needs it;
-the parent writes cycles.csv, the time series and the spectra meanwhile. The two take
-the figures one at a time from a shared queue (a pipe of indices into ``ORDER``, one
-byte each; those of the cycle table first), each writing its figures into the folder
+PyBaMM solution -- and the staging folder: the cycle table at once, then the time
+series as soon as the parent has computed it, then the impedance spectra with their
+circuit fits (``LATE``; recorded meanwhile by the spectra process,
+``simulation/spectra_process.py``, else here when first read), each read when a figure
+needs it; the parent writes cycles.csv, the time series and the spectra meanwhile. The
+two take the figures one at a time from a shared queue (a pipe of indices into
+``ORDER``, one byte each; those of the cycle table first), each writing its figures into the folder
 (``save_png``: atomically), an impedance figure only if the spectra hold any; the first
 reports on all of them. The function
 ``draw`` returns waits for that report and returns the paths; a figure that failed in a
@@ -31,48 +35,33 @@ failed, a second Ctrl-C) and reaps the child."""
 
 import gc
 import os
-import pickle
 import queue
 import signal
-import struct
-import sys
 import threading
 from functools import partial
 from pathlib import Path
 
 from ..errors import OutputError
-
-_LENGTH = struct.Struct("<Q")
-
-
-def _send(fd, obj):
-    """Write ``obj`` pickled, after its length, to the file descriptor ``fd``."""
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(_LENGTH.pack(len(data)) + data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _receive(fd):
-    """The object :func:`_send` wrote to the other end of ``fd``; None at end of file."""
-
-    def read(n):
-        chunks = []
-        while n:
-            chunk = os.read(fd, min(n, 1 << 20))
-            if not chunk:
-                return None
-            chunks.append(chunk)
-            n -= len(chunk)
-        return b"".join(chunks)
-
-    head = read(_LENGTH.size)
-    body = head and read(_LENGTH.unpack(head)[0])
-    return None if body is None else pickle.loads(body)
-
+from ..forked import can_fork, ended, message, portable, reap, write_all
+from ..forked import receive as _receive
+from ..forked import send as _send
+from .run_figures import FigureTables
 
 #: what ends a sender's queue (``_post``)
 _END = None
+
+
+class _Outbox:
+    """A sender's queue (``_post``): what is put is pickled at once, by the thread that
+    puts it; the sender thread only writes. (Pickled in the sender, the cycle table
+    reached the figure processes ~30 ms after the solve instead of ~3: the thread took
+    turns at the GIL with the run computing its time series.)"""
+
+    def __init__(self):
+        self.queue = queue.SimpleQueue()
+
+    def put(self, obj):
+        self.queue.put(obj if obj is _END else message(obj))
 
 
 def _post(fd, *objs):
@@ -80,14 +69,14 @@ def _post(fd, *objs):
     thread, which closes ``fd`` at ``_END``: the reader may still be importing or
     drawing, and a pipe holds 64 kB (a run's tables ~1 MB). A reader that is gone (the
     figure process ended) leaves the thread to end at once. Returns (queue, thread)."""
-    items = queue.SimpleQueue()
+    items = _Outbox()
     for obj in objs:
         items.put(obj)
 
     def send():
         try:
-            while (obj := items.get()) is not _END:
-                _send(fd, obj)
+            while (data := items.queue.get()) is not _END:
+                write_all(fd, data)
         except OSError:  # the child is gone: wait() says so
             pass
         finally:
@@ -98,25 +87,12 @@ def _post(fd, *objs):
     return items, thread
 
 
-def _portable(err, name):
-    """``err`` as it can travel to the parent (pickled), noting the figure and the
-    child's traceback."""
-    import traceback
-
-    where = "".join(traceback.format_exception(err)).rstrip()
-    try:
-        pickle.loads(pickle.dumps(err))
-    except Exception:
-        err = RuntimeError(f"{type(err).__name__}: {err}")
-    err.add_note(f"while drawing {name} in the figure process:\n{where}")
-    return err
-
-
 def _warm_up():
     """Import what the figures use, draw one (fonts, text and tick caches), make the
     canvases of the run's figures (``canvas.prepare``)."""
     from io import BytesIO
 
+    from ..protocol import experiment_file  # noqa: F401 - unpickled with the job (~10 ms, not after the solve)
     from . import dqdv, labels  # noqa: F401 - imported for the figures
     from .figures import impedance  # noqa: F401
     from .figures.canvas import PNG_DPI, prepare, subplots
@@ -145,7 +121,7 @@ def _drain(shared, names, result, folder):
             save_png(make(), Path(folder) / name)
             report[name] = None
         except Exception as err:
-            report[name] = _portable(err, name)
+            report[name] = portable(err, f"drawing {name} in the figure process")
     return report
 
 
@@ -195,7 +171,7 @@ def _serve(jobs, late, reports):
     _, status = os.waitpid(pid, 0)
     for name in names:
         if name not in report:  # the second child died drawing it
-            report[name] = OutputError(f"{name} was not drawn: the second figure process ended ({_ended(status)})")
+            report[name] = OutputError(f"{name} was not drawn: the second figure process ended ({ended(status)})")
     _send(reports, report)
 
 
@@ -222,21 +198,21 @@ def _take(job, late, queue, fill=None):
 
 #: the order in which the figures are taken: those of the cycle table first (the parent
 #: sends it as soon as the solve ends), the costliest first, then each as its tables
-#: arrive (``LATE``: the spectra, then the time series and the circuit fits) (CPU s,
-#: cutoff sweep: interphase 0.14, capacity 0.07, nyquist 0.12, resistances 0.05; dqdv
-#: 0.09, voltage_capacity 0.07, resistances_fitted 0.08)
+#: arrive (``LATE``: the time series, then the spectra with their circuit fits) (CPU s,
+#: cutoff sweep: interphase 0.14, capacity 0.07, resistances 0.05; dqdv 0.09,
+#: voltage_capacity 0.07; nyquist 0.12, resistances_fitted 0.08)
 ORDER = (
     "interphase.png",
     "capacity_efficiency.png",
-    "nyquist.png",
     "resistances.png",
     "dqdv.png",
     "voltage_capacity.png",
+    "nyquist.png",
     "resistances_fitted.png",
 )
 #: the tables the parent computes after handing out the cycle table, sent after the job
-#: in this order as they are ready (``FigureProcess.draw``)
-LATE = ("impedance", "timeseries", "impedance_fits")
+#: as they are ready: the time series, then the spectra with their fits (``FigureProcess.draw``)
+LATE = ("timeseries", "impedance", "impedance_fits")
 
 
 def _arriving(result, late):
@@ -255,16 +231,6 @@ def _arriving(result, late):
     result.__class__ = type("Arriving", (type(result),), late_tables)
 
 
-def _ended(status):
-    """How a process ended, from its ``waitpid`` status."""
-    return f"killed by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}"
-
-
-def can_fork():
-    """Whether the figure process may be forked: Linux only (not macOS, not Windows)."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork")
-
-
 class FigureProcess:
     """The parent's handle on the figure process (see the module docstring)."""
 
@@ -278,10 +244,15 @@ class FigureProcess:
         """Fork the figure process; None where forking is not safe (see the module docstring)."""
         if not can_fork():
             return None
+        import numpy  # noqa: F401 - the run imports them too: shared with the figure processes
+        import pandas  # noqa: F401
+
         jobs = [os.pipe(), os.pipe()]  # one for each drawing process: its reader alone
         late = [os.pipe(), os.pipe()]
         reports_read, reports_write = os.pipe()
-        gc.freeze()  # idempotent; see cli/run.py: the pages shared since the fork stay shared
+        # no gc.freeze() here: forked before PyBaMM is imported, the two share little, and a
+        # freeze undone when the command fails at once (cli.main unfreezes for a caller in the
+        # same process) left that caller's collector collecting its whole heap far more often
         pid = os.fork()
         if pid == 0:  # the child: never returns into the caller
             status = 1
@@ -310,23 +281,18 @@ class FigureProcess:
         goes at once, the ``LATE`` tables as they are computed here -- the spectra first,
         if ``result`` records them on first use (``run(..., spectra_later=True)``) -- while
         the figures of the cycle table are drawn."""
-        view = object.__new__(type(result))  # not copy(): that would record the spectra now
-        view.__dict__.update({key: value for key, value in vars(result).items() if key not in LATE})
-        view.solution = None
+        view = FigureTables(result)  # without PyBaMM's solution, nor any object of PyBaMM's
         jobs, self.jobs = self.jobs, []
         senders = [_post(fd, (view, str(folder)), _END)[1] for fd in jobs]
         late, self.late = self.late, []
         posts = [_post(fd) for fd in late]
         senders += [thread for _, thread in posts]
-        try:  # computed here, from the solution the child does not get; the tables need them too
-            for tables in self._late_tables(result):
-                for items, _ in posts:
-                    items.put(tables)
-        finally:
-            for items, _ in posts:
-                items.put(_END)
+        # computed here, from the solution the child does not get; the tables need them too
+        tables = self._late_tables(result)
+        self._forward(posts, tables, end=False)  # the time series now
 
         def wait():
+            self._forward(posts, tables, end=True)  # the spectra, read by now to be written
             report = _receive(self.reports)
             self.reported = report is not None
             for sender in senders:
@@ -343,12 +309,32 @@ class FigureProcess:
 
     @staticmethod
     def _late_tables(result):
-        """The ``LATE`` tables of ``result``, a message each as it is ready (a figure of
-        the time series need not wait for the circuit fits, 0.11 s of the cutoff sweep)."""
-        yield {"impedance": result.impedance}
+        """The ``LATE`` tables of ``result`` in two messages: the time series (computed
+        here), then the spectra with their circuit fits (recorded meanwhile by a spectra
+        process, ``simulation/spectra_process.py``, or here when first read)."""
         yield {"timeseries": result.timeseries}
-        if result.impedance is not None:
-            yield {"impedance_fits": result.impedance_fits}
+        spectra = {"impedance": result.impedance}
+        if spectra["impedance"] is not None:
+            spectra["impedance_fits"] = result.impedance_fits
+        yield spectra
+
+    @staticmethod
+    def _forward(posts, tables, end):
+        """Put the next message of ``tables`` (``end``: all that are left, then ``_END``)
+        into the senders' queues ``posts``; ``_END`` also when computing one fails."""
+        try:
+            for message in tables:
+                for items, _ in posts:
+                    items.put(message)
+                if not end:
+                    return
+        except BaseException:
+            end = True
+            raise
+        finally:
+            if end:
+                for items, _ in posts:
+                    items.put(_END)
 
     def _close_pipes(self):
         """Close the pipes not handed to a sender: the child sees their end."""
@@ -362,15 +348,6 @@ class FigureProcess:
         if self.pid is None:
             return
         pid, self.pid = self.pid, None
-        if not self.reported:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        try:
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:  # reaped elsewhere
-            status = 0
+        self.ended = reap(pid, kill=not self.reported, group=True)
         self._close_pipes()
         os.close(self.reports)
-        self.ended = _ended(status)

@@ -10,13 +10,15 @@ anodic scans.
 import matplotlib
 import numpy as np
 import pandas as pd
-import pybamm
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
 from ..parameters.registry import CELL
+from ..pybamm_import import import_pybamm
 from .figures import MARGINS, layout, legend_above, run_name, save_png, set_labels, subplots
 from .onset import onset_table
+
+pybamm = import_pybamm()  # not imported by the package: the figure processes draw without PyBaMM
 
 A_M2_TO_MA_CM2 = 0.1
 

@@ -94,20 +94,7 @@ class ImpedanceModel:
     def state_from(self, solution, index=-1):
         """The impedance model's state vector from point ``index`` (first or last) of a
         cycling ``solution`` (a step's solution), with the current at zero."""
-        point = solution.last_state if index == -1 else solution.first_state
-
-        model = point.all_models[-1]
-        y_run = point.all_ys[-1][:, -1]
-        run_slices = {var.name: slices[0] for var, slices in model.y_slices.items()}
-        y = np.zeros(self.size)
-        for name, sl in self.slices:
-            if name == CURRENT_STATE:
-                continue  # open circuit
-            if name in run_slices:
-                y[sl] = y_run[run_slices[name]]
-            else:
-                y[sl] = np.ravel(point[name].entries[..., -1])  # the last time: a value or a profile
-        return y
+        return state_vector(self.slices, self.size, solution, index)
 
     def spectrum(self, y, freqs, inputs=None):
         """Z(f) per geometric area [Ohm.m2] about state ``y``."""
@@ -121,6 +108,27 @@ class ImpedanceModel:
         symbol = self.simulation.parameter_values.process_symbol(self.simulation.model.variables[name])
         value = symbol.evaluate(t=0, y=np.asarray(y), inputs=inputs or {})
         return float(np.ravel(value)[0])
+
+
+def state_vector(slices, size, solution, index=-1):
+    """The state vector (``size`` values; ``slices``: (name, slice) of each state, as
+    ``ImpedanceModel.slices``) of an impedance model at point ``index`` (first or last)
+    of a cycling ``solution`` (a step's solution), with the current at zero: the states
+    the two models share copied, the others evaluated from the cycling solution."""
+    point = solution.last_state if index == -1 else solution.first_state
+
+    model = point.all_models[-1]
+    y_run = point.all_ys[-1][:, -1]
+    run_slices = {var.name: slices[0] for var, slices in model.y_slices.items()}
+    y = np.zeros(size)
+    for name, sl in slices:
+        if name == CURRENT_STATE:
+            continue  # open circuit
+        if name in run_slices:
+            y[sl] = y_run[run_slices[name]]
+        else:
+            y[sl] = np.ravel(point[name].entries[..., -1])  # the last time: a value or a profile
+    return y
 
 
 COLUMNS = ["spectrum", "cycle", "frequency_Hz", "z_real_ohm_cm2", "z_imag_ohm_cm2"]
@@ -154,18 +162,34 @@ def state_point(solution, cycle, done):
     return (first, 0) if first is not None else None
 
 
-def record_spectra(model, solution, requests, inputs=None):
-    """DataFrame (COLUMNS) of the spectra ``requests`` (ExperimentSpec.impedance_requests())
-    at the states of ``solution``; the spectra the run did not reach are left out."""
+def spectrum_points(solution, requests, state):
+    """[(cycle from 0, frequencies, state vector)] of the spectra ``requests``
+    (ExperimentSpec.impedance_requests()) the run reached; ``state(step solution, index)``
+    is the impedance model's state there (``ImpedanceModel.state_from``)."""
+    points = []
+    for cycle, done, step in requests:
+        where = state_point(solution, cycle, done)
+        if where is not None:
+            points.append((cycle, step.frequencies(), state(*where)))
+    return points
+
+
+def spectra_table(model, points, inputs=None):
+    """DataFrame (COLUMNS) of the spectra of ``model`` at ``points`` (``spectrum_points``)."""
+    return spectra_frame([spectrum_row(model, *point, inputs=inputs) for point in points])
+
+
+def spectrum_row(model, cycle, freqs, y, inputs=None):
+    """(cycle, frequencies, Z [Ohm cm2]) of ``model`` about state ``y``: a row of ``spectra_frame``."""
+    return cycle, freqs, model.spectrum(y, freqs, inputs=inputs) * OHM_M2_TO_OHM_CM2
+
+
+def spectra_frame(rows):
+    """DataFrame (COLUMNS) of the spectra ``rows`` (``spectrum_row``), numbered in order."""
     import pandas as pd
 
     frames = []
-    for cycle, done, step in requests:
-        where = state_point(solution, cycle, done)
-        if where is None:
-            continue
-        freqs = step.frequencies()
-        z = model.spectrum(model.state_from(*where), freqs, inputs=inputs) * OHM_M2_TO_OHM_CM2
+    for cycle, freqs, z in rows:
         frames.append(
             pd.DataFrame(
                 {
@@ -178,3 +202,9 @@ def record_spectra(model, solution, requests, inputs=None):
             )
         )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+
+
+def record_spectra(model, solution, requests, inputs=None):
+    """DataFrame (COLUMNS) of the spectra ``requests`` (ExperimentSpec.impedance_requests())
+    at the states of ``solution``; the spectra the run did not reach are left out."""
+    return spectra_table(model, spectrum_points(solution, requests, model.state_from), inputs)

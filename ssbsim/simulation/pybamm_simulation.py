@@ -78,7 +78,10 @@ class Simulation(pybamm.Simulation):
 
     def _decode_combined_step_termination(self, step_solution, step, model, inputs):
         """Name the end condition that stopped ``step`` (the smallest event value at its
-        last point), as PyBaMM does, without rebuilding each condition's event."""
+        last point), as PyBaMM does, without rebuilding each condition's event. Keeps
+        ``step_solution`` as ``last_step_solution`` (read at the step's end by
+        ``spectra_process.Streamer``)."""
+        self.last_step_solution = step_solution
         if step_solution.termination != f"event: {self._COMBINED_TERMINATION_EVENT}":
             return step_solution.termination
         values = {}

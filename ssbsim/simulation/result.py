@@ -10,6 +10,7 @@ import pandas as pd
 from .. import atomic
 from ..errors import InputError
 from ..observables.cycles import cycle_table
+from ..observables.run_figures import RunFigures
 from ..observables.timeseries import timeseries
 from ..outputs import owned_by, save_folder
 from ..parameters.registry import CELL, COMPOSITE, count_anions
@@ -26,7 +27,7 @@ def anion_labels(parameters):
     return names or [f"anion{k}" for k in range(count_anions(parameters))]
 
 
-class Result:
+class Result(RunFigures):
     """``.cycles`` (DataFrame, one row per completed cycle), ``.solution`` (PyBaMM),
     ``.timeseries`` (DataFrame), plus the experiment, parameters and options used."""
 
@@ -51,11 +52,16 @@ class Result:
     @property
     def impedance(self):
         """DataFrame of the recorded spectra, or None. ``ssbsim run`` with figure processes
-        records them after handing the cycle table to those (``run(..., spectra_later=True)``):
-        given a function, the first read calls it."""
+        records them after handing the cycle table to those (``run(..., spectra_later=True)``),
+        or has them recorded by a spectra process (``simulation/spectra_process.py``): given
+        a function, the first read calls it (returning the spectra, or the spectra and
+        their circuit fits)."""
         value = self.__dict__.get("impedance")
         if callable(value):
-            value = self.__dict__["impedance"] = value()
+            value = value()
+            if isinstance(value, tuple):  # recorded by a spectra process, with their circuit fits
+                value, self.__dict__["impedance_fits"] = value
+            self.__dict__["impedance"] = value
         return value
 
     @impedance.setter
@@ -71,11 +77,11 @@ class Result:
     @cached_property
     def impedance_fits(self):
         """The paper's equivalent-circuit fit of every recorded spectrum (DataFrame)."""
-        from ..observables.circuit_fit import fit_spectra
+        from ..observables.circuit_fit import fit_run_spectra
 
-        requests = self.experiment.impedance_requests()
-        before_cycling = {0} if requests and requests[0][:2] == (0, 0) else set()
-        return fit_spectra(self.impedance, initial=before_cycling)
+        impedance = self.impedance  # spectra recorded elsewhere come with their fits
+        fitted = self.__dict__.get("impedance_fits")
+        return fitted if fitted is not None else fit_run_spectra(impedance, self.experiment.impedance_requests())
 
     @cached_property
     def timeseries(self):
@@ -159,38 +165,6 @@ class Result:
             return [save_png(make(), outdir / name) for name, make in self._figures().items()]
 
         return draw
-
-    def _figures(self):
-        """``{file name: function drawing it}`` of the figures this run has."""
-        return {**self._cycle_figures(), **self._impedance_figures()}
-
-    def _cycle_figures(self):
-        """``_figures`` but those of the impedance spectra (known without them)."""
-        from ..observables.figures import FIGURES
-
-        out = {}
-        if len(self.cycles):
-            has_interphase = any(col.startswith("decomposition_charge_") for col in self.cycles.columns)
-            per_gram = ("voltage_capacity.png", "dqdv.png", "capacity_efficiency.png")
-            for name, make in FIGURES.items():
-                if name == "interphase.png" and not has_interphase:
-                    continue
-                if name in per_gram and not self.active_mass_kg > 0:
-                    continue
-                out[name] = partial(make, self)
-            if self.experiment.has_sweeps:
-                from ..observables import voltammetry
-
-                out["voltammogram.png"] = partial(voltammetry.plot, self)
-        return out
-
-    def _impedance_figures(self):
-        """``_figures`` of the impedance spectra."""
-        if self.impedance is None or not len(self.impedance):
-            return {}
-        from ..observables.figures.impedance import IMPEDANCE_FIGURES
-
-        return {name: partial(make, self) for name, make in IMPEDANCE_FIGURES.items()}
 
     def plot(self, name=None):
         """The figures :meth:`save` writes, drawn now with the same functions:

@@ -137,7 +137,16 @@ def spectra(simulation, solution, spec, inputs=None):
     return record_spectra(simulation.impedance_model, solution, spec.impedance_requests(), inputs)
 
 
-def run(experiment, parameter_set=None, overrides=None, options=None, progress=False, solver=None, spectra_later=False):
+def run(
+    experiment,
+    parameter_set=None,
+    overrides=None,
+    options=None,
+    progress=False,
+    solver=None,
+    spectra_later=False,
+    spectra_process=None,
+):
     """Simulate ``experiment`` (stem, path or ExperimentSpec) on ``parameter_set``.
 
     ``overrides`` maps full parameter names to values; ``options`` sets model options
@@ -146,13 +155,17 @@ def run(experiment, parameter_set=None, overrides=None, options=None, progress=F
     if the solver stops early. ``spectra_later``: the impedance spectra are recorded
     when ``result.impedance`` is first read (``ssbsim run`` hands the cycle table to its
     figure processes first: ~0.06 s of the cutoff sweep's nine spectra drawn meanwhile).
+    ``spectra_process``: a ``SpectraProcess`` (``spectra_process.py``, ``ssbsim run``) that
+    records the spectra and fits them in a forked process, started before the solve; the
+    spectra are then read when first used (as ``spectra_later``).
     """
     spec, pset, model_options = prepare(experiment, parameter_set, overrides, options)
     start = time.perf_counter()
     sim = build_simulation(spec, pset, model_options, solver)
     tracker = CycleProgress(spec.n_cycles, show=progress, description=spec.name)
+    forked = spectra_process is not None and spectra_process.start(sim, spec)
     try:
-        solution = sim.solve(callbacks=[tracker])
+        solution = sim.solve(callbacks=[tracker, spectra_process.callback(sim)] if forked else [tracker])
     except Exception as err:  # solver or PyBaMM failure with valid input
         reason = " ".join(str(err).split())
         partial = getattr(sim, "solution", None) if isinstance(err, pybamm.SolverError) else None
@@ -161,10 +174,13 @@ def run(experiment, parameter_set=None, overrides=None, options=None, progress=F
                 raise interrupt.Interrupted("before the first cycle completed") from None
             raise SimulationError(f"failed before the first cycle completed: {reason}") from err
         tracker.stop_reason = tracker.stop_reason or f"solver failed: {reason}"
-        solution = partial
-    impedance = functools.partial(spectra, sim, solution, spec)
-    if not spectra_later:
-        impedance = impedance()
+        solution, forked = partial, False
+    if forked:
+        impedance = spectra_process.hand(solution, spec)
+    else:
+        impedance = functools.partial(spectra, sim, solution, spec)
+        if not spectra_later:
+            impedance = impedance()
     result = Result(solution, spec, pset, model_options, wall_time=time.perf_counter() - start, impedance=impedance)
     if len(result.cycles) < spec.n_cycles and interrupt.requested():
         error = interrupt.Interrupted(f"after {len(result.cycles)} of {spec.n_cycles} cycles")

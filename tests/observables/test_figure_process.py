@@ -8,10 +8,9 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-from ssbsim_processes import ENV, previous_run, start  # tests/ssbsim_processes.py
+from ssbsim_processes import ENV, finished, previous_run, processes_of, start  # tests/ssbsim_processes.py
 
 from ssbsim.cli import main
 from ssbsim.observables.figure_process import FigureProcess, can_fork
@@ -53,20 +52,6 @@ def ssbsim(tmp_path, make, *argv):
     )
 
 
-def processes_of(tmp_path):
-    """Running processes whose command line names ``tmp_path``'s experiment (the forked
-    figure processes keep their parent's)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and b"short.toml" in (entry / "cmdline").read_bytes():
-                if (entry / "cwd").resolve() == tmp_path.resolve():
-                    found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
 PLAIN = ""
 
 
@@ -80,6 +65,24 @@ def test_the_figures_are_written_when_the_command_exits_and_the_parent_never_imp
     for name in FIGURES:
         assert (tmp_path / "out" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not [n for n in os.listdir(tmp_path) if ".ssbsim-" in n] and processes_of(tmp_path) == []
+
+
+#: a dQ/dV figure that fails if its process has imported PyBaMM
+WITHOUT_PYBAMM = (
+    "import sys\nfrom ssbsim.observables.figures.cycling import dqdv_figure\n"
+    "def make(result):\n"
+    "    assert 'pybamm' not in sys.modules, 'the figure process imported PyBaMM'\n"
+    "    return dqdv_figure(result)"
+)
+
+
+@pytest.mark.skipif(not can_fork(), reason="Linux: figures drawn by forked processes")
+def test_the_figure_processes_never_import_pybamm(tmp_path):
+    """They are forked before the run imports PyBaMM and draw from its tables alone
+    (``run_figures.FigureTables``): PyBaMM's import is not theirs to pay."""
+    done = ssbsim(tmp_path, WITHOUT_PYBAMM)
+    assert done.returncode == 0, done.stderr
+    assert "dqdv.png" in {p.name for p in (tmp_path / "out").iterdir()}
 
 
 @pytest.mark.parametrize(
@@ -136,14 +139,7 @@ def test_a_run_that_fails_before_drawing_leaves_no_figure_process(tmp_path):
     written), exit 1, and the figure process, forked before the solve, is gone."""
     (tmp_path / "short.toml").write_text(FIRST_STEP_FAILS)
     argv = ["--set", "Na metal anode thickness [m]=1e-9", "--set", "Initial positive electrode stoichiometry=0.5"]
-    done = subprocess.run(
-        [sys.executable, "-m", "ssbsim", "run", "short.toml", "-o", "out", *argv],
-        cwd=tmp_path,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = finished(["run", "short.toml", "-o", "out", *argv], tmp_path)
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 2 and lines[0].startswith("ssbsim: short (1 cycles)"), done.stderr
