@@ -26,101 +26,13 @@ The solution (and the time series) holds the simulated cycles only; its time run
 without the skipped cycles. A share jumped past zero (an anion's contact inventory running
 out) lands on zero, its limit (``jumped``); a cycle cut short stops the run.
 
-**Measured** (2026-11-22, formation_4p15V, 800 cycles, against the full run; see
-``run_extrapolated``): ``tolerance`` 2e-3 .. 1e-2 simulates 68 / 68 / 57 / 51 / 47 / 55 / 49
-cycles (plus 4-5 probes; 144 / 135 / 117 / 65 / 103 / 71 / 89 before the stiff treatment),
-the capacity of every cycle within 0.18 % of the full run's (0.53 % before), R1 within
-0.59 % and R2 within 0.78 % (1.9 %) -- with Cell A's interphase values before their refit
-to T6's shares; with the refit values 42-67 cycles, the capacity within 0.49 %, R1 within
-1.0 % and R2 within 1.2 %, at the default 4e-3 within 0.12 %, 0.42 % and 0.29 % (53 cycles
-and 6 probes). Probing at PROBE_GROWTH 3 rather than 2 (2026-11-22, refit values):
-``tolerance`` 2e-3 / 3e-3 / 4e-3 / 5e-3 / 6e-3 / 7e-3 / 1e-2 simulates 65 / 57 / 51 / 53 /
-52 / 45 / 49 cycles and 4 / 4 / 4 / 3 / 4 / 4 / 4 probes, the capacity within 0.24 / 0.13 /
-0.05 / 0.17 / 0.16 / 0.40 / 0.14 %, R1 within 0.11 / 0.15 / 0.18 / 0.88 / 0.98 / 0.99 / 0.95 %
-and R2 within 0.26 / 0.57 / 0.65 / 0.73 / 1.06 / 0.76 / 0.79 %: at the default 55 solves
-instead of 59 (rate_test_longterm: 40 cycles and 3 probes, capacity 0.02 %, R1 0.17 %, R2
-0.79 %). Tried and dropped (2026-11-22): a state whose last two window slopes differ in sign
-and whose ends over the last three windows move by less than the tolerance extrapolated
-along their secant ("settled"; the anode contact fraction, whose contraction per cycle,
-about 0.97, is just above STIFF, alternates its window slopes from cycle ~430 and limits the
-jumps to 28-42 cycles there): 47 cycles, but jumps of up to 200 cycles carry the interphase
-states 4-6 tolerances off, the capacity 1.09 % off at cycle 800 (0.32 % with MAX_JUMP 100,
-49 cycles; at PROBE_GROWTH 3 no fewer solves than without it); the discharge-capacity
-counter out of the error test: 47-51 cycles, the capacity up to
-0.54 % off. Tried and dropped before: settling after the first cycle after a jump (its change carries the
-particles' relaxation, times a/(1-a): 155-175 cycles); the envelope's change from the
-secant through the last window (85, the envelope bends); a cubic error estimate (83-114,
-noise); the stiff states kept in the error test
-(55-109; 69 at 5e-3); probes at PROBE_GROWTH 3 (47-66, 3-4 probes; 57 at 5e-3) or 4
-(49-66), with the values before the refit. For the skipped rows, at 5e-3: cubic Hermite
-with the window slopes (R1 within 0.29 %, the capacity 0.31 %) or the slope model alone (0.42 %, 0.24 %).
-
-Also tried and dropped (2026-11-22, at 4e-3, against the full run): cycles 3-12 are all
-simulated because the contact share of SE anion 0 runs to zero (0.007 at cycle 6, 8e-7 at
-12; its per-cycle ratio falls from 0.38 to 0.12, so :math:`\ln\theta` bends too) and the
-error test asks it to 4e-6 absolute (``STATE_FLOOR``): no extrapolation lands it that close
-before cycle ~11. In log space: the first jump one window earlier, then 122 cycles, the
-capacity 1.5 % off; as a probed candidate for the stiff treatment: its contraction from the
-joint probe is 1.26 (not stiff; the passivating layers' push slows its decay), 297 cycles
-and 2.2 %; left out of the error test altogether (a loosening): jumps from cycle 9 (6 with
-a probe at the block's third cycle) but 59 (52 and 6 probes) cycles, R2 up to 1.25 %.
-Reusing the cycle after a jump as the window's first cycle (projective integration with no
-damping step, Gear & Kevrekidis, SIAM J. Sci. Comput. 24 (2003) 1091, cited from memory: a
-fast mode, contraction :math:`a \approx 0`, is amplified about :math:`h` times per jump
-of :math:`h`) fails as noted under "Windows" (``cycle_jumps.py``), with the stiff states
-settled too (measured: the voltage below its cut-off at the start of cycle 132): the
-particles' filling (contraction 0.000, measured) is off the envelope at the landing, and
-the discharge-capacity counter takes that deviation into its slope. With the filling settled as a
-stiff state of contraction 0 (its envelope start the end less the envelope's change through
-the last two windows, the others moved by a second probe's response,
-``without_deviation``): 39 cycles and 8 probes instead of 51 and 4 (10.4x against 9.4x,
-load 2), the capacity within 0.08 %, R2 0.47 %, but R1 0.80 % in the skipped rows (no
-window pairs to bend them; 0.24 % with each gap's row curve shaped by the secants over
-the neighbouring gaps); and not robust: a reimplementation differing by 6e-8 in one cycle
-end cut one jump from 32 to 7 cycles and ran 201 cycles with the capacity 10.8 % off (the
-window's slopes carry the correction's error, not measured by the error test).
-
-**Speed** (2026-11-22, formation_4p15V at 4e-3, refit values, ``benchmarks/bench_extrapolate.py
---repeats 5``): ``wall_time_s`` 0.200-0.209 s against 1.90-1.99 s, 9.46x and 9.55x best of 5 in
-two runs at load average 0.7-1.6 (repetitions 8.8-10.5x), and the code before the changes below
-9.55x beside them (9.33x quiet earlier that day): the goal of 10x is not met, and the cuts
-below (~3 ms, 1.5 %) are within the benchmark's noise (9.84x and 9.99x at load 1.2-2.5, 11.6x
-at load 3: the full run slows more under load). Of the extrapolated run (best of 12, load 0.6):
-the model 31 ms (``CellModel`` 5.8, parameters 9.4, discretisation 13.3, the unified experiment
-model 1.4 ms), the IDAKLU set-up 19.6 ms and ~4.5 ms more in the first solve (the voltage
-processed for the step-end decode, PyBaMM's search for input parameters) -- diffuse PyBaMM work
-the full run pays as well, nothing in it the extrapolated run does not use; 55 solves at
-2.4-2.5 ms (the same integration as the full run's cycles, 1.9 ms, and 0.51 ms of Python per
-solve against 0.39 ms per cycle in the full run: PyBaMM's per-call preparation and fold); ~17
-ms between the solves (the plan ~9 ms, the settling 2.6 ms). Cut, with the cycle table and plan
-unchanged bit for bit: the landing taken from the plan's rows (``candidate_jumps``) rather than
-predicted again, the time between the solves 19.5 -> 16.4 ms (min of 7, load 2.7-3.1); each
-solve resumes from the carried cycle's last state (``resume_from``), so PyBaMM folds one point
-rather than the cycle into the result it returns (~0.02 ms a solve). Not done: a loop of
-ssbsim's own in place of PyBaMM's experiment loop for the extrapolated run's cycles would cut
-its Python below the full run's 0.39 ms a cycle, a speed-up from running the two differently
-rather than from the jumps. Landing errors against the cycle-by-cycle run, in tolerances
-(2026-11-22): the [B12H12]2- film thickness, which sizes most jumps from cycle 35 to 581,
-0.13-1.44 (its estimates at most 1: optimistic by up to 1.4x); the anode contact fraction,
-which sizes the jumps from 626 to 746, 0.00-0.27 (its estimates 1.00: pessimistic 4-10x, the
-window slopes carry its slow relaxation, contraction ~0.97); the discharge counter 0.03-1.15.
-Left out of the error test from cycle 400 or 580 on (a test of what a right estimate could
-give, not a method): 47 cycles and 4 probes, the capacity within 0.34 % (0.23 % at cycle 800),
-R1 0.40 %, R2 0.65 %: about 10 ms.
-
-Tried and dropped (2026-11-22, refit values, 4e-3; cycles simulated and probes, the largest
-error of the capacity, R1 and R2 over all cycles): the anode contact fraction probed and
-settled as a stiff state (in log space, STIFF 0.98 or 0.99): 51 and 4, R1 28.7 % off
-(settling divides by :math:`1 - a\,e^{-D} \approx 0.03`, so an error of 0.01 in the joint
-probe's contraction moves the settled value by about a third: the likely cause, not
-measured); in log space, not settled (STIFF 0.95): 181 cycles, R1 8.7 %; STIFF 0.98 alone
-changes nothing (the contraction is not probed); PROBE_GROWTH 4 / 5 / 10: 55 / 59 / 63
-cycles and 3 / 3 / 2 probes (0.06 / 0.16 / 0.17 %, 0.45 / 0.17 / 0.27 %, 0.44 / 0.46 / 0.69
-%); STATE_FLOOR 2e-3 / 5e-3 / 1e-2 (a looser test of the small states, SE anion 0's share at
-the solver's atol): 47 / 56 / 52 cycles and 3 / 4 / 4 probes (0.13 / 0.18 / 0.23 %, 0.74 /
-0.27 / 0.21 %, 0.68 / 0.75 / 0.81 %), not monotonic; the slope model's decay bound
-RATE_BOUNDS[0] -2.5 or -5 per cycle (the share decays 0.12-0.38-fold a cycle): 79 cycles;
-END_SIMULATED 1: 50 cycles, the last gap without its window at the far end.
+**Measured**, and every lever tried and dropped with its numbers (cycles simulated, errors
+against the full run, speed): ``benchmarks/README.md``, "Cycle jumping: measurements and
+levers tried". Read it before trying a new one: the cycle count moves erratically with any
+change. In short, at the default tolerance 4e-3 on formation_4p15V: 51 of 800 cycles and 4
+probes, every cycle's capacity within 0.05 % of the full run, R1 0.18 %, R2 0.65 %; the
+landings' true errors are 0.13-1.44 tolerances in the [B12H12]2- film thickness (its estimate
+optimistic) and 0.00-0.27 in the anode contact fraction (its estimate 4-10x pessimistic).
 """
 
 import time
