@@ -210,6 +210,7 @@ def _serve(impedance_model, requests, jobs, tables):
                 k, point = body
                 row = spectrum_row(model, *point)
                 cycle, freqs, z = row
+                # Z rebuilt from its parts, as ``fit_spectra`` reads it from the frame: the same fit to the bit
                 done[k] = row, fit_row(k, cycle + 1, freqs, z.real + 1j * z.imag, initial)
                 continue
             rows = [done[k][0] if point is None else spectrum_row(model, *point) for k, point in body]
