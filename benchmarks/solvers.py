@@ -56,6 +56,12 @@ SCENARIOS = {
     "5C": ["Charge at C/5 until 4.15 V", "Discharge at 5C until 2.50 V"],
     "800": "formation_4p15V",
 }
+#: what each scenario is, for the figure's panel titles
+SCENARIO_TITLES = {
+    "sweep": "cutoff sweep (40 cycles)",
+    "5C": "5C discharge after a C/5 charge",
+    "800": "formation_4p15V (800 cycles)",
+}
 SSBSIM_MODELS = {
     "ssbsim": {},
     "ssbsim interphase=none": {"interphase": "none"},
@@ -298,6 +304,9 @@ def figure(results, path):
 
     scenarios = sorted({r["scenario"] for r in results})
     fig, axes = subplots(1, len(scenarios), figsize=(4.2 * len(scenarios), 3.8), squeeze=False)
+    # one colour per model / solver in every panel
+    labels = sorted({f"{r['model']} / {r['solver']}" for r in results})
+    colours = {label: f"C{i % 10}" for i, label in enumerate(labels)}
     for ax, scenario in zip(axes[0], scenarios):
         series = {}
         for r in results:
@@ -314,6 +323,7 @@ def figure(results, path):
                 [max(r["capacity_error"], 1e-9) for r in rows],
                 "o-" if len(rows) > 1 else "s",
                 ms=4,
+                color=colours[label],
                 label=label,
             )
             for r in rows:
@@ -324,8 +334,8 @@ def figure(results, path):
         ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda x, _: f"{x:g}"))
         ax.xaxis.set_minor_formatter(ticker.NullFormatter())
         ax.set_xlabel("wall time [s]")
-        ax.set_ylabel("last-cycle capacity error (vs rtol 1e-8)")
-        ax.set_title(scenario)
+        ax.set_ylabel("relative error of the last cycle's capacity\n(against rtol 1e-8)")
+        ax.set_title(SCENARIO_TITLES.get(scenario, scenario))
         ax.legend(fontsize=5)
     fig.tight_layout()
     from ssbsim.observables.figures import save_png
