@@ -1,12 +1,19 @@
 """Shared fixtures: the shipped Cell A runs are solved once per test session."""
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("MPLBACKEND", "Agg")
+#: the suite's own cache of built models (simulation/build_cache.py): used by every run of the
+#: suite, its subprocesses included, and never the user's
+os.environ["SSBSIM_CACHE_DIR"] = _BUILD_CACHE = tempfile.mkdtemp(prefix="ssbsim-tests-cache-")
+atexit.register(shutil.rmtree, _BUILD_CACHE, ignore_errors=True)
 
 import ssbsim  # noqa: E402
 

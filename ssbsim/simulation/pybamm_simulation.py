@@ -50,6 +50,7 @@ import pybamm
 from .. import interrupt
 from ..observables.points import LAST, PointValues
 from ..parameters.registry import PARTICLE
+from . import build_cache
 from .event_sensitivities import EventAwareSolver, moving_ends_handled, start_record
 from .initial_state import initial_stoichiometry
 
@@ -117,10 +118,20 @@ class Simulation(pybamm.Simulation):
     def build_for_experiment(self, *args, **kwargs):
         """As PyBaMM's, with every step's control target memoised first: setting up the
         unified model asks each of the experiment's steps for it (twice), 3200 steps in
-        the 800-cycle run."""
+        the 800-cycle run. A first build is taken from the disk cache of built models, or
+        stored there (``build_cache.py``: keyed on the sources, the versions, the options,
+        the parameter values and the protocol)."""
         for step in self.experiment.steps if self.experiment is not None else ():
             self._memoise_control_target(step)
-        return super().build_for_experiment(*args, **kwargs)
+        built = self._built_experiment_model is not None or self.steps_to_built_models
+        key = None if built or args or kwargs.get("initial_soc") is not None else build_cache.build_key(self)
+        if key is not None and build_cache.load(self, key):
+            return None
+        before = dict(vars(self))
+        out = super().build_for_experiment(*args, **kwargs)
+        if key is not None:
+            build_cache.store(self, key, before)
+        return out
 
     def _build_experiment_step_inputs(self, user_inputs, step, *args, **kwargs):
         self._memoise_control_target(step)

@@ -118,6 +118,8 @@ def build_simulation(spec, pset, model_options, solver=None, inputs=(), compile=
         solver=solver or model.solver(compile=compile),
         experiment_model_mode="unified",
     )
+    # the simulation's experiment and what it was made from: the built model is cached under it (build_cache.py)
+    simulation.build_tag = (simulation.experiment, repr(spec) + " solver_steps")
     # impedance steps: a second model, with capacitances, linearised at their states; built
     # when the first spectrum is recorded (``spectra``), from the parameters as they are now:
     # 0.04 s not spent before the solve

@@ -1,0 +1,170 @@
+"""The disk cache of built models (``ssbsim/simulation/build_cache.py``): a hit gives the
+run it would have built, bit for bit; every part of the key changes it; a bad entry is
+rebuilt; the cache stays bounded; off means nothing written."""
+
+import os
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ssbsim
+from ssbsim.protocol.experiment_file import Block, ExperimentSpec
+from ssbsim.simulation import build_cache
+from ssbsim.simulation.extrapolate import run_extrapolated
+from ssbsim.simulation.run import build_simulation, prepare
+
+SPEC = ExperimentSpec(
+    "cache", [Block(["Charge at C/5 until 4.0 V", "Discharge at 1C until 2.8 V"], 3)], temperature_C=25.0
+)
+RATE = "SE anion (1) decomposition rate constant [A.m-2]"
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """An empty cache directory of this test; the builds and loads it sees, counted."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(build_cache.ENV, str(folder))
+    counts = {"stored": 0, "loaded": 0}
+    store, load = build_cache.store, build_cache.load
+
+    def stored(*args):
+        counts["stored"] += 1
+        return store(*args)
+
+    def loaded(*args):
+        hit = load(*args)
+        counts["loaded"] += hit
+        return hit
+
+    monkeypatch.setattr(build_cache, "store", stored)
+    monkeypatch.setattr(build_cache, "load", loaded)
+    counts["folder"] = folder
+    return counts
+
+
+def _entries(folder):
+    return sorted(folder.glob("*" + build_cache.SUFFIX)) if folder.is_dir() else []
+
+
+def _key(spec=SPEC, overrides=None, options=None, inputs=()):
+    simulation = build_simulation(*prepare(spec, "asakura2020", overrides, options), inputs=inputs)
+    return build_cache.build_key(simulation)
+
+
+def test_a_hit_gives_the_run_it_would_have_built(cache):
+    built = ssbsim.run(SPEC)
+    assert (cache["stored"], cache["loaded"], len(_entries(cache["folder"]))) == (1, 0, 1)
+    loaded = ssbsim.run(SPEC)
+    assert cache["loaded"] == 1 and cache["stored"] == 1
+    pd.testing.assert_frame_equal(built.cycles, loaded.cycles, check_exact=True)
+    for name in ("Voltage [V]", "Time [s]"):
+        assert np.array_equal(built.solution[name].entries, loaded.solution[name].entries)
+
+
+def test_the_extrapolated_run_is_the_same_from_the_cache(cache):
+    spec = ExperimentSpec("cache", [Block(["Charge at C/5 until 4.0 V", "Discharge at C/5 until 2.8 V"], 24)])
+    built = run_extrapolated(spec, "asakura2020")
+    loaded = run_extrapolated(spec, "asakura2020")
+    assert cache["loaded"] == 1
+    pd.testing.assert_frame_equal(built.cycles, loaded.cycles, check_exact=True)
+
+
+def test_every_part_of_the_key_changes_it(cache, monkeypatch):
+    key = _key()
+    assert key == _key()  # the same run, the same key (a new simulation, the same inputs)
+    other_protocol = ExperimentSpec(
+        "cache", [Block(["Charge at C/5 until 4.1 V", "Discharge at 1C until 2.8 V"], 3)], temperature_C=25.0
+    )
+    others = {
+        "a parameter value": _key(overrides={RATE: 0.02}),
+        "the temperature": _key(ExperimentSpec("cache", SPEC.blocks, temperature_C=40.0)),
+        "a model option": _key(options={"interphase": "none"}),
+        "the protocol": _key(other_protocol),
+        "a parameter left as input": _key(inputs=(RATE,)),
+    }
+    monkeypatch.setattr(build_cache, "_fingerprint", build_cache.source_fingerprint() + "\nssbsim/model/x.py 1 2")
+    others["ssbsim's sources"] = _key()
+    monkeypatch.setattr(build_cache, "_fingerprint", None)
+    monkeypatch.setattr(build_cache.metadata, "version", lambda name: "0.0" if name == "casadi" else "1")
+    others["a version"] = _key()
+    assert key not in others.values() and len(set(others.values())) == len(others), others
+
+
+def test_the_fingerprint_follows_the_sources(tmp_path, monkeypatch):
+    """A file of the package rewritten (its size or its time) changes the fingerprint."""
+    monkeypatch.setattr(build_cache, "_fingerprint", None)
+    first = build_cache.source_fingerprint()
+    source = build_cache.__file__
+    stat = os.stat(source)
+    try:
+        os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+        monkeypatch.setattr(build_cache, "_fingerprint", None)
+        assert build_cache.source_fingerprint() != first
+    finally:
+        os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_no_key_where_the_build_is_not_the_tagged_one(cache):
+    simulation = build_simulation(*prepare(SPEC, "asakura2020"))
+    simulation.experiment = ExperimentSpec("other", [Block(["Rest for 1 hour"], 1)]).pybamm_experiment()
+    assert build_cache.build_key(simulation) is None
+    simulation = build_simulation(*prepare(SPEC, "asakura2020"))
+    simulation._parameter_values.update({"Untagged function": lambda x: x}, check_already_exists=False)
+    assert build_cache.build_key(simulation) is None  # a lambda does not pickle: built, not cached
+    simulation.build_for_experiment()
+    assert simulation._built_experiment_model is not None and not _entries(cache["folder"])
+
+
+def test_an_initial_state_of_charge_is_built_not_cached(cache):
+    simulation = build_simulation(*prepare(SPEC, "asakura2020"))
+    simulation.solve(initial_soc=0.5)
+    assert cache["stored"] == 0 and not _entries(cache["folder"])
+
+
+def test_a_truncated_entry_is_rebuilt_and_written_again(cache):
+    built = ssbsim.run(SPEC)
+    (entry,) = _entries(cache["folder"])
+    entry.write_bytes(entry.read_bytes()[:1000])
+    again = ssbsim.run(SPEC)
+    assert cache["loaded"] == 0 and cache["stored"] == 2
+    pd.testing.assert_frame_equal(built.cycles, again.cycles, check_exact=True)
+    with open(entry, "rb") as file:
+        assert "_built_experiment_model" in pickle.load(file)
+
+
+def test_off_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv(build_cache.ENV, "off")
+    assert build_cache.directory() is None
+    monkeypatch.chdir(tmp_path)
+    ssbsim.run(SPEC)
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_default_directory(monkeypatch, tmp_path):
+    monkeypatch.delenv(build_cache.ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert build_cache.directory() == tmp_path / "ssbsim" / "models"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert build_cache.directory() == tmp_path / ".cache" / "ssbsim" / "models"
+
+
+def test_pruned_least_recently_used_first(tmp_path):
+    for k in range(6):
+        path = tmp_path / f"{k}{build_cache.SUFFIX}"
+        path.write_bytes(b"x" * 100)
+        os.utime(path, ns=(k * 10**9, k * 10**9))
+    build_cache.prune(tmp_path, max_entries=4, max_bytes=10**6)
+    assert [p.stem for p in _entries(tmp_path)] == ["2", "3", "4", "5"]
+    build_cache.prune(tmp_path, max_entries=4, max_bytes=250)
+    assert [p.stem for p in _entries(tmp_path)] == ["4", "5"]
+
+
+def test_a_hit_marks_its_entry_recently_used(cache):
+    ssbsim.run(SPEC)
+    (entry,) = _entries(cache["folder"])
+    os.utime(entry, ns=(0, 0))
+    ssbsim.run(SPEC)
+    assert cache["loaded"] == 1 and entry.stat().st_mtime_ns > 0
