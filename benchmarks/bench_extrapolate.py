@@ -20,8 +20,11 @@ which visit every object the imports made, fell in the full run (0.14-0.37 s of 
 4-6, 2026-11-22) and not in the extrapolated one, and the speed-up was not the one run.json
 shows.
 
+Both runs load their built models from the disk cache (``simulation/build_cache.py``) after
+the first repetition, as a user's second run does; ``--no-build-cache`` builds them every time.
+
 .venv/bin/python benchmarks/bench_extrapolate.py [--experiment formation_4p15V] [--repeats 2] [--tolerance 4e-3]
-    [--tight]
+    [--tight] [--no-build-cache]
 """
 
 import argparse
@@ -54,6 +57,7 @@ def tight_run(experiment, rtol=1e-6):
 
 
 def main(argv=None):
+    from ssbsim.simulation import build_cache
     from ssbsim.simulation.extrapolate import DEFAULT_TOLERANCE, run_extrapolated
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -61,9 +65,15 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE, help="of the cycle jumps")
     parser.add_argument("--tight", action="store_true", help="run the rtol 1e-6 reference")
+    parser.add_argument(
+        "--no-build-cache", action="store_true", help="build every model (SSBSIM_CACHE_DIR=off: build_cache.py)"
+    )
     args = parser.parse_args(argv)
+    if args.no_build_cache:
+        os.environ[build_cache.ENV] = "off"
     ssbsim.run("cutoff_sweep")  # warm-up: imports, first compilation
     print(f"{args.experiment}, tolerance {args.tolerance:g}; load average {os.getloadavg()[0]:.2f} at the start")
+    print(f"built models: {build_cache.directory() or 'built every time (no cache)'}")
     best = {"full": float("inf"), "extrapolated": float("inf")}
     for repetition in range(args.repeats):
         as_in_the_cli()

@@ -113,9 +113,12 @@ def load(simulation, key):
     try:
         with open(path, "rb") as file:
             state = pickle.load(file)
-        os.utime(path)  # recently used
     except Exception:  # truncated or unreadable: built again, and written again
         return False
+    try:
+        os.utime(path)  # recently used
+    except OSError:  # a cache the user may read but not write
+        pass
     vars(simulation).update(state)
     solver = simulation._solver.copy()
     simulation._built_experiment_solver = solver

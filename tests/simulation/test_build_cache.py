@@ -168,3 +168,15 @@ def test_a_hit_marks_its_entry_recently_used(cache):
     os.utime(entry, ns=(0, 0))
     ssbsim.run(SPEC)
     assert cache["loaded"] == 1 and entry.stat().st_mtime_ns > 0
+
+
+def test_a_read_only_cache_still_gives_hits(cache, monkeypatch):
+    """An entry whose time cannot be touched (a cache the user may read, not write) is used."""
+    ssbsim.run(SPEC)
+
+    def refused(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(build_cache.os, "utime", refused)
+    ssbsim.run(SPEC)
+    assert cache["loaded"] == 1
