@@ -236,7 +236,13 @@ def run_in_subprocess(row, timeout):
     payload = json.dumps({"scenario": scenario, "model": model, "solver": solver, "rtol": rtol})
     try:
         done = subprocess.run(
-            [sys.executable, __file__, "--row", payload], capture_output=True, text=True, timeout=timeout, cwd=ROOT
+            [sys.executable, __file__, "--row", payload],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+            # every row builds its model, as stock PyBaMM's rows do: the build column compares builds
+            env={**os.environ, "SSBSIM_CACHE_DIR": "off"},
         )
     except subprocess.TimeoutExpired:
         return {"error": f"timeout ({timeout:g} s)"}
