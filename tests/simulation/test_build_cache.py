@@ -4,6 +4,8 @@ rebuilt; the cache stays bounded; off means nothing written."""
 
 import os
 import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -180,3 +182,29 @@ def test_a_read_only_cache_still_gives_hits(cache, monkeypatch):
     monkeypatch.setattr(build_cache.os, "utime", refused)
     ssbsim.run(SPEC)
     assert cache["loaded"] == 1
+
+
+def test_two_processes_share_an_entry(tmp_path):
+    """The key does not depend on the process (its hash seed, its order of imports):
+    ``ssbsim run`` in a second process finds the first one's entry."""
+    from ..ssbsim_processes import ENV
+
+    (tmp_path / "short.toml").write_text(
+        "temperature_C = 25\n[[block]]\nrepeat = 2\n"
+        'steps = ["Charge at 1C until 4.0 V", "Discharge at 1C until 2.8 V"]\n'
+    )
+    folder = tmp_path / "cache"
+    for seed in ("1", "2"):
+        env = {**ENV, build_cache.ENV: str(folder), "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-m", "ssbsim", "run", "short.toml", "-o", f"out{seed}", "--no-figures"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        assert len(_entries(folder)) == 1
+    first, second = (pd.read_csv(tmp_path / f"out{seed}" / "cycles.csv") for seed in ("1", "2"))
+    pd.testing.assert_frame_equal(first, second, check_exact=True)
