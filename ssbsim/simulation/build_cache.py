@@ -15,7 +15,8 @@ is pickled after the first build and loaded in place of later builds.
 - the model options, every parameter value as the build sees it (``"[input]"`` for the
   parameters left as inputs; functions by name, tables and arrays by value);
 - the protocol: the ``ExperimentSpec`` the experiment was made from
-  (``ExperimentSpec.pybamm_experiment`` is a function of it and of ssbsim's sources).
+  (``ExperimentSpec.pybamm_experiment`` is a function of it and of ssbsim's sources);
+- the solver's class (PyBaMM builds the unified model for a DAE solver only).
 
 A simulation without a key (not made by ``run.build_simulation``, or with an experiment
 other than the one made from its spec) builds as PyBaMM does; so does one whose build
@@ -89,7 +90,7 @@ def build_key(simulation):
     tag = getattr(simulation, "build_tag", None)
     if tag is None or tag[0] is not simulation.experiment:
         return None
-    values = simulation._parameter_values
+    values, solver = simulation._parameter_values, simulation._solver
     try:
         state = pickle.dumps(
             (
@@ -97,6 +98,8 @@ def build_key(simulation):
                 sorted(dict(simulation.model.options).items()),
                 sorted(values.items()),
                 tag[1],
+                # PyBaMM builds a unified model for a DAE solver only
+                (type(solver).__module__, type(solver).__qualname__, solver.ode_solver),
             ),
             protocol=pickle.HIGHEST_PROTOCOL,
         )

@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pybamm
 import pytest
 
 import ssbsim
@@ -50,8 +51,8 @@ def _entries(folder):
     return sorted(folder.glob("*" + build_cache.SUFFIX)) if folder.is_dir() else []
 
 
-def _key(spec=SPEC, overrides=None, options=None, inputs=()):
-    simulation = build_simulation(*prepare(spec, "asakura2020", overrides, options), inputs=inputs)
+def _key(spec=SPEC, overrides=None, options=None, inputs=(), solver=None):
+    simulation = build_simulation(*prepare(spec, "asakura2020", overrides, options), inputs=inputs, solver=solver)
     return build_cache.build_key(simulation)
 
 
@@ -85,6 +86,7 @@ def test_every_part_of_the_key_changes_it(cache, monkeypatch):
         "a model option": _key(options={"interphase": "none"}),
         "the protocol": _key(other_protocol),
         "a parameter left as input": _key(inputs=(RATE,)),
+        "the solver": _key(solver=pybamm.CasadiSolver()),
     }
     monkeypatch.setattr(build_cache, "_fingerprint", build_cache.source_fingerprint() + "\nssbsim/model/x.py 1 2")
     others["ssbsim's sources"] = _key()
