@@ -19,44 +19,12 @@ Here, in each block of identical cycles:
   else linear in :math:`t` (Adams-Bashforth 2 at unequal steps). The jump integrates
   that slope from the last end.
 - **Error control.** The same integral with the slope model of the two windows before
-  (a Milne-type pair of predictors) differs from it by a multiple :math:`C` of its error
-  (Milne's device at variable steps, below); the jump ``h``
-  is the largest keeping :math:`C` times that difference below ``tolerance`` times
+  (a Milne-type pair of predictors) differs from it by about its error; the jump ``h``
+  is the largest keeping that difference below ``tolerance`` times
   :math:`|y| + 10^{-3}` (the solver's scaled units, of order one) for every state, at
   most twice the span of the three windows plus one (jumps grow step by step, so that a
   knee is approached in steps) and MAX_JUMP. The last END_SIMULATED cycles of each
   block are simulated.
-
-**Milne's constant at variable steps** (``milne_constant``; the device: Hairer, Nørsett &
-Wanner, Solving Ordinary Differential Equations I, 2nd ed., Springer 1993, §III.5, where
-the local error of a predictor is estimated from its difference to a second one of the same
-order; the constant from the step geometry, as for variable-step Adams methods there --
-cited from memory). Each cycle's increment is the slope at its middle, so the jump to
-cycle :math:`c + h` adds :math:`\sum_{j=1}^{h} s(u_j)`, :math:`u_j = t_c + j`. The later
-model interpolates the slope through :math:`t_b, t_c`, the earlier through :math:`t_a,
-t_b`; for a slope with a smooth second derivative, linear interpolation errs by
-:math:`\tfrac12 s''\,(u - t_b)(u - t_c)` (later) and :math:`\tfrac12 s''\,(u - t_a)(u -
-t_b)` (earlier), whose difference is :math:`\tfrac12 s''\,(t_c - t_a)(u - t_b)`. Summed over
-the jump, the later model's error is :math:`C` times the difference of the two, with
-
-.. math:: C = \frac{\sum_j w_j\,(u_j - t_b)(u_j - t_c)}{(t_c - t_a)\sum_j w_j\,(u_j - t_b)},
-   \qquad w_j = e^{\lambda (u_j - t_c)},
-
-:math:`w_j = 1` for the linear model (exact where :math:`s` is quadratic in t). For the
-exponential model the interpolation is linear in :math:`\ln|s|` and an error
-:math:`\delta` in :math:`\ln s` is an error :math:`s\,\delta` in the slope: the same sums,
-weighted by the slope's shape along the jump, :math:`w_j = s(u_j)/s(t_c)`. Where
-:math:`\lambda` is held at RATE_BOUNDS the model does not interpolate the slopes and the
-plain difference (:math:`C = 1`) is kept. For the quadratic through three window ends
-(states in log space), the bend is :math:`(T - T_b)(T - T_c) f[T_a, T_b, T_c]`, and the
-lines through the last two ends and through the two before differ by :math:`(T - T_b)(T_c -
-T_a) f[T_a, T_b, T_c]`: the bend is Milne's device with its constant :math:`(T -
-T_c)/(T_c - T_a)` for the error of the line through the last two ends, an upper estimate of
-the quadratic's (local extrapolation); it is kept as it is. Measured (``benchmarks/jump_landings.py``,
-``benchmarks/README.md``): on formation_4p15V the constants are 0.14-0.51 at the jumps the
-error test sizes and 46 of 800 cycles are simulated at 4e-3 (51 with :math:`C = 1`), but the
-landings' true errors reach 2.35 tolerances in the anode contact fraction (its window slopes
-carry the relaxation, about 0.97 a cycle, of the last landing's error, not a smooth slope).
 
 States that a cycle multiplies by a fixed factor -- the passivating layer that cracking
 breaks by the same share every cycle (``model/interphase_growth.py``; the model names them,
@@ -129,9 +97,7 @@ def slope_model(a, b, like=None):
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.log(b0.slope / a0.slope) / distance
     exponential = np.isfinite(rate) & (a0.slope * b0.slope > 0)
-    bounded = np.clip(np.where(exponential, rate, 0.0), *RATE_BOUNDS)
-    interpolates = ~exponential | (bounded == rate)  # through both slopes: lambda not at its bounds
-    rate = bounded
+    rate = np.clip(np.where(exponential, rate, 0.0), *RATE_BOUNDS)
     change = np.where(exponential, 0.0, (b.slope - a.slope) / distance)
     flat = np.abs(rate) < 1e-12
     r = np.where(flat, 1.0, rate)
@@ -143,24 +109,7 @@ def slope_model(a, b, like=None):
         straight = n * b.slope + change * (n * u0 + n * (n - 1) / 2)
         return np.where(flat, straight, geometric)
 
-    total.rate = np.where(flat, 0.0, rate)  # lambda of the model (0: linear in t), per state
-    total.interpolates = interpolates
     return total
-
-
-def milne_constant(a, b, c, rate, targets):
-    """The error constant :math:`C` of the pair of slope models (the later, through the
-    windows ``b`` and ``c``, against the earlier, through ``a`` and ``b``) for the jumps
-    from ``c``'s end to the cycles ``targets`` (rows): the later model's error in the
-    landing is about :math:`C` times the difference of the two (see the module docstring).
-    ``rate``: the later model's :math:`\\lambda` per state (0: linear in t)."""
-    h = np.asarray(targets, dtype=float) - c.cycle
-    j = np.arange(1.0, max(h.max(initial=1.0), 1.0) + 1)[:, None]  # cycle middles u_j - t_c
-    weight = np.exp(j * rate)  # the slope's shape along the jump, s(u_j) / s(t_c)
-    first = np.cumsum(weight * (j + (c.t - b.t)), axis=0)
-    second = np.cumsum(weight * j * (j + (c.t - b.t)), axis=0)
-    rows = np.clip(h.astype(int), 1, len(j)) - 1
-    return second[rows] / ((c.t - a.t) * first[rows])
 
 
 def _predicted(windows, log, targets, like=None):
@@ -171,13 +120,9 @@ def _predicted(windows, log, targets, like=None):
     three ends (the estimate: its bend). ``like``: the windows whose slopes shape the
     slope model (``slope_model``)."""
     a, b, c = windows[-3:]
-    later = slope_model(b, c, like=like and like[-2:])
-    ahead = later(c.cycle, targets)
+    ahead = slope_model(b, c, like=like and like[-2:])(c.cycle, targets)
     predicted = c.end + ahead
-    # Milne's device at variable steps; where lambda is at its bounds the model does not
-    # interpolate the slopes, the constant's derivation does not hold: the plain difference
-    constant = np.where(later.interpolates, milne_constant(a, b, c, later.rate, targets), 1.0)
-    estimate = constant * np.abs(ahead - slope_model(a, b)(c.cycle, targets))
+    estimate = np.abs(ahead - slope_model(a, b)(c.cycle, targets))
     if not log.any():
         return predicted, estimate
     # the states in log space, column by column as over all the states, on their columns

@@ -362,17 +362,3 @@ def test_a_planned_jump_lands_no_state_beyond_what_its_windows_support():
     assert np.max(np.abs(capacity)) < 0.01
     r2 = cycles["cathode_interphase_resistance_ohm_cm2"] / full["cathode_interphase_resistance_ohm_cm2"] - 1
     assert np.max(np.abs(r2)) < 0.05
-
-
-def test_the_error_estimate_of_a_drift_with_a_quadratic_slope_is_its_error():
-    """y cubic in n: each cycle's increment is quadratic in its middle, so the slope models
-    (linear in t: the window slopes alternate in sign) err by exactly what Milne's device at
-    these unequal windows says (``cycle_jumps.milne_constant``): the estimate is the error."""
-    y = lambda n: np.array([1e-4 * n**3 - 6e-3 * n**2 + 0.05 * n])  # noqa: E731
-    windows = windows_of(y, [3, 20, 40])
-    assert windows[0].slope[0] > 0 > windows[1].slope[0] and windows[2].slope[0] > 0
-    log = np.zeros(1, dtype=bool)
-    candidates = candidate_jumps(windows, 500, log)
-    for h in candidates.jumps:
-        error = np.abs(candidates.landing(h) - y(40 + h))
-        np.testing.assert_allclose(candidates.estimate[h - candidates.jumps[0]], error, rtol=1e-9)
