@@ -19,7 +19,9 @@ Here, in each block of identical cycles:
   else linear in :math:`t` (Adams-Bashforth 2 at unequal steps). The jump integrates
   that slope from the last end.
 - **Error control.** The same integral with the slope model of the two windows before
-  (a Milne-type pair of predictors) differs from it by about its error; the jump ``h``
+  (a Milne-type pair of predictors) differs from it by about its error (the constant of
+  Milne's device at these unequal steps in place of 1 was tried and dropped:
+  ``benchmarks/README.md``, "Jump landings and Milne's constant"); the jump ``h``
   is the largest keeping that difference below ``tolerance`` times
   :math:`|y| + 10^{-3}` (the solver's scaled units, of order one) for every state, at
   most twice the span of the three windows plus one (jumps grow step by step, so that a
