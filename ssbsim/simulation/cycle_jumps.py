@@ -19,7 +19,9 @@ Here, in each block of identical cycles:
   else linear in :math:`t` (Adams-Bashforth 2 at unequal steps). The jump integrates
   that slope from the last end.
 - **Error control.** The same integral with the slope model of the two windows before
-  (a Milne-type pair of predictors) differs from it by about its error; the jump ``h``
+  (a Milne-type pair of predictors) differs from it by about its error (the constant of
+  Milne's device at these unequal steps in place of 1 was tried and dropped:
+  ``benchmarks/README.md``, "Jump landings and Milne's constant"); the jump ``h``
   is the largest keeping that difference below ``tolerance`` times
   :math:`|y| + 10^{-3}` (the solver's scaled units, of order one) for every state, at
   most twice the span of the three windows plus one (jumps grow step by step, so that a
@@ -193,11 +195,13 @@ class Candidates:
         return self.predicted[jump - self.jumps[0]]
 
 
-def candidate_jumps(windows, remaining, log, max_jump=MAX_JUMP):
+def candidate_jumps(windows, remaining, log, max_jump=None):
     """The Candidates after the last of ``windows``: the jumps of at least two cycles up to
-    twice the span of the last three windows (plus one), ``max_jump`` and the block's end
-    (``remaining`` cycles to come, the last END_SIMULATED simulated), with their
-    landings; None where no such jump is possible (fewer than three windows)."""
+    twice the span of the last three windows (plus one), ``max_jump`` (None: MAX_JUMP, read
+    at the call) and the block's end (``remaining`` cycles to come, the last END_SIMULATED
+    simulated), with their landings; None where no such jump is possible (fewer than three
+    windows)."""
+    max_jump = MAX_JUMP if max_jump is None else max_jump
     allowed = remaining - END_SIMULATED
     if len(windows) < 3 or allowed < 2:
         return None
@@ -209,7 +213,7 @@ def candidate_jumps(windows, remaining, log, max_jump=MAX_JUMP):
     return Candidates(jumps, *_predicted(windows, log, c.cycle + jumps))
 
 
-def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=MAX_JUMP, stiff=None, candidates=None):
+def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=None, stiff=None, candidates=None):
     """Number of cycles to skip after the last window's end (0: simulate the next cycle).
 
     ``windows``: the block's Windows; ``log``: mask of the states in log space; ``y``:
@@ -218,7 +222,8 @@ def plan_jump(windows, log, y, remaining, tolerance=DEFAULT_TOLERANCE, max_jump=
     ``tolerance`` times :math:`|y| + 10^{-3}` for every state (``stiff`` ones aside), and
     whose landing a state in log space is not carried to with an error estimate beyond
     LOG_MOVE in ln y (``log_moves``), at most twice the span of the last three windows
-    (plus one) and ``max_jump``; the block's last END_SIMULATED cycles are simulated.
+    (plus one) and ``max_jump`` (None: MAX_JUMP, read at the call); the block's last
+    END_SIMULATED cycles are simulated.
     ``candidates``: ``candidate_jumps(windows, remaining, log, max_jump)``, if computed
     already (a plan checked at another tolerance, ``jumped``)."""
     if candidates is None:

@@ -31,8 +31,13 @@ against the full run, speed): ``benchmarks/README.md``, "Cycle jumping: measurem
 levers tried". Read it before trying a new one: the cycle count moves erratically with any
 change. In short, at the default tolerance 4e-3 on formation_4p15V: 51 of 800 cycles and 4
 probes, every cycle's capacity within 0.05 % of the full run, R1 0.18 %, R2 0.65 %; the
-landings' true errors are 0.13-1.44 tolerances in the [B12H12]2- film thickness (its estimate
-optimistic) and 0.00-0.27 in the anode contact fraction (its estimate 4-10x pessimistic).
+landings' true errors (``benchmarks/jump_landings.py``: against the cycle-by-cycle run, and
+against the cycles run from the window's end) are 0.26-2.08 and 0.00-2.10 tolerances in the
+[CB11H12]- layer's thickness, which sizes the jumps from cycle 35 to 581 (estimates 0.88-1.00),
+and 0.10-0.25 and 0.20-0.29 in the anode contact fraction, which sizes those from 626 to 746
+(estimates 0.96-0.97). Milne's constant for the windows' unequal steps in place of the plain
+difference was tried and dropped (46 cycles, the contact fraction landing up to 2.35
+tolerances off, R1 0.99 %: the README section).
 """
 
 import time

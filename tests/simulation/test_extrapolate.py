@@ -101,6 +101,19 @@ def test_a_straight_drift_is_jumped_as_far_as_allowed_and_curvature_shortens_it(
     assert plan_jump(line, no_log, line[-1].end, remaining=END_SIMULATED + 1) == 0
 
 
+def test_max_jump_is_read_when_a_jump_is_planned(monkeypatch):
+    """MAX_JUMP set at run time bounds the jumps planned after it (no default bound at
+    import); an explicit ``max_jump`` still wins."""
+    from ssbsim.simulation import cycle_jumps
+
+    no_log = np.zeros(2, dtype=bool)
+    line = windows_of(lambda n: np.array([1.0, 2.0 + 0.01 * n]), [10, 20, 30])
+    monkeypatch.setattr(cycle_jumps, "MAX_JUMP", 12)
+    assert plan_jump(line, no_log, line[-1].end, remaining=500, tolerance=1e-3) == 12
+    assert candidate_jumps(line, 500, no_log).jumps[-1] == 12
+    assert plan_jump(line, no_log, line[-1].end, remaining=500, tolerance=1e-3, max_jump=30) == 30
+
+
 def test_a_state_relaxing_geometrically_is_extrapolated_exactly():
     """y = 0.2 + 0.75 * 0.97^n (the anode's contact fraction approaching its limit): the
     exponential slope model lands on the sequence, however far."""
