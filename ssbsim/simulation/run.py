@@ -102,6 +102,9 @@ def build_simulation(spec, pset, model_options, solver=None, inputs=(), compile=
     integrated over them (``observables/quadrature.py``) and the time series is sampled
     from them at the experiment's period (``observables/timeseries.py``).
 
+    The built model is stored in, and on later runs loaded from, the disk cache of built
+    models (``build_cache.py``; ``build_tag`` is what it is keyed on besides the model).
+
     ``compile``: compile the model's functions to C (None: for runs of at least
     COMPILE_FROM_CYCLES cycles). ``impedance``: record the spectra the experiment asks
     for (False: skip them, for callers that read only the cycle table)."""
