@@ -32,11 +32,16 @@ def start(argv, cwd, program=("-m", "ssbsim")):
             signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def finished(argv, cwd, program=("-m", "ssbsim")):
+def finished(argv, cwd, program=("-m", "ssbsim"), env=None):
     """``ssbsim ARGV`` (or ``python PROGRAM ARGV``) run to its end in ``cwd``: the
-    ``CompletedProcess``, its output as text."""
+    ``CompletedProcess``, its output as text. ``env``: variables set besides ENV's."""
     return subprocess.run(
-        [sys.executable, *program, *argv], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=600
+        [sys.executable, *program, *argv],
+        cwd=cwd,
+        env={**ENV, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 

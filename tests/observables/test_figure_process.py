@@ -5,12 +5,11 @@ it would in the process itself (exit status, the previous outputs intact); witho
 
 import os
 import signal
-import subprocess
 import sys
 import time
 
 import pytest
-from ssbsim_processes import ENV, finished, previous_run, processes_of, start  # tests/ssbsim_processes.py
+from ssbsim_processes import finished, previous_run, processes_of, start  # tests/ssbsim_processes.py
 
 from ssbsim.cli import main
 from ssbsim.observables.figure_process import FigureProcess, can_fork
@@ -42,14 +41,7 @@ sys.exit(status)
 
 def ssbsim(tmp_path, make, *argv):
     (tmp_path / "short.toml").write_text(SHORT)
-    return subprocess.run(
-        [sys.executable, "-c", RUN, make, "run", "short.toml", "-o", "out", "-q", *argv],
-        cwd=tmp_path,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return finished(["run", "short.toml", "-o", "out", "-q", *argv], tmp_path, ("-c", RUN, make))
 
 
 PLAIN = ""
@@ -183,14 +175,7 @@ def test_the_figure_processes_draw_the_figures_the_process_draws_pixel_for_pixel
     import ssbsim
 
     (tmp_path / "spectra.toml").write_text(WITH_SPECTRA)
-    done = subprocess.run(
-        [sys.executable, "-m", "ssbsim", "run", "spectra.toml", "-o", "forked", "-q"],
-        cwd=tmp_path,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = finished(["run", "spectra.toml", "-o", "forked", "-q"], tmp_path)
     assert done.returncode == 0, done.stderr
     ssbsim.run(tmp_path / "spectra.toml").save(tmp_path / "here")
     forked, here = ({p.name: p for p in (tmp_path / name).iterdir()} for name in ("forked", "here"))

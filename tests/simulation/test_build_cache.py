@@ -4,13 +4,12 @@ rebuilt; the cache stays bounded; off means nothing written."""
 
 import os
 import pickle
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pybamm
 import pytest
+from ssbsim_processes import finished  # tests/ssbsim_processes.py
 
 import ssbsim
 from ssbsim.protocol.experiment_file import Block, ExperimentSpec
@@ -189,23 +188,14 @@ def test_a_read_only_cache_still_gives_hits(cache, monkeypatch):
 def test_two_processes_share_an_entry(tmp_path):
     """The key does not depend on the process (its hash seed, its order of imports):
     ``ssbsim run`` in a second process finds the first one's entry."""
-    from ..ssbsim_processes import ENV
-
     (tmp_path / "short.toml").write_text(
         "temperature_C = 25\n[[block]]\nrepeat = 2\n"
         'steps = ["Charge at 1C until 4.0 V", "Discharge at 1C until 2.8 V"]\n'
     )
     folder = tmp_path / "cache"
     for seed in ("1", "2"):
-        env = {**ENV, build_cache.ENV: str(folder), "PYTHONHASHSEED": seed}
-        done = subprocess.run(
-            [sys.executable, "-m", "ssbsim", "run", "short.toml", "-o", f"out{seed}", "--no-figures"],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        env = {build_cache.ENV: str(folder), "PYTHONHASHSEED": seed}
+        done = finished(["run", "short.toml", "-o", f"out{seed}", "--no-figures"], tmp_path, env=env)
         assert done.returncode == 0, done.stderr
         assert len(_entries(folder)) == 1
     first, second = (pd.read_csv(tmp_path / f"out{seed}" / "cycles.csv") for seed in ("1", "2"))
