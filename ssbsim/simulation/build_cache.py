@@ -10,13 +10,15 @@ is pickled after the first build and loaded in place of later builds.
 **Key.** A SHA-256 of everything the built model is a function of:
 
 - ssbsim's own sources: the path, size and modification time of every file of the
-  package (the test Python applies to its bytecode cache, PEP 552's default);
+  package (the test Python applies by default to its bytecode cache: PEP 552);
 - the versions of Python, PyBaMM, its solvers, CasADi, NumPy and SciPy;
 - the model options, every parameter value as the build sees it (``"[input]"`` for the
   parameters left as inputs; functions by name, tables and arrays by value);
 - the protocol: the ``ExperimentSpec`` the experiment was made from
   (``ExperimentSpec.pybamm_experiment`` is a function of it and of ssbsim's sources);
-- the solver's class (PyBaMM builds the unified model for a DAE solver only).
+- the solver's class (PyBaMM builds the unified model for a DAE solver only);
+- PyBaMM's settings that shape expression trees (``PYBAMM_SETTINGS``: the smoothing of
+  min/max, Heaviside and abs, simplification, the tolerances of its regularisations).
 
 A simulation without a key (not made by ``run.build_simulation``, or with an experiment
 other than the one made from its spec) builds as PyBaMM does; so does one whose build
@@ -52,6 +54,15 @@ SOLVER_ATTRIBUTES = ("_built_experiment_solver", "steps_to_built_solvers")
 MAPPER_ATTRIBUTES = ("model_state_mappers", "_compiled_model_state_mappers")
 SUFFIX = ".pkl"
 _PACKAGES = ("pybamm", "pybammsolvers", "casadi", "numpy", "scipy")
+PYBAMM_SETTINGS = (
+    "abs_smoothing",
+    "heaviside_smoothing",
+    "min_max_mode",
+    "min_max_smoothing",
+    "simplify",
+    "debug_mode",
+    "tolerances",
+)
 _fingerprint = None
 
 
@@ -100,6 +111,7 @@ def build_key(simulation):
                 tag[1],
                 # PyBaMM builds a unified model for a DAE solver only
                 (type(solver).__module__, type(solver).__qualname__, solver.ode_solver),
+                _settings(),
             ),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
@@ -169,6 +181,13 @@ def prune(folder, max_entries=MAX_ENTRIES, max_bytes=MAX_BYTES):
         total += size
         if count > max_entries or total > max_bytes:
             path.unlink(missing_ok=True)
+
+
+def _settings():
+    """PyBaMM's PYBAMM_SETTINGS, as (name, value) pairs."""
+    import pybamm
+
+    return [(name, getattr(pybamm.settings, name, None)) for name in PYBAMM_SETTINGS]
 
 
 def _path(key):

@@ -87,6 +87,9 @@ def test_every_part_of_the_key_changes_it(cache, monkeypatch):
         "a parameter left as input": _key(inputs=(RATE,)),
         "the solver": _key(solver=pybamm.CasadiSolver()),
     }
+    monkeypatch.setattr(pybamm.settings, "heaviside_smoothing", 10.0)
+    others["a PyBaMM setting"] = _key()
+    monkeypatch.setattr(pybamm.settings, "heaviside_smoothing", "exact")
     monkeypatch.setattr(build_cache, "_fingerprint", build_cache.source_fingerprint() + "\nssbsim/model/x.py 1 2")
     others["ssbsim's sources"] = _key()
     monkeypatch.setattr(build_cache, "_fingerprint", None)
