@@ -85,9 +85,11 @@ def test_failing_cases_are_recorded_and_the_rest_complete(tmp_path, cluster):
 
 
 def test_killed_study_resumes_with_one_row_per_case(tmp_path):
-    spec = write(
-        tmp_path, 'design = "grid"\n[vary."SE conductivity [S.m-1]"]\nrange = [0.02, 0.3]\nscale = "log"\npoints = 14\n'
-    )
+    # enough cases that the kill lands part-way: with the built model loaded from the cache
+    # (simulation/build_cache.py) a case takes a few tens of ms, and 14 once finished between polls
+    n = 40
+    grid = f'design = "grid"\n[vary."SE conductivity [S.m-1]"]\nrange = [0.02, 0.3]\nscale = "log"\npoints = {n}\n'
+    spec = write(tmp_path, grid)
     command = [
         sys.executable,
         "-m",
@@ -106,20 +108,20 @@ def test_killed_study_resumes_with_one_row_per_case(tmp_path):
     while time.time() < deadline:
         if journal.is_file() and len(journal.read_text().splitlines()) >= 4:
             break
-        time.sleep(0.1)
+        time.sleep(0.02)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     finished_before = len(journal.read_text().splitlines())
-    assert 4 <= finished_before < 14, "the study should have been killed part-way"
+    assert 4 <= finished_before < n, "the study should have been killed part-way"
     assert main(["study", str(spec.source), "-o", str(tmp_path / "out"), "--workers", "2", "-q"]) == 0
     frame = pd.read_parquet(tmp_path / "out" / "cases.parquet")
-    assert sorted(frame["case"]) == list(range(14))
+    assert sorted(frame["case"]) == list(range(n))
     assert (frame["status"] == "ok").all()
     rows = [json.loads(line) for line in journal.read_text().splitlines() if line.strip()]
-    assert len({r["case"] for r in rows}) == len(rows) == 14  # no case ran twice
+    assert len({r["case"] for r in rows}) == len(rows) == n  # no case ran twice
     # a third run finds nothing to do
     assert main(["study", str(spec.source), "-o", str(tmp_path / "out"), "--workers", "2", "-q"]) == 0
-    assert len(pd.read_parquet(tmp_path / "out" / "cases.parquet")) == 14
+    assert len(pd.read_parquet(tmp_path / "out" / "cases.parquet")) == n
 
 
 def test_sobol_indices_rank_the_influential_parameter(tmp_path, cluster):
