@@ -311,6 +311,7 @@ def extrapolated(
                 probe, probed, probes = probe_cycle(sim, carry, end, n_diff, log, solve), n, probes + 1
     result = _result(*failed, probes, **kw)
     result.plan = jumps
+    result.model_from_cache = all(view.built_from_cache for view in simulations.values())
     if track:
         result.cycle_sensitivities = track.rows(sim, result, wanted)
     return result

@@ -56,6 +56,8 @@ from .initial_state import initial_stoichiometry
 
 
 class Simulation(pybamm.Simulation):
+    built_from_cache = False  # whether the built model was loaded from the disk cache (build_cache.py)
+
     def set_initial_state(self, initial_soc, direction=None, inputs=None):
         """``sim.solve(..., initial_soc=...)`` for this cell, in place of PyBaMM's
         lithium-ion electrode-SOH calculation: sets ``"Initial positive electrode
@@ -126,6 +128,7 @@ class Simulation(pybamm.Simulation):
         built = self._built_experiment_model is not None or self.steps_to_built_models
         key = None if built or args or kwargs.get("initial_soc") is not None else build_cache.build_key(self)
         if key is not None and build_cache.load(self, key):
+            self.built_from_cache = True  # run.json: model_from_cache
             return None
         before = dict(vars(self))
         out = super().build_for_experiment(*args, **kwargs)

@@ -41,6 +41,7 @@ class Result(RunFigures):
         self.reference = None  # a run this one is compared with (calibration ratios)
         self.cycle_numbers = None  # with cycle jumps: the cycle number of each solution cycle
         self.probes = 0  # with cycle jumps: cycles run besides, to measure the stiff states' contraction
+        self.model_from_cache = None  # whether the built model came from the disk cache (None: not known)
         # an electrode without an intercalation host (SE:carbon) has no active mass: the
         # per-gram columns are NaN, the efficiencies (ratios of charges) stay defined
         host = options["working electrode"] != "SE:carbon"
@@ -111,6 +112,7 @@ class Result(RunFigures):
             "extrapolated": self.cycle_numbers is not None,
             "cycles_probed": int(self.probes),
             "wall_time_s": self.wall_time,
+            "model_from_cache": self.model_from_cache,
             "ssbsim_version": __version__,
             "pybamm_version": pybamm.__version__,
         }

@@ -187,6 +187,7 @@ def run(
         if not spectra_later:
             impedance = impedance()
     result = Result(solution, spec, pset, model_options, wall_time=time.perf_counter() - start, impedance=impedance)
+    result.model_from_cache = sim.built_from_cache
     if len(result.cycles) < spec.n_cycles and interrupt.requested():
         error = interrupt.Interrupted(f"after {len(result.cycles)} of {spec.n_cycles} cycles")
         error.result = result

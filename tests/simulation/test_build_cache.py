@@ -60,6 +60,7 @@ def test_a_hit_gives_the_run_it_would_have_built(cache):
     assert (cache["stored"], cache["loaded"], len(_entries(cache["folder"]))) == (1, 0, 1)
     loaded = ssbsim.run(SPEC)
     assert cache["loaded"] == 1 and cache["stored"] == 1
+    assert (built.metadata()["model_from_cache"], loaded.metadata()["model_from_cache"]) == (False, True)
     pd.testing.assert_frame_equal(built.cycles, loaded.cycles, check_exact=True)
     for name in ("Voltage [V]", "Time [s]"):
         assert np.array_equal(built.solution[name].entries, loaded.solution[name].entries)
@@ -70,6 +71,7 @@ def test_the_extrapolated_run_is_the_same_from_the_cache(cache):
     built = run_extrapolated(spec, "asakura2020")
     loaded = run_extrapolated(spec, "asakura2020")
     assert cache["loaded"] == 1
+    assert (built.metadata()["model_from_cache"], loaded.metadata()["model_from_cache"]) == (False, True)
     pd.testing.assert_frame_equal(built.cycles, loaded.cycles, check_exact=True)
 
 
