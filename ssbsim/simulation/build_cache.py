@@ -37,10 +37,10 @@ else ``~/.cache/ssbsim/models``); ``SSBSIM_CACHE_DIR=off`` turns the cache off.
 """
 
 import hashlib
+import importlib
 import os
 import pickle
 import sys
-from importlib import metadata
 from pathlib import Path
 
 from ..atomic import atomic_path
@@ -81,11 +81,11 @@ def source_fingerprint():
     if _fingerprint is None:
         root = Path(__file__).resolve().parent.parent
         lines = [f"python {sys.version}"]
-        for name in _PACKAGES:
+        for name in _PACKAGES:  # imported by the run already; their metadata would take ms to read
             try:
-                lines.append(f"{name} {metadata.version(name)}")
-            except metadata.PackageNotFoundError:
-                lines.append(f"{name} absent")
+                lines.append(f"{name} {importlib.import_module(name).__version__}")
+            except (ImportError, AttributeError):
+                lines.append(f"{name} unknown")
         for folder, subfolders, files in os.walk(root):
             subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
             for name in sorted(files):
