@@ -233,6 +233,8 @@ def plan(rows):
 
 def run_in_subprocess(row, timeout):
     scenario, model, solver, rtol = row
+    from ssbsim.simulation.build_cache import ENV as BUILD_CACHE
+
     payload = json.dumps({"scenario": scenario, "model": model, "solver": solver, "rtol": rtol})
     try:
         done = subprocess.run(
@@ -242,7 +244,7 @@ def run_in_subprocess(row, timeout):
             timeout=timeout,
             cwd=ROOT,
             # every row builds its model, as stock PyBaMM's rows do: the build column compares builds
-            env={**os.environ, "SSBSIM_CACHE_DIR": "off"},
+            env={**os.environ, BUILD_CACHE: "off"},
         )
     except subprocess.TimeoutExpired:
         return {"error": f"timeout ({timeout:g} s)"}

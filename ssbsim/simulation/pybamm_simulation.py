@@ -127,13 +127,14 @@ class Simulation(pybamm.Simulation):
             self._memoise_control_target(step)
         built = self._built_experiment_model is not None or self.steps_to_built_models
         key = None if built or args or kwargs.get("initial_soc") is not None else build_cache.build_key(self)
-        if key is not None and build_cache.load(self, key):
+        if key is None:
+            return super().build_for_experiment(*args, **kwargs)
+        if build_cache.load(self, key):
             self.built_from_cache = True  # run.json: model_from_cache
             return None
         before = dict(vars(self))
         out = super().build_for_experiment(*args, **kwargs)
-        if key is not None:
-            build_cache.store(self, key, before)
+        build_cache.store(self, key, before)
         return out
 
     def _build_experiment_step_inputs(self, user_inputs, step, *args, **kwargs):
