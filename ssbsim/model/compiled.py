@@ -18,6 +18,15 @@ of PyBaMM and CasADi and the solver's ``jacobian`` option (dense or sparse, the 
 that shapes a function). Any change of the model, its parameters or its events changes a
 source, so the key (``tests/model/test_compiled.py``).
 
+A model loaded from, or stored in, the disk cache of built models
+(``simulation/build_cache.py``) carries that cache's key (``model.build_key``), a hash of
+everything the built model is a function of (ssbsim's sources, the versions, the options,
+the parameter values, the protocol). Its set-up's functions are then keyed by it and by
+every function's signature, none serialised: what else shapes them (the inputs and their
+sizes, sensitivities, output variables) shows in the signatures (their names, sizes and
+numbers of nodes), and the solver's ``jacobian`` option is in the key. 2.1 ms of a new
+process's run of formation_4p15V (2026-11-23).
+
 On a miss PyBaMM compiles (or finds its own cached library) into a directory of the
 key, ``ssbsim_<key>`` in PyBaMM's cache directory; on a hit the library there is loaded
 without serialising anything. The libraries loaded in this process are kept too.
@@ -43,34 +52,37 @@ DERIVED = {
 _LOADED = {}  # key -> the compiled functions (casadi.external), in the order compiled
 
 
-def bundle_key(fns, jacobian="sparse"):
+def bundle_key(fns, jacobian="sparse", model_key=None):
     """The cache key of compiling the CasADi functions ``fns`` (a list) together, for a
     solver whose ``jacobian`` option is ``jacobian``: a hash of the serialised forms of
-    the functions not derived and of the signatures of those derived (module docstring)."""
+    the functions not derived and of the signatures of those derived; of the signatures
+    alone with the built model's ``model_key`` (module docstring)."""
     names = {fn.name() for fn in fns}
     digest = hashlib.sha1(usedforsecurity=False)
     digest.update(f"pybamm {pybamm.__version__} casadi {casadi.__version__} jacobian {jacobian}".encode())
+    if model_key is not None:
+        digest.update(f"model {model_key}".encode())
     for fn in fns:
         digest.update(b"\0" + fn.name().encode() + b"\0")
         if fn.class_name() == "External":
             digest.update(b"external")
-        elif names.issuperset(DERIVED.get(fn.name(), (None,))):
-            sizes = [fn.size_in(i) for i in range(fn.n_in())] + [fn.size_out(i) for i in range(fn.n_out())]
-            signature = (
-                sizes,
-                fn.n_nodes(),
-                fn.n_instructions(),
-                [fn.sparsity_out(i).hash() for i in range(fn.n_out())],
-            )
-            digest.update(repr(signature).encode())
+        elif model_key is not None or names.issuperset(DERIVED.get(fn.name(), (None,))):
+            digest.update(repr(_signature(fn)).encode())
         else:
             digest.update(fn.serialize().encode())
     return digest.hexdigest()[:20]
 
 
-def _compile(fns, jacobian):
+def _signature(fn):
+    """The sizes of ``fn``'s inputs and outputs, its numbers of nodes and instructions
+    and its outputs' sparsity (CasADi's hash)."""
+    sizes = [fn.size_in(i) for i in range(fn.n_in())] + [fn.size_out(i) for i in range(fn.n_out())]
+    return sizes, fn.n_nodes(), fn.n_instructions(), [fn.sparsity_out(i).hash() for i in range(fn.n_out())]
+
+
+def _compile(fns, jacobian, model_key=None):
     """``fns`` compiled into one library, as ``aot_compile(fns)`` returns them."""
-    key = bundle_key(fns, jacobian)
+    key = bundle_key(fns, jacobian, model_key)
     loaded = _LOADED.get(key)
     if loaded is None:
         folder = os.path.join(compilation._default_cache_dir(), f"ssbsim_{key}")
@@ -87,14 +99,15 @@ def _compile(fns, jacobian):
 
 
 @contextlib.contextmanager
-def keyed_compilation(options):
-    """While an IDAKLU solver with ``options`` sets up: its functions compiled through
-    ``_compile`` (PyBaMM's module-level ``aot_compile`` swapped, and restored after)."""
+def keyed_compilation(options, model_key=None):
+    """While an IDAKLU solver with ``options`` sets up (a model whose disk-cache key is
+    ``model_key``, if any): its functions compiled through ``_compile`` (PyBaMM's
+    module-level ``aot_compile`` swapped, and restored after)."""
     pybamm_compile = idaklu_solver.aot_compile
     if not options.get("compile"):
         yield
         return
-    idaklu_solver.aot_compile = lambda fns: _compile(fns, options.get("jacobian"))
+    idaklu_solver.aot_compile = lambda fns: _compile(fns, options.get("jacobian"), model_key)
     try:
         yield
     finally:

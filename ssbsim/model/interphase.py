@@ -114,9 +114,15 @@ class DecompositionInterphase(Submodel):
         self.finite = options["SE inventory"] == "contact"
         self.law = GROWTH[options["interphase growth"]](param, options)
         self.law_states = {}
-        #: names of the states whose cycle-end values are geometric in the cycle number
-        self.geometric_states = []
         self.isolation = options["active material loss"] == "film isolation"
+
+    @property
+    def geometric_states(self):
+        """Names of the states whose cycle-end values are geometric in the cycle number
+        (named without building the equations: ``CellModel`` assembles them on first use)."""
+        if not self.law.geometric:
+            return []
+        return [name for label in self.labels for k in self.anions for name in self.law.state_names(k, label)]
 
     def area(self, label):
         """Contact area of SE and electron conductor per geometric area (a L) [-]."""
@@ -147,8 +153,6 @@ class DecompositionInterphase(Submodel):
             for k in self.anions:
                 states.update(self.law.states(k, label))
             self.law_states[label] = states
-            if self.law.geometric:
-                self.geometric_states += [state.name for state in states.values()]
             for k, (p, d) in enumerate(zip(self.p, delta)):
                 variables[f"Cathode interphase passivation of anion {k}{label}"] = self.law.factor(p, d, states.get(k))
                 if self.finite:

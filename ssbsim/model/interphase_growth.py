@@ -105,6 +105,10 @@ class GrowthLaw:
         self.resolved = options["cathode"] == "resolved"
         self.domain = "positive electrode" if self.resolved else None
 
+    def state_names(self, k, label):
+        """Names of the law's states of anion ``k`` in population ``label``."""
+        return []
+
     def states(self, k, label):
         return {}
 
@@ -141,11 +145,11 @@ class CrackingGrowth(GrowthLaw):
 
     geometric = True
 
-    def _name(self, k, label):
-        return f"Cathode interphase passivating thickness of layer {k}{label} [m]"
+    def state_names(self, k, label):
+        return [f"Cathode interphase passivating thickness of layer {k}{label} [m]"]
 
     def states(self, k, label):
-        name = self._name(k, label)
+        (name,) = self.state_names(k, label)
         return {k: pybamm.Variable(name, domain=self.domain, scale=1e-9)}
 
     def factor(self, p, delta, states):

@@ -22,7 +22,7 @@ conversion of one set-up shares one cache (``_shared_conversion``), so each node
 converted once: the same CasADi functions (the same serialised forms, so the same
 compiled-code cache entries), 37 -> 25 ms of the set-up of the formation run. With
 ``compile`` the compiled library is looked up under a key that does not serialise the
-derived Jacobians (``compiled.py``).
+derived Jacobians, or none with the key of the disk cache of built models (``compiled.py``).
 
 ``tests/model/test_solver.py`` checks that PyBaMM still calls the overridden method, that
 the event function is where it is replaced, that the solutions are identical, and that the
@@ -45,7 +45,7 @@ class IDAKLUSolver(pybamm.IDAKLUSolver):
         return super()._rhs_dot_consistent_initialization(y0, model, time, inputs_dict)
 
     def set_up(self, model, *args, **kwargs):
-        with _shared_conversion(model), keyed_compilation(self._options):
+        with _shared_conversion(model), keyed_compilation(self._options, getattr(model, "build_key", None)):
             out = super().set_up(model, *args, **kwargs)
         setup = getattr(self, "_setup", None)
         if isinstance(setup, dict) and "rootfn_casadi" in setup and not isinstance(setup["rootfn_casadi"], Buffered):

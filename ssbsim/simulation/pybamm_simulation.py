@@ -114,7 +114,8 @@ class Simulation(pybamm.Simulation):
             with single_point_interpolation():
                 return super().solve(*args, **kwargs)
         finally:
-            pybamm.logger.setLevel(level)  # a stop after Ctrl-C silences PyBaMM's log for this solve only
+            if pybamm.logger.level != level:  # setLevel clears the logging caches: 14 us a solve
+                pybamm.logger.setLevel(level)  # a stop after Ctrl-C silences PyBaMM's log for this solve only
             pybamm.logger.removeFilter(moving_ends_handled)
 
     def build_for_experiment(self, *args, **kwargs):
@@ -131,9 +132,11 @@ class Simulation(pybamm.Simulation):
             return super().build_for_experiment(*args, **kwargs)
         if build_cache.load(self, key):
             self.built_from_cache = True  # run.json: model_from_cache
+            _keyed(self._built_experiment_model, key)
             return None
         before = dict(vars(self))
         out = super().build_for_experiment(*args, **kwargs)
+        _keyed(self._built_experiment_model, key)
         build_cache.store(self, key, before)
         return out
 
@@ -161,6 +164,13 @@ class Simulation(pybamm.Simulation):
             return solver
         pybamm.logger.setLevel("CRITICAL")  # the stop is reported by ssbsim, not logged as a solver error
         return _Stopping(solver)
+
+
+def _keyed(model, key):
+    """``model`` (the built model, if any) marked with its disk-cache ``key``: its compiled
+    code is then looked up under that key (``model/compiled.py``)."""
+    if model is not None:
+        model.build_key = key
 
 
 class _LastPoint(dict):

@@ -165,3 +165,33 @@ def test_anode_resistance_grows_on_stripping_only(cell_a):
     stripping = I > 0
     assert np.all(np.diff(R1[stripping]) >= 0) and R1[stripping][-1] > R1[0]
     assert R1[-1] < R1[stripping][-1]
+
+
+def test_the_equations_are_assembled_on_first_use_once_per_copy(cell_a):
+    """``CellModel`` assembles its equations when they are first read; a copy made before
+    (as ``pybamm.Simulation`` makes one) assembles its own from submodels of its own: the
+    same equations, no event twice; the geometric states are named before assembly."""
+    options = cell_a.model_options()
+    model = CellModel(options)
+    copy = model.new_copy()
+    names = model.geometric_states
+    assert not model._assembled and not copy._assembled and names  # named without assembling
+    assert copy.submodels["interphase"] is not model.submodels["interphase"]
+    events = [event.name for event in model.events]
+    assert model._assembled and not copy._assembled
+    assert [event.name for event in copy.events] == events and len(set(events)) == len(events)
+    assert list(copy.rhs) == list(model.rhs) and list(copy.variables) == list(model.variables)
+    assert {v.name for v in model.rhs} >= set(names)  # the named states are differential states
+    assert list(CellModel(options).new_copy().new_copy().variables) == list(model.variables)
+
+
+def test_a_run_on_a_cached_build_assembles_nothing(cell_a, monkeypatch):
+    from ssbsim.simulation.run import build_simulation, prepare
+
+    spec = protocol("Charge at C/5 until 4.1 V", "Discharge at 1C until 2.5 V", name="assembly")
+    build_simulation(*prepare(spec, "asakura2020")).solve()  # built, and stored
+    assembled = []
+    monkeypatch.setattr(CellModel, "_build", lambda self: assembled.append(self))
+    simulation = build_simulation(*prepare(spec, "asakura2020"))
+    simulation.solve()
+    assert simulation.built_from_cache and not assembled

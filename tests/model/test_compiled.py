@@ -1,7 +1,8 @@
 """The compiled-code cache key of a solver set-up (``model/compiled.py``): it changes
 exactly when PyBaMM's (the hash of every function's serialised form) changes, it is the
 same in another process, and a library cached under it is loaded without PyBaMM's
-look-up, with the same solution."""
+look-up, with the same solution; a model from the disk cache of built models is keyed by
+that cache's key and the functions' signatures, nothing serialised."""
 
 import hashlib
 import os
@@ -12,12 +13,15 @@ from pathlib import Path
 import casadi
 import numpy as np
 import pybamm
+import pytest
 from pybamm.codegen import compilation
 from ssbsim_processes import ENV
 
 from ssbsim.model import CellModel, compiled
 from ssbsim.model.solver import IDAKLUSolver
 from ssbsim.protocol.experiment_file import Block, ExperimentSpec
+from ssbsim.simulation import build_cache
+from ssbsim.simulation.run import build_simulation, prepare
 
 SPEC = ExperimentSpec("keyed", [Block(["Charge at C/5 until 4.1 V", "Discharge at 1C until 2.5 V"], 1)])
 
@@ -40,9 +44,9 @@ def _keys(monkeypatch, simulation):
     """(ssbsim's key, PyBaMM's full hash) of ``simulation``'s set-up, nothing compiled."""
     keys = []
 
-    def recorded(fns, jacobian):
+    def recorded(fns, jacobian, model_key=None):
         full = hashlib.sha1(b"".join(fn.name().encode() + fn.serialize().encode() for fn in fns)).hexdigest()
-        keys.append((compiled.bundle_key(fns, jacobian), full))
+        keys.append((compiled.bundle_key(fns, jacobian, model_key), full))
         return list(fns)
 
     monkeypatch.setattr(compiled, "_compile", recorded)
@@ -76,6 +80,44 @@ def test_a_derived_function_is_keyed_by_its_signature_only_beside_its_source():
     other = casadi.Function("algebraic_jac", [y], [casadi.vertcat(y[0], 2 * y[1], y[2] ** 2)])
     assert compiled.bundle_key([source, three]) != compiled.bundle_key([source, other])  # nodes
     assert compiled.bundle_key([source, three]) != compiled.bundle_key([source, three], "dense")
+
+
+def test_with_the_built_models_key_nothing_is_serialised(monkeypatch):
+    y = casadi.MX.sym("y", 3)
+    source = casadi.Function("rhs_algebraic", [y], [casadi.sin(y) * y[0]])
+    z = casadi.MX.sym("y", 4)
+    wider = casadi.Function("rhs_algebraic", [z], [casadi.sin(z) * z[0]])
+    deeper = casadi.Function("rhs_algebraic", [y], [casadi.sin(casadi.cos(y)) * y[0]])
+
+    def refused(self, *args):
+        raise AssertionError("serialised")
+
+    monkeypatch.setattr(casadi.Function, "serialize", refused)
+    key = compiled.bundle_key([source], model_key="a")
+    assert compiled.bundle_key([source], model_key="a") == key
+    others = [
+        compiled.bundle_key([source], model_key="b"),
+        compiled.bundle_key([source], "dense", model_key="a"),
+        compiled.bundle_key([wider], model_key="a"),
+        compiled.bundle_key([deeper], model_key="a"),
+    ]
+    assert key not in others and len(set(others)) == len(others)
+    with pytest.raises(AssertionError, match="serialised"):
+        compiled.bundle_key([source])  # without it: serialised
+
+
+def test_a_model_from_the_build_cache_is_compiled_under_its_key(monkeypatch):
+    seen = []
+
+    def recorded(fns, jacobian, model_key=None):
+        seen.append(model_key)
+        return list(fns)
+
+    monkeypatch.setattr(compiled, "_compile", recorded)
+    simulation = build_simulation(*prepare(SPEC, "asakura2020"), compile=True)
+    simulation.solve()
+    key = build_cache.build_key(simulation)
+    assert key is not None and seen == [key] and simulation._built_experiment_model.build_key == key
 
 
 def test_the_key_is_the_same_in_another_process(cell_a, monkeypatch):

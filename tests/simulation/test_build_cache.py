@@ -4,6 +4,8 @@ rebuilt; the cache stays bounded; off means nothing written."""
 
 import os
 import pickle
+import shutil
+from pathlib import Path
 
 import casadi
 import numpy as np
@@ -101,18 +103,37 @@ def test_every_part_of_the_key_changes_it(cache, monkeypatch):
     assert key not in others.values() and len(set(others.values())) == len(others), others
 
 
-def test_the_fingerprint_follows_the_sources(tmp_path, monkeypatch):
-    """A file of the package rewritten (its size or its time) changes the fingerprint."""
+def test_the_sources_digest_follows_their_contents_not_their_times(tmp_path):
+    """The digest of a tree of sources changes with a file's contents (at the same size)
+    or its name; a copy elsewhere, or a file touched, keeps it."""
+    tree, memo = tmp_path / "pkg", tmp_path / "memo"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "a.py").write_text("x = 1\n")
+    (tree / "sub" / "b.py").write_text("y = 2\n")
+    first = build_cache.sources_digest(tree, memo)
+    assert len(list(memo.glob("*" + build_cache.SOURCES_SUFFIX))) == 1
+    assert build_cache.sources_digest(tree, memo) == first  # from the memo
+    assert build_cache.sources_digest(tree) == first  # computed again, no memo
+    copy = tmp_path / "clone"
+    shutil.copytree(tree, copy)
+    assert build_cache.sources_digest(copy, memo) == first
+    stat = os.stat(tree / "a.py")
+    os.utime(tree / "a.py", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert build_cache.sources_digest(tree, memo) == first  # touched: the same contents
+    (tree / "a.py").write_text("x = 3\n")  # the same size
+    os.utime(tree / "a.py", ns=(stat.st_atime_ns, stat.st_mtime_ns + 2 * 10**9))
+    assert build_cache.sources_digest(tree, memo) != first
+    (tree / "a.py").write_text("x = 1\n")
+    os.utime(tree / "a.py", ns=(stat.st_atime_ns, stat.st_mtime_ns + 3 * 10**9))
+    assert build_cache.sources_digest(tree, memo) == first
+    (tree / "a.py").rename(tree / "c.py")
+    assert build_cache.sources_digest(tree, memo) != first
+
+
+def test_the_fingerprint_holds_the_sources_digest(monkeypatch):
     monkeypatch.setattr(build_cache, "_fingerprint", None)
-    first = build_cache.source_fingerprint()
-    source = build_cache.__file__
-    stat = os.stat(source)
-    try:
-        os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
-        monkeypatch.setattr(build_cache, "_fingerprint", None)
-        assert build_cache.source_fingerprint() != first
-    finally:
-        os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    package = Path(build_cache.__file__).resolve().parents[1]
+    assert f"sources {build_cache.sources_digest(package)}" in build_cache.source_fingerprint().splitlines()
 
 
 def test_no_key_where_the_build_is_not_the_tagged_one(cache):
