@@ -21,15 +21,12 @@ The model needs the inverse, :math:`U(x)`, at the particle surface. It is tabula
 from the isotherm on a grid in :math:`U` (2 mV) at the cell temperature and interpolated
 by a cubic spline in :math:`\ln[x/(1-x)]` (``ocp_function``), so the model stays explicit
 and fast while the MSMR parameters remain the source of truth; the tests check the
-inverse against the isotherm. The spline's B-spline form, which the solver's CasADi
-functions evaluate, is made once with the table and kept with the model (``OCPSpline``).
-Entropic effects beyond the MSMR temperature factor are neglected, and the table is made
-at the run's ambient temperature (isothermal runs).
+inverse against the isotherm. Entropic effects beyond the MSMR temperature factor are neglected,
+and the table is made at the run's ambient temperature (isothermal runs).
 
 The same functions serve symbols (pybamm) and arrays (numpy): ``exp`` is passed in.
 """
 
-import casadi
 import numpy as np
 import pybamm
 
@@ -111,38 +108,6 @@ def ocp_table(values, T, spacing=2e-3):
     return logit[order], U[order]
 
 
-class OCPSpline(pybamm.Interpolant):
-    """PyBaMM's cubic ``Interpolant`` of the table, carrying its B-spline: the not-a-knot
-    cubic through the table (``scipy.interpolate.make_interp_spline``) as a knot vector
-    and coefficients, which is how PyBaMM hands a cubic interpolant to CasADi. PyBaMM makes
-    it at every conversion; here it is made once with the table, kept through copies and
-    pickles (a ``__slots__`` field outside the node's identity), so the solver set-up of a
-    model loaded from the disk cache (``simulation/build_cache.py``) does not make it again:
-    2.5 ms of a new process, for 3729 points (2026-11-23). The same knots and coefficients,
-    so the same CasADi function (``tests/model/test_ocp.py``)."""
-
-    __slots__ = ("bspline",)
-    _id_excluded_fields = ("bspline",)
-
-    def __init__(self, x, y, child, bspline, name="MSMR_OCP", entries_string=None):
-        super().__init__(x, y, child, name=name, interpolator="cubic", entries_string=entries_string)
-        self.bspline = bspline
-
-    def create_copy(self, new_children=None, perform_simplifications=True):
-        if self._num_derivatives:  # not made by this class
-            return super().create_copy(new_children, perform_simplifications)
-        children = self._children_for_copying(new_children)
-        return OCPSpline(self.x, self.y, children, self.bspline, self.name, self.entries_string)
-
-    def _cubic_to_casadi(self, converted_children):
-        if self._num_derivatives:
-            return super()._cubic_to_casadi(converted_children)
-        knots, coefficients, degree = self.bspline.t, self.bspline.c, self.bspline.k
-        outputs = coefficients.size // (len(knots) - degree - 1)
-        spline = casadi.Function.bspline(self.name, [knots], coefficients.flatten().tolist(), [degree], outputs)
-        return spline(converted_children[0])
-
-
 class MSMRInverse:
     """``U(sto)`` for ``pybamm.ParameterValues``: the inverse of the isotherm as a cubic
     spline in logit(sto). Smooth (C2), so that the reaction distribution, which depends on
@@ -151,24 +116,13 @@ class MSMRInverse:
 
     def __init__(self, logit, U):
         self.logit, self.U = logit, U
-        self._bspline = None
 
     def __call__(self, sto):
-        from scipy.interpolate import make_interp_spline
-
         # a floor far below any filling reached before a cutoff keeps a trial step that
         # overshoots the window finite
         s = pybamm.maximum(pybamm.minimum(sto, 1 - X_FLOOR), X_FLOOR)
         logit = pybamm.log(s) - pybamm.log(1 - s)
-        if self._bspline is None:
-            self._bspline = make_interp_spline(self.logit, self.U, k=3)
-        return OCPSpline(self.logit, self.U, logit, self._bspline)
-
-    def __getstate__(self):  # the table alone: made again from it (the build cache's key pickles it)
-        return {"logit": self.logit, "U": self.U}
-
-    def __setstate__(self, state):
-        self.__init__(state["logit"], state["U"])
+        return pybamm.Interpolant(self.logit, self.U, logit, name="MSMR_OCP", interpolator="cubic")
 
 
 def ocp_function(values, T):

@@ -1,13 +1,10 @@
 """The MSMR open-circuit potential and its tabulated inverse."""
 
-import pickle
-
-import casadi
 import numpy as np
 import pybamm
 import pytest
 
-from ssbsim.model.ocp import MSMR, X_FLOOR, OCPSpline, ocp_function
+from ssbsim.model.ocp import MSMR, X_FLOOR, ocp_function
 
 
 @pytest.fixture(scope="module")
@@ -56,30 +53,3 @@ def test_plateaus_broaden_with_temperature(msmr):
     x_hot = msmr.occupancy(np.array([3.65]), 333.15)
     # above the 3.6 V plateau more Na remains at higher temperature (broader tail)
     assert x_hot[0] > x_cold[0]
-
-
-def test_the_spline_converts_to_pybamms_casadi_function_and_keeps_its_bspline(cell_a, monkeypatch):
-    """``OCPSpline`` gives CasADi the function PyBaMM's cubic ``Interpolant`` of the same
-    table does (the same serialised form), through copies and pickles, without making the
-    B-spline again."""
-    f = ocp_function(dict(cell_a), 298.15)
-    x = pybamm.StateVector(slice(0, 1))
-    spline = f(x)
-    assert isinstance(spline, OCPSpline) and spline.bspline is f(x).bspline  # made once per table
-    plain = pybamm.Interpolant(f.logit, f.U, spline.children[0], name="MSMR_OCP", interpolator="cubic")
-
-    def function(symbol):
-        t, y = casadi.MX.sym("t"), casadi.MX.sym("y", 1)
-        return casadi.Function("U", [t, y], [symbol.to_casadi(t, y)]).serialize()
-
-    expected = function(plain)
-    import scipy.interpolate
-
-    def refused(*args, **kwargs):
-        raise AssertionError("B-spline made again")
-
-    monkeypatch.setattr(scipy.interpolate, "make_interp_spline", refused)
-    for copy in (spline, spline.create_copy(), pickle.loads(pickle.dumps(spline))):
-        assert isinstance(copy, OCPSpline) and function(copy) == expected
-        assert copy == spline  # the B-spline is not part of the node's identity
-    assert pickle.loads(pickle.dumps(f))._bspline is None  # the table alone pickles
