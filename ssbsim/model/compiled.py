@@ -21,11 +21,14 @@ source, so the key (``tests/model/test_compiled.py``).
 A model loaded from, or stored in, the disk cache of built models
 (``simulation/build_cache.py``) carries that cache's key (``model.build_key``), a hash of
 everything the built model is a function of (ssbsim's sources, the versions, the options,
-the parameter values, the protocol). Its set-up's functions are then keyed by it and by
-every function's signature, none serialised: what else shapes them (the inputs and their
-sizes, sensitivities, output variables) shows in the signatures (their names, sizes and
-numbers of nodes), and the solver's ``jacobian`` option is in the key. 2.1 ms of a new
-process's run of formation_4p15V (2026-11-23).
+the parameter values, the protocol). The key above is then computed once and remembered
+(``remembered_key``) in a small file of PyBaMM's cache folder, named by that model key,
+the solver's ``jacobian`` option and every function's name and signature (what else shapes
+the functions -- the inputs and their sizes, sensitivities, output variables -- shows
+there): later set-ups read it back and serialise nothing, 2.1 ms of a new process's run of
+formation_4p15V (2026-11-23). The library stays keyed by the functions' contents, so
+protocols whose functions are the same (a cut-off that is an input of the unified model)
+still share one.
 
 On a miss PyBaMM compiles (or finds its own cached library) into a directory of the
 key, ``ssbsim_<key>`` in PyBaMM's cache directory; on a hit the library there is loaded
@@ -42,6 +45,8 @@ import pybamm
 import pybamm.solvers.idaklu_solver as idaklu_solver
 from pybamm.codegen import compilation
 
+from ..atomic import atomic_path
+
 #: derived function -> the functions it is derived from (PyBaMM's IDAKLU set-up)
 DERIVED = {
     "jac_times_cjmass": ("rhs_algebraic", "mass_action"),
@@ -52,37 +57,60 @@ DERIVED = {
 _LOADED = {}  # key -> the compiled functions (casadi.external), in the order compiled
 
 
-def bundle_key(fns, jacobian="sparse", model_key=None):
+def bundle_key(fns, jacobian="sparse"):
     """The cache key of compiling the CasADi functions ``fns`` (a list) together, for a
     solver whose ``jacobian`` option is ``jacobian``: a hash of the serialised forms of
-    the functions not derived and of the signatures of those derived; of the signatures
-    alone with the built model's ``model_key`` (module docstring)."""
+    the functions not derived and of the signatures of those derived (module docstring)."""
     names = {fn.name() for fn in fns}
     digest = hashlib.sha1(usedforsecurity=False)
     digest.update(f"pybamm {pybamm.__version__} casadi {casadi.__version__} jacobian {jacobian}".encode())
-    if model_key is not None:
-        digest.update(f"model {model_key}".encode())
     for fn in fns:
         digest.update(b"\0" + fn.name().encode() + b"\0")
         if fn.class_name() == "External":
             digest.update(b"external")
-        elif model_key is not None or names.issuperset(DERIVED.get(fn.name(), (None,))):
+        elif names.issuperset(DERIVED.get(fn.name(), (None,))):
             digest.update(repr(_signature(fn)).encode())
         else:
             digest.update(fn.serialize().encode())
     return digest.hexdigest()[:20]
 
 
+def remembered_key(fns, jacobian, model_key):
+    """``bundle_key(fns, jacobian)``, remembered for the built model whose disk-cache key is
+    ``model_key``: read from, or written to, a file of PyBaMM's cache folder named by that
+    key, ``jacobian`` and the functions' names and signatures (module docstring)."""
+    digest = hashlib.sha1(f"{model_key} jacobian {jacobian}".encode(), usedforsecurity=False)
+    for fn in fns:
+        digest.update(b"\0" + fn.name().encode() + b"\0" + repr(_signature(fn)).encode())
+    path = os.path.join(compilation._default_cache_dir(), "ssbsim_keys", digest.hexdigest()[:20])
+    try:
+        with open(path) as file:
+            key = file.read()
+        if len(key) == 20:
+            return key
+    except OSError:  # not remembered yet
+        pass
+    key = bundle_key(fns, jacobian)
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_text(key)
+    except OSError:  # a cache folder the user may read but not write
+        pass
+    return key
+
+
 def _signature(fn):
     """The sizes of ``fn``'s inputs and outputs, its numbers of nodes and instructions
-    and its outputs' sparsity (CasADi's hash)."""
+    and its outputs' sparsity (CasADi's hash); of a compiled function, its sizes."""
     sizes = [fn.size_in(i) for i in range(fn.n_in())] + [fn.size_out(i) for i in range(fn.n_out())]
+    if fn.class_name() == "External":
+        return sizes
     return sizes, fn.n_nodes(), fn.n_instructions(), [fn.sparsity_out(i).hash() for i in range(fn.n_out())]
 
 
 def _compile(fns, jacobian, model_key=None):
     """``fns`` compiled into one library, as ``aot_compile(fns)`` returns them."""
-    key = bundle_key(fns, jacobian, model_key)
+    key = bundle_key(fns, jacobian) if model_key is None else remembered_key(fns, jacobian, model_key)
     loaded = _LOADED.get(key)
     if loaded is None:
         folder = os.path.join(compilation._default_cache_dir(), f"ssbsim_{key}")

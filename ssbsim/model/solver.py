@@ -22,7 +22,8 @@ conversion of one set-up shares one cache (``_shared_conversion``), so each node
 converted once: the same CasADi functions (the same serialised forms, so the same
 compiled-code cache entries), 37 -> 25 ms of the set-up of the formation run. With
 ``compile`` the compiled library is looked up under a key that does not serialise the
-derived Jacobians, or none with the key of the disk cache of built models (``compiled.py``).
+derived Jacobians, and remembered under the key of the disk cache of built models
+(``compiled.py``).
 
 ``tests/model/test_solver.py`` checks that PyBaMM still calls the overridden method, that
 the event function is where it is replaced, that the solutions are identical, and that the

@@ -1,8 +1,8 @@
 """The compiled-code cache key of a solver set-up (``model/compiled.py``): it changes
 exactly when PyBaMM's (the hash of every function's serialised form) changes, it is the
 same in another process, and a library cached under it is loaded without PyBaMM's
-look-up, with the same solution; a model from the disk cache of built models is keyed by
-that cache's key and the functions' signatures, nothing serialised."""
+look-up, with the same solution; for a model from the disk cache of built models it is
+remembered under that cache's key and the functions' signatures."""
 
 import hashlib
 import os
@@ -46,7 +46,7 @@ def _keys(monkeypatch, simulation):
 
     def recorded(fns, jacobian, model_key=None):
         full = hashlib.sha1(b"".join(fn.name().encode() + fn.serialize().encode() for fn in fns)).hexdigest()
-        keys.append((compiled.bundle_key(fns, jacobian, model_key), full))
+        keys.append((compiled.bundle_key(fns, jacobian), full))
         return list(fns)
 
     monkeypatch.setattr(compiled, "_compile", recorded)
@@ -82,28 +82,27 @@ def test_a_derived_function_is_keyed_by_its_signature_only_beside_its_source():
     assert compiled.bundle_key([source, three]) != compiled.bundle_key([source, three], "dense")
 
 
-def test_with_the_built_models_key_nothing_is_serialised(monkeypatch):
+def test_with_the_built_models_key_the_key_is_remembered(monkeypatch, tmp_path):
+    """Under a built model's key the contents' key is computed once, then read back
+    without serialising; another model key, option or signature computes it again."""
+    monkeypatch.setenv("PYBAMM_CASADI_AOT_CACHE", str(tmp_path))
     y = casadi.MX.sym("y", 3)
     source = casadi.Function("rhs_algebraic", [y], [casadi.sin(y) * y[0]])
     z = casadi.MX.sym("y", 4)
     wider = casadi.Function("rhs_algebraic", [z], [casadi.sin(z) * z[0]])
-    deeper = casadi.Function("rhs_algebraic", [y], [casadi.sin(casadi.cos(y)) * y[0]])
+    key = compiled.remembered_key([source], "sparse", "a")
+    assert key == compiled.bundle_key([source])  # the library stays keyed by the contents
+    compiled.remembered_key([wider], "sparse", "a")
 
     def refused(self, *args):
         raise AssertionError("serialised")
 
     monkeypatch.setattr(casadi.Function, "serialize", refused)
-    key = compiled.bundle_key([source], model_key="a")
-    assert compiled.bundle_key([source], model_key="a") == key
-    others = [
-        compiled.bundle_key([source], model_key="b"),
-        compiled.bundle_key([source], "dense", model_key="a"),
-        compiled.bundle_key([wider], model_key="a"),
-        compiled.bundle_key([deeper], model_key="a"),
-    ]
-    assert key not in others and len(set(others)) == len(others)
-    with pytest.raises(AssertionError, match="serialised"):
-        compiled.bundle_key([source])  # without it: serialised
+    assert compiled.remembered_key([source], "sparse", "a") == key  # read back
+    assert compiled.remembered_key([wider], "sparse", "a") == compiled.remembered_key([wider], "sparse", "a") != key
+    for other in (([source], "sparse", "b"), ([source], "dense", "a")):
+        with pytest.raises(AssertionError, match="serialised"):
+            compiled.remembered_key(*other)
 
 
 def test_a_model_from_the_build_cache_is_compiled_under_its_key(monkeypatch):
