@@ -23,7 +23,8 @@ A model loaded from, or stored in, the disk cache of built models
 everything the built model is a function of (ssbsim's sources, the versions, the options,
 the parameter values, the protocol). The key above is then computed once and remembered
 (``remembered_key``) in a small file of PyBaMM's cache folder, named by that model key,
-the solver's ``jacobian`` option and every function's name and signature (what else shapes
+the solver's ``jacobian`` option and every function's name and signature (at most MAX_KEYS
+files, the oldest first out; what else shapes
 the functions -- the inputs and their sizes, sensitivities, output variables -- shows
 there): later set-ups read it back and serialise nothing, 2.1 ms of a new process's run of
 formation_4p15V (2026-11-23). The library stays keyed by the functions' contents, so
@@ -46,6 +47,7 @@ import pybamm.solvers.idaklu_solver as idaklu_solver
 from pybamm.codegen import compilation
 
 from ..atomic import atomic_path
+from ..cache_files import prune
 
 #: derived function -> the functions it is derived from (PyBaMM's IDAKLU set-up)
 DERIVED = {
@@ -55,6 +57,8 @@ DERIVED = {
     "algebraic": ("rhs_algebraic",),  # the second part of rhs_algebraic, converted from the same model
 }
 _LOADED = {}  # key -> the compiled functions (casadi.external), in the order compiled
+KEY_SUFFIX = ".key"  # the files of remembered keys (``remembered_key``)
+MAX_KEYS = 1024  # kept, the least recently written first out
 
 
 def bundle_key(fns, jacobian="sparse"):
@@ -82,7 +86,8 @@ def remembered_key(fns, jacobian, model_key):
     digest = hashlib.sha1(f"{model_key} jacobian {jacobian}".encode(), usedforsecurity=False)
     for fn in fns:
         digest.update(b"\0" + fn.name().encode() + b"\0" + repr(_signature(fn)).encode())
-    path = os.path.join(compilation._default_cache_dir(), "ssbsim_keys", digest.hexdigest()[:20])
+    folder = os.path.join(compilation._default_cache_dir(), "ssbsim_keys")
+    path = os.path.join(folder, digest.hexdigest()[:20] + KEY_SUFFIX)
     try:
         with open(path) as file:
             key = file.read()
@@ -94,6 +99,7 @@ def remembered_key(fns, jacobian, model_key):
     try:
         with atomic_path(path) as tmp:
             tmp.write_text(key)
+        prune(folder, KEY_SUFFIX, MAX_KEYS)
     except OSError:  # a cache folder the user may read but not write
         pass
     return key

@@ -46,6 +46,7 @@ import sys
 from pathlib import Path
 
 from ..atomic import atomic_path
+from ..cache_files import prune
 
 ENV = "SSBSIM_CACHE_DIR"
 MAX_ENTRIES = 64
@@ -129,7 +130,7 @@ def sources_digest(root, memo_folder=None):
                 tmp.write_text(digest)
         except OSError:  # a cache the user may read but not write
             pass
-        prune(memo.parent, suffix=SOURCES_SUFFIX)
+        prune(memo.parent, SOURCES_SUFFIX, MAX_ENTRIES)
     return digest
 
 
@@ -203,25 +204,7 @@ def store(simulation, key, before):
             tmp.write_bytes(blob)
     except Exception:  # not picklable, or the disk full: the run goes on uncached
         return
-    prune(path.parent)
-
-
-def prune(folder, max_entries=MAX_ENTRIES, max_bytes=MAX_BYTES, suffix=SUFFIX):
-    """Delete the least recently used entries (files ending in ``suffix``) of ``folder``
-    beyond ``max_entries`` or ``max_bytes`` in all."""
-    entries = []
-    for path in folder.glob("*" + suffix):
-        try:
-            stat = path.stat()
-        except OSError:  # removed meanwhile by another process
-            continue
-        entries.append((stat.st_mtime_ns, stat.st_size, path))
-    entries.sort(reverse=True)
-    total = 0
-    for count, (_, size, path) in enumerate(entries, start=1):
-        total += size
-        if count > max_entries or total > max_bytes:
-            path.unlink(missing_ok=True)
+    prune(path.parent, SUFFIX, MAX_ENTRIES, MAX_BYTES)
 
 
 def _settings():

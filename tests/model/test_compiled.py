@@ -103,6 +103,17 @@ def test_with_the_built_models_key_the_key_is_remembered(monkeypatch, tmp_path):
     for other in (([source], "sparse", "b"), ([source], "dense", "a")):
         with pytest.raises(AssertionError, match="serialised"):
             compiled.remembered_key(*other)
+    assert len(list((tmp_path / "ssbsim_keys").glob("*" + compiled.KEY_SUFFIX))) == 2
+
+
+def test_remembered_keys_are_bounded(monkeypatch, tmp_path):
+    monkeypatch.setenv("PYBAMM_CASADI_AOT_CACHE", str(tmp_path))
+    monkeypatch.setattr(compiled, "MAX_KEYS", 2)
+    y = casadi.MX.sym("y", 3)
+    source = casadi.Function("rhs_algebraic", [y], [casadi.sin(y) * y[0]])
+    for model_key in "abc":
+        compiled.remembered_key([source], "sparse", model_key)
+    assert len(list((tmp_path / "ssbsim_keys").glob("*" + compiled.KEY_SUFFIX))) == 2
 
 
 def test_a_model_from_the_build_cache_is_compiled_under_its_key(monkeypatch):

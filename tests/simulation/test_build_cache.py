@@ -181,17 +181,6 @@ def test_the_default_directory(monkeypatch, tmp_path):
     assert build_cache.directory() == tmp_path / ".cache" / "ssbsim" / "models"
 
 
-def test_pruned_least_recently_used_first(tmp_path):
-    for k in range(6):
-        path = tmp_path / f"{k}{build_cache.SUFFIX}"
-        path.write_bytes(b"x" * 100)
-        os.utime(path, ns=(k * 10**9, k * 10**9))
-    build_cache.prune(tmp_path, max_entries=4, max_bytes=10**6)
-    assert [p.stem for p in _entries(tmp_path)] == ["2", "3", "4", "5"]
-    build_cache.prune(tmp_path, max_entries=4, max_bytes=250)
-    assert [p.stem for p in _entries(tmp_path)] == ["4", "5"]
-
-
 def test_a_hit_marks_its_entry_recently_used(cache):
     ssbsim.run(SPEC)
     (entry,) = _entries(cache["folder"])
