@@ -66,13 +66,7 @@ def write_stock_inputs(experiment, folder):
     from ssbsim.simulation.run import prepare
 
     spec, pset, _ = prepare(experiment)
-    values = stock_half_cell_parameters(pset)
-    inverse = values["Positive electrode OCP [V]"]  # a callable object: serialised as a function
-
-    def ocp(sto):
-        return inverse(sto)
-
-    values["Positive electrode OCP [V]"] = ocp
+    values = stock_half_cell_parameters(pset)  # the OCP is written as its expression (PyBaMM's classes)
     parameters, protocol = Path(folder) / "stock_parameters.json", Path(folder) / "stock_protocol.json"
     values.to_json(str(parameters))
     protocol.write_text(json.dumps({"cycles": [list(cycle) for cycle in spec.cycles()], "period": spec.period}))

@@ -112,7 +112,11 @@ class MSMRInverse:
     """``U(sto)`` for ``pybamm.ParameterValues``: the inverse of the isotherm as a cubic
     spline in logit(sto). Smooth (C2), so that the reaction distribution, which depends on
     U, does not see the knots of a table. A class rather than a closure, so that parameter
-    values, models and simulations that hold it pickle (``pybamm.Simulation.save``)."""
+    values, models and simulations that hold it pickle (``pybamm.Simulation.save``); named
+    like a function (``__name__``), so that ``pybamm.ParameterValues.to_json`` writes it
+    as the expression it makes (PyBaMM reads a callable's ``__name__`` and signature)."""
+
+    __name__ = "msmr_inverse"
 
     def __init__(self, logit, U):
         self.logit, self.U = logit, U

@@ -53,3 +53,20 @@ def test_plateaus_broaden_with_temperature(msmr):
     x_hot = msmr.occupancy(np.array([3.65]), 333.15)
     # above the 3.6 V plateau more Na remains at higher temperature (broader tail)
     assert x_hot[0] > x_cold[0]
+
+
+def test_the_ocp_goes_through_pybamms_json_as_its_expression(cell_a, tmp_path):
+    """``pybamm.ParameterValues.to_json`` of a cell's values writes the OCP as the
+    expression it makes (PyBaMM's classes only), and ``from_json`` gives the same U(x)."""
+    values = cell_a.pybamm_values(cell_a.model_options())
+    path = tmp_path / "values.json"
+    values.to_json(str(path))
+    assert "ssbsim" not in path.read_text()
+    loaded = pybamm.ParameterValues.from_json(str(path))
+    name = "Positive electrode OCP [V]"
+    for x in (1e-9, 0.3, 0.7, 1 - 1e-6):
+        ocp = [
+            v.process_symbol(pybamm.FunctionParameter(name, {"x": pybamm.Scalar(x)})).evaluate()
+            for v in (values, loaded)
+        ]
+        assert np.ravel(ocp[0])[0] == np.ravel(ocp[1])[0]
