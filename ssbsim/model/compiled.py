@@ -23,13 +23,12 @@ A model loaded from, or stored in, the disk cache of built models
 everything the built model is a function of (ssbsim's sources, the versions, the options,
 the parameter values, the protocol). The key above is then computed once and remembered
 (``remembered_key``) in a small file of PyBaMM's cache folder, named by that model key,
-the solver's ``jacobian`` option and every function's name and signature (at most MAX_KEYS
-files, the oldest first out; what else shapes
-the functions -- the inputs and their sizes, sensitivities, output variables -- shows
-there): later set-ups read it back and serialise nothing, 2.1 ms of a new process's run of
-formation_4p15V (2026-11-23). The library stays keyed by the functions' contents, so
-protocols whose functions are the same (a cut-off that is an input of the unified model)
-still share one.
+the solver's ``jacobian`` option and every function's name and signature: what else
+shapes the functions (the inputs and their sizes, sensitivities, output variables) shows
+there. Later set-ups read it back and serialise nothing: 2.1 ms of a new process's run of
+formation_4p15V (2026-11-23). At most MAX_KEYS such files are kept. The library stays
+keyed by the functions' contents, so protocols whose functions are the same (a cut-off
+that is an input of the unified model) still share one.
 
 On a miss PyBaMM compiles (or finds its own cached library) into a directory of the
 key, ``ssbsim_<key>`` in PyBaMM's cache directory; on a hit the library there is loaded

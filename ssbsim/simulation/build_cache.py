@@ -28,8 +28,9 @@ of charge, and one whose build is not PyBaMM's unified model.
 
 **What is stored.** The attributes the build added to the simulation or replaced, and
 the geometry it processed in place, with the built model's input parameters found (PyBaMM
-searches its expressions for them at the first solve: 3 ms); not the solvers (copies of the simulation's own
-solver, made again on load) nor the state mappers (empty for a unified model).
+searches its expressions for them at the first solve: 2.5 ms); not the solvers (copies of
+the simulation's own solver, made again on load) nor the state mappers (empty for a
+unified model).
 
 **Bounds.** Entries are written atomically (a reader sees a whole file or none); an
 entry that does not load is rebuilt and written again. The cache holds at most
@@ -101,7 +102,8 @@ def sources_digest(root, memo_folder=None):
     (the test Python applies to its bytecode: PEP 552): the digest is kept in
     ``memo_folder`` (the cache's) under a hash of that listing and read back while the
     listing is unchanged. A copy of the same sources elsewhere (a fresh clone) has the same
-    digest, so its runs find the entries, and the compiled code, of the first."""
+    digest, so its runs find the entries of the first (and the compiled-code keys remembered
+    under them: ``model/compiled.py``)."""
     files, listing = [], hashlib.sha256()
     for folder, subfolders, names in os.walk(root):
         subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
@@ -189,7 +191,7 @@ def store(simulation, key, before):
     if path is None or not getattr(simulation, "_experiment_uses_unified_model", False):
         return
     model = simulation._built_experiment_model
-    if model is not None:  # searched at the first solve (3 ms of a run, 2026-11-23): stored searched
+    if model is not None:  # searched at the first solve (2.5 ms of a run, 2026-11-23): stored searched
         model.input_parameters, model.required_input_parameters  # noqa: B018
     skip = set(SOLVER_ATTRIBUTES + MAPPER_ATTRIBUTES)
     state = {

@@ -167,8 +167,8 @@ class Simulation(pybamm.Simulation):
 
 
 def _keyed(model, key):
-    """``model`` (the built model, if any) marked with its disk-cache ``key``: its compiled
-    code is then looked up under that key (``model/compiled.py``)."""
+    """``model`` (the built model, if any) marked with its disk-cache ``key``: the key of its
+    compiled code is then remembered under it (``model/compiled.py``)."""
     if model is not None:
         model.build_key = key
 
