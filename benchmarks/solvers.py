@@ -324,7 +324,7 @@ def figure(results, path):
             ax.set_axis_off()
             ax.set_title(f"{scenario}: no rows with an error")
             continue
-        for label, rows in series.items():
+        for k, (label, rows) in enumerate(series.items()):
             rows.sort(key=lambda r: r["rtol"])
             ax.loglog(
                 [r["wall_s"] for r in rows],
@@ -335,8 +335,18 @@ def figure(results, path):
                 label=label,
             )
             for r in rows:
-                if len(rows) > 1:
-                    ax.annotate(f"{r['rtol']:.0e}", (r["wall_s"], max(r["capacity_error"], 1e-9)), fontsize=6)
+                if (
+                    len(rows) > 1
+                ):  # in the series' colour, right or left of the point by series: coincident ones stay legible
+                    ax.annotate(
+                        f"{r['rtol']:.0e}",
+                        (r["wall_s"], max(r["capacity_error"], 1e-9)),
+                        xytext=(4 if k % 2 == 0 else -4, 2 - 4 * k),
+                        textcoords="offset points",
+                        ha="left" if k % 2 == 0 else "right",
+                        fontsize=6,
+                        color=colours[label],
+                    )
         # wall times span about a decade: plain numbers at 1-2-5, no crowded minor labels
         ax.xaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
         ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda x, _: f"{x:g}"))
